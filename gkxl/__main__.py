@@ -1,0 +1,3 @@
+from gkxl.cli import main
+
+main()

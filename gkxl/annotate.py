@@ -1,0 +1,78 @@
+"""An annotated copy of a workbook: offending cells filled and commented, and a 校验结果 sheet.
+
+The input file is never modified: the copy is written to a temporary file and renamed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from gkxl.atomic import atomic_path
+from gkxl.errors import GkxlError
+from gkxl.findings import SEVERITY_TEXT, Finding
+
+RESULTS_SHEET = "校验结果"
+MARK_COLORS = {"error": "FFFF7C80", "warning": "FFFFC000"}  # red, amber
+RESULT_HEADERS = ("序号", "级别", "工作表", "单元格", "规则", "说明", "填报值", "应为")
+RESULT_WIDTHS = (6, 10, 8, 8, 16, 90, 10, 10)
+
+
+def results_rows(findings: list[Finding]) -> list[tuple]:
+    """The rows of the 校验结果 sheet (shared with the Excel adapter)."""
+    return [
+        (i, SEVERITY_TEXT[f.severity], f.sheet, f.cell, f.rule, f.message, _plain(f.reported), _plain(f.expected))
+        for i, f in enumerate(findings, 1)
+    ]
+
+
+def _plain(value: object) -> object:
+    from gkxl.findings import json_number
+
+    return json_number(value)
+
+
+def _mark(ws, finding: Finding, author: str = "gkxl") -> None:
+    from openpyxl.comments import Comment
+    from openpyxl.styles import PatternFill
+
+    cell = ws[finding.cell]
+    cell.fill = PatternFill("solid", fgColor=MARK_COLORS[finding.severity])
+    text = cell.comment.text + "\n" + finding.message if cell.comment else finding.message
+    cell.comment = Comment(text, author, width=320, height=120)
+
+
+def _results_sheet(wb, findings: list[Finding]) -> None:
+    from openpyxl.styles import Font
+
+    if RESULTS_SHEET in wb.sheetnames:
+        del wb[RESULTS_SHEET]
+    ws = wb.create_sheet(RESULTS_SHEET, 1)
+    ws.append(RESULT_HEADERS)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for row in results_rows(findings):
+        ws.append(row)
+        link = ws.cell(ws.max_row, 4)
+        link.hyperlink = f"#'{row[2]}'!{row[3]}"
+        link.font = Font(color="FF0563C1", underline="single")
+    for i, width in enumerate(RESULT_WIDTHS):
+        ws.column_dimensions[chr(65 + i)].width = width
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = ws.dimensions
+
+
+def annotate(source: str | Path, findings: list[Finding], target: str | Path) -> Path:
+    """Write a copy of `source` to `target` with every finding marked."""
+    from openpyxl import load_workbook
+
+    source, target = Path(source), Path(target)
+    if target.resolve() == source.resolve():
+        raise GkxlError("标注副本不能覆盖原文件，请换一个输出文件名", target)
+    wb = load_workbook(source, keep_vba=source.suffix.lower() == ".xlsm")
+    for finding in findings:
+        if finding.severity in MARK_COLORS and finding.sheet in wb.sheetnames:
+            _mark(wb[finding.sheet], finding)
+    _results_sheet(wb, [f for f in findings if f.severity != "info"])
+    with atomic_path(target) as tmp:
+        wb.save(tmp)
+    return target

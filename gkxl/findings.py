@@ -1,0 +1,54 @@
+"""A finding: one problem at one cell, with everything a person needs to fix it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+SEVERITY_TEXT = {"error": "必须修改", "warning": "请核实", "info": "提示"}
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    severity: str  # error | warning | info
+    sheet: str
+    cell: str
+    key: str
+    message: str
+    reported: object = None
+    expected: object = None
+    row_path: tuple[str, ...] = ()
+    col_path: tuple[str, ...] = ()
+    blank_parts: tuple[str, ...] = field(default=(), compare=False)
+    path: str | None = None
+
+    def to_json(self) -> dict:
+        return {
+            "rule": self.rule,
+            "severity": self.severity,
+            "sheet": self.sheet,
+            "cell": self.cell,
+            "key": self.key,
+            "row_path": list(self.row_path),
+            "col_path": list(self.col_path),
+            "message": self.message,
+            "reported": json_number(self.reported),
+            "expected": json_number(self.expected),
+        }
+
+
+def json_number(value: object) -> object:
+    """Decimals become JSON numbers; money has at most 4 places, so its float prints exactly as written."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def sort_key(f: Finding) -> tuple:
+    return (SEVERITY_ORDER[f.severity], f.sheet, f.cell, f.rule)
+
+
+def count(findings: list[Finding], severity: str) -> int:
+    return sum(1 for f in findings if f.severity == severity)

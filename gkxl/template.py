@@ -1,0 +1,196 @@
+"""The standard workbook: a cover sheet and one sheet per statutory table, laid out like the official form.
+
+Input cells are unlocked, validated by kind and named by their key; everything else is locked by sheet
+protection without a password.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from gkxl.atomic import atomic_path
+from gkxl.layout import table_extent, table_labels, value_merges
+from gkxl.model import Form, Table, column_letters, load_form, split_address
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
+
+TEMPLATE_VERSION = "1"
+FONT = "宋体"
+INPUT_FILL = "FFFDF5D8"  # pale yellow: where the clerk types
+LANDSCAPE_TABLES = {"apply", "appeal"}
+
+VALIDATION = {
+    "count": ("whole", "greaterThanOrEqual", "0", None, "请填写不小于 0 的整数（件数）。"),
+    "signed_count": ("whole", "between", "-999999999", "999999999", "请填写整数，减少时填负数（如 -8）。"),
+    "money": ("decimal", "greaterThanOrEqual", "0", None, "请填写不小于 0 的金额，单位万元，最多 4 位小数。"),
+}
+
+
+def _styles():
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+
+    side = Side(style="thin", color="FF000000")
+    return {
+        "border": Border(left=side, right=side, top=side, bottom=side),
+        "center": Alignment(horizontal="center", vertical="center", wrap_text=True),
+        "left": Alignment(horizontal="left", vertical="center", wrap_text=True),
+        "font": Font(name=FONT, size=10),
+        "bold": Font(name=FONT, size=10, bold=True),
+        "title": Font(name=FONT, size=14, bold=True),
+        "input_fill": PatternFill("solid", fgColor=INPUT_FILL),
+        "unlocked": Protection(locked=False),
+    }
+
+
+def _protect(ws: Worksheet) -> None:
+    # No password: the structure stays intact, nobody is locked out. Formatting stays allowed.
+    p = ws.protection
+    p.sheet = True
+    p.formatCells = p.formatColumns = p.formatRows = False
+
+
+def _print_setup(ws: Worksheet, landscape: bool, last_row: int, last_col: int) -> None:
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_area = f"A1:{column_letters(last_col)}{last_row}"
+    ws.print_options.horizontalCentered = True
+
+
+def _write_labels(ws: Worksheet, table: Table, st: dict) -> None:
+    for label in table_labels(table):
+        cell = ws.cell(label.top, label.left, label.text)
+        if label.merged:
+            ws.merge_cells(start_row=label.top, start_column=label.left, end_row=label.bottom, end_column=label.right)
+        if label.role == "title":
+            cell.font, cell.alignment = st["title"], st["center"]
+            continue
+        for r in range(label.top, label.bottom + 1):
+            for c in range(label.left, label.right + 1):
+                ws.cell(r, c).border = st["border"]
+        cell.font = st["bold"] if label.role in ("caption", "column", "corner") else st["font"]
+        cell.alignment = st["left"] if label.role in ("caption", "row") else st["center"]
+
+
+def _write_inputs(ws: Worksheet, table: Table, st: dict) -> None:
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    for r1, c1, r2, c2 in value_merges(table):
+        for c in range(c1, c2 + 1):
+            ws.cell(r1, c).border = st["border"]
+        ws.merge_cells(start_row=r1, start_column=c1, end_row=r2, end_column=c2)
+    by_kind: dict[str, list[str]] = {}
+    for cell in table.cells:
+        c = ws[cell.cell]
+        c.border, c.font, c.alignment = st["border"], st["font"], st["center"]
+        c.fill, c.protection = st["input_fill"], st["unlocked"]
+        c.number_format = "0.0000" if cell.kind == "money" else "0"
+        by_kind.setdefault(cell.kind, []).append(cell.cell)
+    for kind, addresses in by_kind.items():
+        vtype, op, f1, f2, prompt = VALIDATION[kind]
+        dv = DataValidation(type=vtype, operator=op, formula1=f1, formula2=f2, allow_blank=True)
+        dv.error, dv.errorTitle, dv.prompt = prompt, "输入有误", prompt
+        dv.showErrorMessage = True
+        for address in addresses:
+            dv.add(address)
+        ws.add_data_validation(dv)
+
+
+def _size(ws: Worksheet, table: Table) -> None:
+    label_cols = min(c.col for s in table.sections for c in s.columns) - 1
+    widths = {1: 22, 2: 22, 3: 40} if label_cols == 3 else {1: 26}
+    for col in range(1, table.width + 1):
+        ws.column_dimensions[column_letters(col)].width = widths.get(col, 12 if label_cols else 10)
+    ws.row_dimensions[1].height = 28
+
+
+def _table_sheet(wb: Workbook, table: Table, st: dict) -> None:
+    ws = wb.create_sheet(table.sheet)
+    _write_labels(ws, table, st)
+    _write_inputs(ws, table, st)
+    _size(ws, table)
+    last_row, last_col = table_extent(table)
+    _print_setup(ws, table.id in LANDSCAPE_TABLES, last_row, last_col)
+    ws.sheet_view.showGridLines = False
+    _protect(ws)
+
+
+def _cover_sheet(wb: Workbook, form: Form, st: dict) -> None:
+    ws = wb.active
+    ws.title = form.cover["sheet"]
+    ws["A1"] = form.cover["title"]
+    ws.merge_cells("A1:B1")
+    ws["A1"].font, ws["A1"].alignment = st["title"], st["center"]
+    rows = [(m.cell, m.label, None) for m in form.meta]
+    rows += [(form.cover["form_cell"], "表式", form.id), (form.cover["version_cell"], "模板版本", TEMPLATE_VERSION)]
+    for address, label, value in rows:
+        cell = ws[address]
+        label_cell = ws.cell(cell.row, cell.column - 1, label)
+        label_cell.font, label_cell.border = st["bold"], st["border"]
+        cell.border, cell.font, cell.alignment = st["border"], st["font"], st["left"]
+        if value is None:
+            cell.fill, cell.protection = st["input_fill"], st["unlocked"]
+        else:
+            cell.value = value
+    text = f"表式：{form.name}（{form.issued_by}）。黄色单元格为填报项，请填写数字，没有发生的填 0。"
+    note = ws.cell(ws.max_row + 2, 1, text)
+    ws.merge_cells(start_row=note.row, start_column=1, end_row=note.row, end_column=2)
+    note.font, note.alignment = st["font"], st["left"]
+    ws.row_dimensions[note.row].height = 45
+    ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = 16, 48
+    _year_validation(ws, form)
+    _protect(ws)
+
+
+def _year_validation(ws: Worksheet, form: Form) -> None:
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    first, last = form.years
+    dv = DataValidation(type="whole", operator="between", formula1=str(first), formula2=str(last or 2099))
+    dv.error = dv.prompt = f"本表式适用于 {first} 年{'至 ' + str(last) + ' 年' if last else '及以后'}的年度报告。"
+    dv.errorTitle, dv.showErrorMessage = "年度有误", True
+    dv.add(form.meta_cell("year").cell)
+    ws.add_data_validation(dv)
+
+
+def absolute_ref(sheet: str, address: str) -> str:
+    """'表三', 'D6' -> "'表三'!$D$6"."""
+    row, col = split_address(address)
+    return f"'{sheet}'!${column_letters(col)}${row}"
+
+
+def _names(wb: Workbook, form: Form) -> None:
+    from openpyxl.workbook.defined_name import DefinedName
+
+    named = [(c.key, c.sheet, c.cell) for c in form.cells]
+    named += [(f"meta_{m.key}", m.sheet, m.cell) for m in form.meta]
+    for name, sheet, address in named:
+        wb.defined_names[name] = DefinedName(name, attr_text=absolute_ref(sheet, address))
+
+
+def build_workbook(form: Form) -> Workbook:
+    """The standard template of `form`, as an openpyxl workbook (not yet saved)."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    st = _styles()
+    _cover_sheet(wb, form, st)
+    for table in form.tables:
+        _table_sheet(wb, table, st)
+    _names(wb, form)
+    wb.properties.title = f"政府信息公开工作年度报告（表式 {form.id}）"
+    wb.properties.creator = "gkxl"
+    return wb
+
+
+def write_template(path: str | Path, form_id: str = "2021") -> Path:
+    path = Path(path)
+    wb = build_workbook(load_form(form_id))
+    with atomic_path(path) as tmp:
+        wb.save(tmp)
+    return path

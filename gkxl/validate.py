@@ -1,0 +1,181 @@
+"""The validation engine: every finding of a report, in one pass."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from gkxl.errors import GkxlError
+from gkxl.findings import Finding, count
+from gkxl.model import Cell, Form, split_address
+from gkxl.reader import Report, read_report
+from gkxl.rules import Rule, form_rules
+from gkxl.values import Number
+
+MAX_NAMED_BLANKS = 5
+
+
+def _finding(cell: Cell, rule: str, severity: str, message: str, reported=None, expected=None, **kw) -> Finding:
+    return Finding(
+        rule=rule,
+        severity=severity,
+        sheet=cell.sheet,
+        cell=cell.cell,
+        key=cell.key,
+        message=f"{cell.where}：{message}",
+        reported=reported,
+        expected=expected,
+        row_path=cell.row_path,
+        col_path=cell.col_path,
+        **kw,
+    )
+
+
+def _signed(n: Number) -> str:
+    return f"+{n}" if n > 0 else str(n)
+
+
+def _blank_note(names: list[str]) -> str:
+    if not names:
+        return ""
+    shown = "、".join(names[:MAX_NAMED_BLANKS])
+    more = f"等 {len(names)} 项" if len(names) > MAX_NAMED_BLANKS else ""
+    return f"（其中未填写：{shown}{more}）"
+
+
+def _rule_finding(rule: Rule, values: dict[str, Number | None]) -> Finding | None:
+    reported = values.get(rule.target.key)
+    expected = rule.expected(values)
+    if rule.holds(reported or 0, expected):
+        return None
+    shown = "未填写" if reported is None else str(reported)
+    if rule.op == "=":
+        text = f"填报 {shown}，{rule.basis} {expected}，相差 {_signed((reported or 0) - expected)}"
+    else:
+        text = f"填报 {shown}，{rule.basis}（{expected}）"
+    blanks = [c.label for c in rule.parts if values.get(c.key) is None]
+    return _finding(
+        rule.target, rule.id, rule.severity, text + _blank_note(blanks), reported, expected, blank_parts=tuple(blanks)
+    )
+
+
+def rule_findings(form: Form, values: dict[str, Number | None], invalid: set[str] = frozenset()) -> list[Finding]:
+    """Findings of the consistency rules. Rules touching an invalid cell are skipped: that cell has its own."""
+    out = []
+    for rule in form_rules(form):
+        if rule.target.key in invalid or any(c.key in invalid for c in rule.parts):
+            continue
+        finding = _rule_finding(rule, values)
+        if finding:
+            out.append(finding)
+    return out
+
+
+def _value_findings(report: Report) -> list[Finding]:
+    out = []
+    for cell in report.form.cells:
+        problem = report.problems.get(cell.key)
+        if problem:
+            out.append(_finding(cell, problem.rule, problem.severity, problem.message, report.raw.get(cell.key)))
+        elif report.values.get(cell.key) is None:
+            out.append(_finding(cell, "V-BLANK", "warning", "未填写（没有发生的请填 0）"))
+    return out
+
+
+def _meta_findings(report: Report) -> list[Finding]:
+    form, out = report.form, []
+    unit, year = form.meta_cell("unit"), form.meta_cell("year")
+
+    def meta(m, rule, severity, message, reported=None):
+        return Finding(rule, severity, m.sheet, m.cell, m.key, f"{m.sheet} {m.label}：{message}", reported)
+
+    if not report.unit:
+        out.append(meta(unit, "META-UNIT", "warning", "未填写填报单位名称"))
+    if "year" in report.problems:
+        out.append(meta(year, "META-YEAR", "error", report.problems["year"].message, report.raw.get("year")))
+    elif report.year is None:
+        out.append(meta(year, "META-YEAR", "warning", "未填写年度"))
+    elif not form.covers_year(report.year):
+        first, last = form.years
+        span = f"{first}—{last} 年" if last else f"{first} 年及以后"
+        text = f"{report.year} 年的报告不应使用表式 {form.id}（适用于 {span}）"
+        out.append(meta(year, "META-YEAR", "error", text, report.year))
+    return out
+
+
+def _soft_checks(report: Report) -> list[Finding]:
+    form, checks, out = report.form, report.form.checks, []
+    unit = report.unit or ""
+    regs = checks.get("regs_row")
+    if regs and not re.search(regs["allowed_units"], unit):
+        for cell in form.table(regs["table"]).cells:
+            value = report.values.get(cell.key)
+            if cell.row_key == regs["row"] and value:
+                text = f"填报 {value}：乡镇、街道和县级部门不能制定规章，请核实"
+                out.append(_finding(cell, "T2-REGS", "warning", text, value))
+    limit = next((Decimal(c["max"]) for c in checks.get("money_max", ()) if re.search(c.get("units", ""), unit)), None)
+    for cell in form.cells:
+        value = report.values.get(cell.key)
+        if limit is not None and cell.kind == "money" and value is not None and value > limit:
+            text = f"填报 {value} 万元，数额偏大，是否误按“元”填报？（单位应为万元）"
+            out.append(_finding(cell, "V-MONEY-UNIT", "warning", text, value, limit))
+    return out
+
+
+def _position(form: Form, f: Finding) -> tuple:
+    sheets = [form.cover["sheet"]] + [t.sheet for t in form.tables]
+    row, col = split_address(f.cell)
+    return (sheets.index(f.sheet) if f.sheet in sheets else 99, row, col, f.rule)
+
+
+def validate(report: Report) -> list[Finding]:
+    """All findings of one report: metadata, values, consistency rules and soft checks."""
+    invalid = {k for k, p in report.problems.items() if p.severity == "error"}
+    findings = _meta_findings(report) + _value_findings(report)
+    findings += rule_findings(report.form, report.values, invalid)
+    findings += _soft_checks(report)
+    path = str(report.path) if report.path else None
+    findings = [Finding(**{**f.__dict__, "path": path}) for f in findings]
+    return sorted(findings, key=lambda f: _position(report.form, f))
+
+
+@dataclass
+class FileResult:
+    """The outcome of checking one file: its report and findings, or why it could not be read."""
+
+    path: Path
+    report: Report | None = None
+    findings: list[Finding] = field(default_factory=list)
+    error: GkxlError | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and count(self.findings, "error") == 0
+
+    def to_json(self) -> dict:
+        r = self.report
+        out = {
+            "path": str(self.path),
+            "form": r.form.id if r else None,
+            "unit": r.unit if r else None,
+            "year": r.year if r else None,
+            "ok": self.ok,
+            "errors": count(self.findings, "error"),
+            "warnings": count(self.findings, "warning"),
+            "findings": [f.to_json() for f in self.findings],
+        }
+        if self.error:
+            out["error"] = self.error.message
+        return out
+
+
+def check_file(path: str | Path, form_id: str | None = None) -> FileResult:
+    """Read and validate one workbook; an unreadable file gives a result with `error`, never an exception."""
+    path = Path(path)
+    try:
+        report = read_report(path, form_id)
+    except GkxlError as exc:
+        return FileResult(path, error=exc)
+    return FileResult(path, report, validate(report))
