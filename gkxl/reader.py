@@ -16,7 +16,7 @@ from gkxl.template import TEMPLATE_VERSION
 from gkxl.values import Number, Problem, parse
 
 Grid = list[list[object]]
-MAX_LAYOUT_PROBLEMS = 8
+MAX_LAYOUT_PROBLEMS = 4  # per sheet: enough to see the shift, short enough to read
 NO_CACHED_VALUE = "公式没有计算结果（文件未经 Excel 重新计算保存），请在 Excel 中打开并保存，或直接填写数字"
 
 
@@ -89,18 +89,20 @@ def _detect_form(book, path: Path, expected: str | None) -> Form:
 
 
 def _layout_problems(form: Form, grids: dict[str, Grid], names: list[str]) -> list[str]:
-    problems = []
-    for table in form.tables:
-        if table.sheet not in names:
-            problems.append(f"缺少工作表“{table.sheet}”")
-            continue
-        grid = grids[table.sheet]
-        for label in table_labels(table):
+    """Missing sheets first, then up to a few misplaced labels per sheet."""
+    missing = [f"缺少工作表“{t.sheet}”" for t in form.tables if t.sheet not in names]
+    misplaced = []
+    for table in (t for t in form.tables if t.sheet in names):
+        wrong = []
+        for label in sorted(table_labels(table), key=lambda lb: (lb.top, lb.left)):
             address = f"{column_letters(label.left)}{label.top}"
-            found = _at(grid, address)
+            found = _at(grids[table.sheet], address)
             if _squash(found) != _squash(label.text):
-                problems.append(f"{table.sheet}!{address} 应为“{label.text}”，实为“{found or ''}”")
-    return problems
+                wrong.append(f"{table.sheet}!{address} 应为“{label.text}”，实为“{found or ''}”")
+        misplaced += wrong[:MAX_LAYOUT_PROBLEMS]
+        if len(wrong) > MAX_LAYOUT_PROBLEMS:
+            misplaced.append(f"{table.sheet} 另有 {len(wrong) - MAX_LAYOUT_PROBLEMS} 处标签不符")
+    return missing + misplaced
 
 
 def _meta(form: Form, grids: dict[str, Grid], report: Report) -> None:
@@ -131,9 +133,8 @@ def read_report(path: str | Path, form_id: str | None = None) -> Report:
         book.close()
     problems = _layout_problems(form, grids, names)
     if problems:
-        more = f"\n  ……另有 {len(problems) - MAX_LAYOUT_PROBLEMS} 处" if len(problems) > MAX_LAYOUT_PROBLEMS else ""
-        listed = "\n  ".join(problems[:MAX_LAYOUT_PROBLEMS])
-        raise ReadError(f"表格结构与标准模板不符（工作表被改名、删除或行列被移动）：\n  {listed}{more}", path)
+        listed = "\n  ".join(problems)
+        raise ReadError(f"表格结构与标准模板不符（工作表被改名、删除或行列被移动）：\n  {listed}", path)
     report = Report(form=form, values={}, path=path)
     _meta(form, grids, report)
     _values(form, grids, report)

@@ -80,7 +80,6 @@ def command(
         gkxl validate 各乡镇/ --json > 校验.json
         gkxl validate 城关镇.xlsx --annotate 城关镇-校验.xlsx
     """
-    from gkxl.annotate import annotate as write_annotated
     from gkxl.errors import GkxlError
     from gkxl.inputs import expand_inputs
     from gkxl.validate import check_file
@@ -93,6 +92,8 @@ def command(
         result = check_file(path, form_id)
         results.append(result)
         if annotate and result.report:
+            from gkxl.annotate import annotate as write_annotated
+
             try:
                 write_annotated(path, result.findings, _annotate_target(annotate, path, len(paths) > 1))
             except (GkxlError, OSError) as exc:
