@@ -142,6 +142,8 @@ class Form:
     tables: tuple[Table, ...]
     rule_specs: tuple[dict, ...]
     checks: dict
+    cross_year_specs: tuple[dict, ...] = ()
+    previous_sheet: dict | None = None
 
     @property
     def cells(self) -> tuple[Cell, ...]:
@@ -262,6 +264,8 @@ def parse_form(data: dict) -> Form:
         tables=tuple(_table(t) for t in data["tables"]),
         rule_specs=tuple(data["rules"]),
         checks=data.get("checks", {}),
+        cross_year_specs=tuple(data.get("cross_year_rules", ())),
+        previous_sheet=data.get("previous_sheet"),
     )
     keys = [c.key for c in form.cells]
     if len(keys) != len(set(keys)):

@@ -16,6 +16,8 @@ from gkxl.template import TEMPLATE_VERSION
 from gkxl.values import Number, Problem, parse
 
 Grid = list[list[object]]
+RESULTS_SHEET = "校验结果"  # written by annotate and the Excel button; its 说明 column is read back
+MAX_RESULT_ROWS = 2000
 MAX_LAYOUT_PROBLEMS = 4  # per sheet: enough to see the shift, short enough to read
 NO_CACHED_VALUE = "公式没有计算结果（文件未经 Excel 重新计算保存），请在 Excel 中打开并保存，或直接填写数字"
 
@@ -31,6 +33,9 @@ class Report:
     path: Path | None = None
     problems: dict[str, Problem] = field(default_factory=dict)  # by cell key or meta key
     raw: dict[str, object] = field(default_factory=dict)
+    previous_block: dict[str, Number | None] = field(default_factory=dict)  # the 上年数据 inputs, by key
+    previous_year: int | None = None
+    explanations: dict[tuple[str, str, str], str] = field(default_factory=dict)  # (rule, sheet, cell) -> 说明
 
     @property
     def name(self) -> str:
@@ -129,6 +134,9 @@ def read_report(path: str | Path, form_id: str | None = None) -> Report:
         names = book.sheet_names
         grids = {t.sheet: _sheet(book, t.sheet, table_extent(t)[0] + 1, path) for t in form.tables if t.sheet in names}
         grids[form.cover["sheet"]] = _sheet(book, form.cover["sheet"], 20, path)
+        for optional, nrows in ((_previous_sheet(form), 60), (RESULTS_SHEET, MAX_RESULT_ROWS)):
+            if optional in names:
+                grids[optional] = _sheet(book, optional, nrows, path)
     finally:
         book.close()
     problems = _layout_problems(form, grids, names)
@@ -138,7 +146,48 @@ def read_report(path: str | Path, form_id: str | None = None) -> Report:
     report = Report(form=form, values={}, path=path)
     _meta(form, grids, report)
     _values(form, grids, report)
+    _previous_block(form, grids, report)
+    report.explanations = _explanations(grids.get(RESULTS_SHEET))
     return report
+
+
+def _previous_sheet(form: Form) -> str | None:
+    return form.previous_sheet["sheet"] if form.previous_sheet else None
+
+
+def _previous_block(form: Form, grids: dict[str, Grid], report: Report) -> None:
+    """The 上年数据 inputs, when the sheet is there (older workbooks may lack it)."""
+    from gkxl.crossyear import BLOCK_YEAR_CELL, previous_cells
+
+    grid = grids.get(_previous_sheet(form) or "")
+    if grid is None:
+        return
+    raw_year = _at(grid, BLOCK_YEAR_CELL)
+    year = parse(raw_year, "count").value if raw_year is not None else None
+    report.previous_year = year if isinstance(year, int) and 1990 <= year <= 2100 else None
+    for cell in previous_cells(form):
+        raw = _at(grid, cell.cell)
+        parsed = parse(raw, cell.source.kind)
+        report.previous_block[cell.key] = parsed.value
+        if parsed.problem and parsed.problem.severity == "error":
+            report.problems[cell.key] = parsed.problem
+
+
+def _explanations(grid: Grid | None) -> dict[tuple[str, str, str], str]:
+    """The clerk's 说明 on the 校验结果 sheet, keyed by (rule, sheet, cell) so they survive a re-validation."""
+    if not grid:
+        return {}
+    header = [_squash(h) for h in grid[0]]
+    try:
+        rule, sheet, cell, note = (header.index(h) for h in ("规则", "工作表", "单元格", "说明"))
+    except ValueError:
+        return {}
+    out = {}
+    for row in grid[1:]:
+        text = str(row[note]).strip() if note < len(row) and row[note] not in (None, "") else ""
+        if text:
+            out[(str(row[rule]), str(row[sheet]), str(row[cell]))] = text
+    return out
 
 
 def _values(form: Form, grids: dict[str, Grid], report: Report) -> None:
