@@ -9,6 +9,7 @@ import click
 
 from gkxl.cli.common import EXIT_CANNOT_RUN, EXIT_FINDINGS, EXIT_OK, echo_json, fail, json_option
 
+MAX_BLANKS_LISTED = 5
 MARKS = {"error": ("✗", "red"), "warning": ("!", "yellow"), "info": ("·", None)}
 
 
@@ -42,6 +43,13 @@ def echo_result(result, show_info: bool = False) -> None:
     shown = [f for f in result.findings if show_info or f.severity != "info"]
     for sheet, group in groupby(shown, key=lambda f: f.sheet):
         click.echo(f"  {sheet}")
+        group = list(group)
+        blanks = [f for f in group if f.rule == "V-BLANK"]
+        if len(blanks) > MAX_BLANKS_LISTED:
+            # A half-filled sheet would bury the real problems under one line per empty cell.
+            cells = "、".join(f.cell for f in blanks[:MAX_BLANKS_LISTED])
+            click.secho(f"    ! {len(blanks)} 个单元格未填写（没有发生的请填 0）：{cells}……  [V-BLANK]", fg="yellow")
+            group = [f for f in group if f.rule != "V-BLANK"]
         for f in group:
             mark, color = ("✓", "green") if f.explained else MARKS[f.severity]
             click.secho(f"    {mark} {f.cell:>5} {f.message}  [{f.rule}]", fg=color)
