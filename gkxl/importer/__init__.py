@@ -95,14 +95,32 @@ def import_report(path: str | Path, form_id: str | None = None) -> ImportResult:
     unit, year = title_meta(source.head)
     forms = [load_form(form_id)] if form_id else [load_form(f) for f in FORM_IDS]
     result.candidates = [match_lines(lines, form, name) for name, lines in source.readings for form in forms]
-    result.match = best = _best(result.candidates, year)
+    best = _best(result.candidates, year)
+    if best.errors and source.fallback:
+        try:
+            name, lines = source.fallback()
+        except GkxlError as exc:
+            result.error = exc
+            return result
+        result.candidates += [match_lines(lines, form, name) for form in forms]
+        best = _best(result.candidates, year)
+    result.match = best
     if best.errors:
         result.error = _refusal(best, path)
         return result
     report, notes = build_report(best, unit, year, path)
     result.report = report
-    result.findings = notes + validate(report)
+    result.findings = sorted(notes + validate(report), key=lambda f: _position(report.form, f))
     return result
+
+
+def _position(form, f: Finding) -> tuple:
+    from gkxl.importer.report import IMPORT_SHEET
+    from gkxl.model import split_address
+
+    sheets = [IMPORT_SHEET, form.cover["sheet"], *(t.sheet for t in form.tables)]
+    row, col = split_address(f.cell) if f.cell else (0, 0)
+    return (sheets.index(f.sheet) if f.sheet in sheets else 99, row, col, f.rule)
 
 
 def output_path(path: Path, outdir: Path, names: set[str]) -> Path:

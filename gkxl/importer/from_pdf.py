@@ -41,21 +41,26 @@ def _text_page(page, n: int) -> list[Line]:
     return [line for row in page.extract_text_lines() if (line := text_line(row["text"], f"第 {n} 页"))]
 
 
-def read_pdf(path: Path) -> Source:
+def _pages(path: Path, read) -> list[Line]:
     import pdfplumber
 
     try:
         with pdfplumber.open(str(path)) as pdf:
-            tables: list[Line] = []
-            text: list[Line] = []
-            head: list[str] = []
-            for n, page in enumerate(pdf.pages, 1):
-                tables += _table_page(page, n)
-                text += _text_page(page, n)
-                if n == 1:
-                    head = (page.extract_text() or "").splitlines()[:15]
+            return [line for n, page in enumerate(pdf.pages, 1) for line in read(page, n)]
     except Exception as exc:  # pdfminer raises many types for damaged or encrypted files
         raise ReadError(f"PDF 文件无法读取，可能已损坏或加密（{type(exc).__name__}）", path) from None
-    if not text:
+
+
+def read_pdf(path: Path) -> Source:
+    """Table cells first; plain text lines only when the tables do not give a clean import."""
+    head: list[str] = []
+
+    def first_page(page, n: int) -> list[Line]:
+        if n == 1:
+            head.extend((page.extract_text() or "").splitlines()[:15])
+        return _table_page(page, n)
+
+    tables = _pages(path, first_page)
+    if not any(line.label or line.values for line in tables):
         raise ReadError("PDF 中没有文字（可能是扫描图片），无法导入；请用文字版 PDF 或网页/Word 版本", path)
-    return Source([("PDF 表格", tables), ("PDF 文字", text)], head)
+    return Source([("PDF 表格", tables)], head, fallback=lambda: ("PDF 文字", _pages(path, _text_page)))

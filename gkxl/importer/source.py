@@ -7,6 +7,8 @@ a label fragment (a header, a caption, or part of a label broken over several li
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,7 +32,7 @@ class Line:
     @property
     def shown(self) -> str:
         """The line as a person would quote it."""
-        parts = [squash(p) for p in self.labels] + [t.raw or "（空）" for t in self.values]
+        parts = [re.sub(r"\s+", " ", p).strip() for p in self.labels] + [t.raw or "（空）" for t in self.values]
         return " ".join(p for p in parts if p)
 
 
@@ -40,6 +42,7 @@ class Source:
 
     readings: list[tuple[str, list[Line]]]
     head: list[str] = field(default_factory=list)
+    fallback: Callable[[], tuple[str, list[Line]]] | None = None  # a slower reading, tried when the first fails
 
 
 def text_line(text: str, where: str) -> Line | None:
@@ -83,7 +86,7 @@ def decode(data: bytes, path: Path) -> str:
 def text_lines(text: str, page_word: str = "行") -> list[Line]:
     """Lines of plain text; form feeds (PDF page breaks) count pages when page_word is '页'."""
     out, page = [], 1
-    for n, raw in enumerate(text.splitlines(), 1):
+    for n, raw in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), 1):  # keep \f
         page += raw.count("\f")
         where = f"第 {page} 页" if page_word == "页" else f"第 {n} 行"
         line = text_line(raw.replace("\f", ""), where)
