@@ -26,14 +26,25 @@ def _explain(result) -> None:
     match = result.match
     if match is None:
         return
-    scores = "，".join(f"表式{m.form.id}/{m.reading} 得分 {m.score:g}（{len(m.errors)} 处不符）" for m in result.candidates)
+    scores = "，".join(
+        f"表式{m.form.id}/{m.reading} 得分 {m.score:g}（{len(m.errors)} 处不符）" for m in result.candidates
+    )
     click.echo(f"  识别：{scores}")
     for section, line in match.headers.items():
         click.echo(f"  表头 {line.where}“{line.shown}” → 表式{match.form.id} {section.caption or section.corner}")
     for p in sorted(match.placed, key=lambda p: p.hit.index):
-        cells = " ".join(f"{c.cell}={t.raw or '空'}" for c, t in zip(p.target.cells, p.tokens))
+        cells = " ".join(f"{c.cell}={t.raw or '空'}" for c, t in zip(p.target.cells, p.tokens, strict=False))
         score = f"（相似度 {p.hit.score:.2f}）" if p.target.names else "（无标签数据行）"
         click.echo(f"  {p.line.where}“{p.line.shown}” → {p.target.where}{score}：{cells}")
+
+
+def _echo_refusal(result) -> None:
+    from gkxl.importer import ImportRefused
+
+    click.secho(str(result.path), bold=True)
+    click.secho(f"  ✗ {result.error.message}", fg="red")
+    verdict = "未导入（未写出工作簿）" if isinstance(result.error, ImportRefused) else "无法读取"
+    click.secho(f"  结论：{verdict}", fg="red")
 
 
 def _exit_code(results) -> int:
@@ -82,7 +93,9 @@ def command(
         if result.report is not None:
             write_result(result, output_path(path, outdir, duplicated))
         results.append(result)
-        if not as_json:
+        if not as_json and result.error:
+            _echo_refusal(result)
+        elif not as_json:
             echo_result(FileResult(path, result.report, result.findings, result.error), show_info)
             if result.output:
                 click.echo(f"  已写入 {result.output}")

@@ -55,6 +55,7 @@ class Match:
     headers: dict[Section, Line] = field(default_factory=dict)
     unit_notes: list[tuple[Target, str]] = field(default_factory=list)
     unplaced: list[Line] = field(default_factory=list)
+    claimed: set[int] = field(default_factory=set)  # ids of targets some line was taken for
 
     @property
     def score(self) -> float:
@@ -148,7 +149,7 @@ def _regions(lines: list[Line], form: Form) -> list[Table | None]:
 def _headers(lines: list[Line], regions: list[Table | None], match: Match) -> None:
     """Recognise section header rows ('信息内容 本年制发件数 …'): they tell the form version apart."""
     sections = [s for t in match.form.tables for s in t.sections if s.corner and len(s.corner) < 10]
-    for line, region in zip(lines, regions):
+    for line, region in zip(lines, regions, strict=False):
         if region is None or not _blank(line) or not line.label:
             continue
         text = norm_label(line.label)
@@ -202,6 +203,7 @@ def _place(target: Target, hit: Hit, line: Line, match: Match) -> None:
     extra = len(tokens) - target.width
     if extra > 0 and line.tabular and all(t.blank for t in tokens[:extra]):
         tokens = tokens[extra:]  # empty label cells between the label and the values (e.g. a merged leaf column)
+    match.claimed.add(id(target))
     if len(tokens) != target.width and not all(t.blank for t in tokens):
         match.errors.append(
             f"{target.where}（{line.where}“{line.shown}”）有 {len(tokens)} 个数，应为 {target.width} 个"
@@ -214,7 +216,7 @@ def _place(target: Target, hit: Hit, line: Line, match: Match) -> None:
 
 
 def _missing(match: Match) -> None:
-    placed = {id(p.target) for p in match.placed}
+    placed = match.claimed
     covered = set()
     for group in (p.target for p in match.placed if p.target.group):
         members = group_members(match.form, group)

@@ -35,8 +35,10 @@ def _finding(cell: Cell | None, rule: str, severity: str, message: str, reported
 
 def _unit_finding(cell: Cell, token: Token, path: str) -> Finding | None:
     money = cell.kind == "money"
-    if token.unit == "万元" and money or token.unit in COUNT_UNITS and not money:
-        return _finding(cell, "IMPORT-UNIT", "info", f"“{token.raw}”已去掉单位，按 {token.number} 读取", token.raw, path)
+    if (token.unit == "万元" and money) or (token.unit in COUNT_UNITS and not money):
+        return _finding(
+            cell, "IMPORT-UNIT", "info", f"“{token.raw}”已去掉单位，按 {token.number} 读取", token.raw, path
+        )
     if money:
         text = f"原文“{token.raw}”带单位“{token.unit}”，表式单位为万元；已按原数 {token.number} 填入，未换算，请核实"
     else:
@@ -46,7 +48,7 @@ def _unit_finding(cell: Cell, token: Token, path: str) -> Finding | None:
 
 def _fill(report: Report, placed: Placed, path: str) -> list[Finding]:
     out = []
-    for cell, token in zip(placed.target.cells, placed.tokens):
+    for cell, token in zip(placed.target.cells, placed.tokens, strict=False):
         if token.blank:
             if token.raw:
                 text = f"原文为“{token.raw}”，按未填写处理"
@@ -67,8 +69,7 @@ def _group_finding(match: Match, group: Target, path: str) -> Finding:
     into = next(m for m in members if m.cells == group.cells)
     others = "、".join(f"“{m.label[-1]}”" for m in members if m is not into)
     text = (
-        f"原表“{group.label[-1]}”只有一行（旧表式的写法），已填入“{into.label[-1]}”；"
-        f"{others} 原表未分列，按未填写处理"
+        f"原表“{group.label[-1]}”只有一行（旧表式的写法），已填入“{into.label[-1]}”；{others} 原表未分列，按未填写处理"
     )
     return _finding(group.cells[-1], "IMPORT-HYBRID", "warning", text, path=path)
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gkxl.errors import ReadError
-from gkxl.importer.text import Token, is_page_furniture, read_token, squash
+from gkxl.importer.text import Token, is_page_furniture, read_token
 
 SUFFIXES = (".txt", ".html", ".htm", ".docx", ".pdf")
 
@@ -66,7 +66,7 @@ def cell_line(cells: list[str | None], where: str) -> Line | None:
     texts = [c for c in cells if c is not None]
     kinds = [read_token(t) for t in texts]
     last_label = max((i for i, k in enumerate(kinds) if k is None), default=-1)
-    labels = tuple(t for t, k in zip(texts[: last_label + 1], kinds) if k is None)
+    labels = tuple(t for t, k in zip(texts[: last_label + 1], kinds, strict=False) if k is None)
     values = tuple(k for k in kinds[last_label + 1 :] if k is not None)
     if not labels and len(values) < 2 and all(v.blank for v in values):
         return None  # an empty row, or the empty remainder of a merged cell
