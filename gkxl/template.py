@@ -183,6 +183,9 @@ def build_workbook(form: Form) -> Workbook:
     for table in form.tables:
         _table_sheet(wb, table, st)
     _names(wb, form)
+    from gkxl.checks_sheet import add_checks  # lazy: checks_sheet imports this module
+
+    add_checks(wb, form)
     wb.properties.title = f"政府信息公开工作年度报告（表式 {form.id}）"
     wb.properties.creator = "gkxl"
     return wb
