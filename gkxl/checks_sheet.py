@@ -129,7 +129,7 @@ def _style(ws: Worksheet, form: Form, rows: list[CheckRow]) -> None:
         for cell in row:
             cell.font, cell.alignment = plain, wrap
     header = FIRST_ROW - 1
-    for i, (name, width) in enumerate(zip(HEADERS, WIDTHS), 1):
+    for i, (name, width) in enumerate(zip(HEADERS, WIDTHS, strict=True), 1):
         ws.column_dimensions[column_letters(i)].width = width
         cell = ws.cell(header, i, name)
         cell.font, cell.border = bold, border
@@ -143,14 +143,17 @@ def _style(ws: Worksheet, form: Form, rows: list[CheckRow]) -> None:
     area = f"{COL['结果']}{FIRST_ROW}:{COL['结果']}{rows[-1].row}"
     for text, (fill, font) in COLORS.items():
         ws.conditional_formatting.add(area, CellIsRule(operator="equal", formula=[f'"{text}"'], **_look(fill, font)))
-    ws.conditional_formatting.add("B3", CellIsRule(operator="equal", formula=['"全部通过"'], **_look(*COLORS[OK])))
-    ws.conditional_formatting.add("B3", CellIsRule(operator="notEqual", formula=['"全部通过"'], **_look(*COLORS[BROKEN])))
+    verdict = (("equal", OK), ("notEqual", BROKEN))
+    for operator, look in verdict:  # the 结论 cell: green when 全部通过, red otherwise
+        ws.conditional_formatting.add(
+            "B3", CellIsRule(operator=operator, formula=['"全部通过"'], **_look(*COLORS[look]))
+        )
 
 
 def _look(fill: str, font: str) -> dict:
     from openpyxl.styles import Font, PatternFill
 
-    # LibreOffice reads a differential fill's fgColor, Excel its bgColor: set both.
+    # Excel itself stores a differential (conditional) fill as bgColor; some readers take fgColor: set both.
     return {"fill": PatternFill("solid", fgColor=fill, bgColor=fill), "font": Font(color=font)}
 
 
