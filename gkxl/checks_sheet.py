@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from gkxl import rule_formulas as rf
+from gkxl.annotate import MARK_COLORS
 from gkxl.model import Form, column_letters
 from gkxl.rules import Rule, form_rules
 from gkxl.template import FONT, _protect, absolute_ref
@@ -21,14 +22,16 @@ if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
 SHEET = "校验"
+TITLE = "勾稽关系校验（公式自动计算，无需宏）"
 OK, BROKEN, CHECK, TEXT = "通过", "不符", "请核实", "含非数字"
 HEADERS = ("序号", "规则", "检查内容", "单元格", "位置", "填报数", "应为", "差额", "结果")
 WIDTHS = (6, 20, 46, 36, 10, 10, 10, 8, 10)
+VERDICT = "C3"  # the overall status; the counts sit below it (C4 不符, C5 请核实, C6 含非数字, C7 未填写)
 FIRST_ROW = 11  # header row is FIRST_ROW - 1; the summary sits above it
-COLORS = {  # (fill, font) as in Excel's stock "light red fill with dark red text", and amber/green
-    BROKEN: ("FFFFC7CE", "FF9C0006"),
-    CHECK: ("FFFFEB9C", "FF9C5700"),
-    TEXT: ("FFFFEB9C", "FF9C5700"),
+COLORS = {  # (fill, font): the red and amber of `gkxl validate --annotate` and the 校验 button, green for 通过
+    BROKEN: (MARK_COLORS["error"], "FF000000"),
+    CHECK: (MARK_COLORS["warning"], "FF000000"),
+    TEXT: (MARK_COLORS["warning"], "FF000000"),
     OK: ("FFC6EFCE", "FF006100"),
 }
 COL = {name: column_letters(i) for i, name in enumerate(HEADERS, 1)}
@@ -85,15 +88,15 @@ def _summary(ws: Worksheet, form: Form, rows: list[CheckRow]) -> None:
     inputs = ",".join(_input_ranges(form))
     total = len(form.cells)
     lines = [
-        ("结论", '=IF(B4>0,"有 "&B4&" 处不符",IF(B6>0,"有 "&B6&" 项检查含非数字，无法核对","全部通过"))'),
+        ("结论", '=IF(C4>0,"有 "&C4&" 处不符",IF(C6>0,"有 "&C6&" 项检查含非数字，无法核对","全部通过"))'),
         ("必须修改（不符）", f'=COUNTIF({status},"{BROKEN}")'),
         ("请核实", f'=COUNTIF({status},"{CHECK}")'),
         ("含非数字", f'=COUNTIF({status},"{TEXT}")'),
         ("未填写的单元格", f"={total}-COUNTA({inputs})"),
     ]
     for i, (label, formula) in enumerate(lines, 3):
-        ws[f"A{i}"], ws[f"B{i}"] = label, formula
-        ws.merge_cells(f"B{i}:C{i}")
+        ws[f"A{i}"], ws[f"{VERDICT[0]}{i}"] = label, formula
+        ws.merge_cells(f"A{i}:B{i}")
     note = (
         "本表由公式自动计算，不需要宏，也不需要 Python；在 Excel、WPS 中填写数字后立即更新。"
         "空白单元格按 0 计算。结果为“不符”的，对应单元格在表中显示为红色，点“位置”可跳转。"
@@ -138,15 +141,16 @@ def _style(ws: Worksheet, form: Form, rows: list[CheckRow]) -> None:
             ws.cell(check.row, i).border = border
     for i in range(3, 8):
         ws[f"A{i}"].font = bold
+        ws[f"{VERDICT[0]}{i}"].alignment = Alignment(horizontal="left", vertical="center")
     ws["A1"].font = Font(name=FONT, size=14, bold=True)
-    ws["B3"].font = Font(name=FONT, size=12, bold=True)
+    ws[VERDICT].font = Font(name=FONT, size=12, bold=True)
     area = f"{COL['结果']}{FIRST_ROW}:{COL['结果']}{rows[-1].row}"
     for text, (fill, font) in COLORS.items():
         ws.conditional_formatting.add(area, CellIsRule(operator="equal", formula=[f'"{text}"'], **_look(fill, font)))
     verdict = (("equal", OK), ("notEqual", BROKEN))
     for operator, look in verdict:  # the 结论 cell: green when 全部通过, red otherwise
         ws.conditional_formatting.add(
-            "B3", CellIsRule(operator=operator, formula=['"全部通过"'], **_look(*COLORS[look]))
+            VERDICT, CellIsRule(operator=operator, formula=['"全部通过"'], **_look(*COLORS[look]))
         )
 
 
@@ -154,7 +158,7 @@ def _look(fill: str, font: str) -> dict:
     from openpyxl.styles import Font, PatternFill
 
     # Excel itself stores a differential (conditional) fill as bgColor; some readers take fgColor: set both.
-    return {"fill": PatternFill("solid", fgColor=fill, bgColor=fill), "font": Font(color=font)}
+    return {"fill": PatternFill("solid", fgColor=fill, bgColor=fill), "font": Font(color=font, bold=True)}
 
 
 def _print_setup(ws: Worksheet, last_row: int) -> None:
@@ -169,7 +173,7 @@ def _print_setup(ws: Worksheet, last_row: int) -> None:
 def add_checks_sheet(wb: Workbook, form: Form) -> None:
     """Append the 校验 sheet of live formulas for every rule of `form`."""
     ws = wb.create_sheet(SHEET)
-    ws["A1"] = "勾稽关系校验（公式自动计算，无需宏）"
+    ws["A1"] = TITLE
     rows = check_rows(form)
     hard = [c for c in rows if c.rule.severity == "error"]
     for number, check in enumerate(rows, 1):

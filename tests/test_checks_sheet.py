@@ -28,7 +28,7 @@ from gkxl.validate import validate
 
 SOFFICE = shutil.which("soffice")
 needs_soffice = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
-RED, AMBER = "#FFC7CE", "#FFEB9C"
+RED, AMBER = "#FF7C80", "#FFC000"
 FORMS = ("2021", "2019")
 REF = r"(\$?[A-Z]+\$?\d+(?::\$?[A-Z]+\$?\d+)?)"  # a cell or a range, unqualified
 
@@ -189,7 +189,7 @@ def test_checks_sheet_marks_exactly_what_the_engine_reports(recalculated):
         assert {r["结果"] for r in rows} <= {"通过", "不符", "请核实", "含非数字"}, name
         assert _marked(rows, "不符") == _found(findings, "error", hard), name
         assert _marked(rows, "请核实") == _found(findings, "warning", soft), name
-        summary = {r[0]: r[1] for r in grid[:8] if r and r[0]}
+        summary = {r[0]: next((v for v in r[1:] if v != ""), None) for r in grid[2:7]}
         assert summary["必须修改（不符）"] == len(_marked(rows, "不符")), name
         blanks = [f for f in findings if f.rule == "V-BLANK"]
         texts = [f for f in findings if f.rule == "V-NUMBER"]
