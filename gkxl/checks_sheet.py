@@ -8,6 +8,7 @@ holds text, which the engine reports on that cell instead of the rule).
 
 from __future__ import annotations
 
+from copy import copy
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -128,17 +129,22 @@ def _style(ws: Worksheet, form: Form, rows: list[CheckRow]) -> None:
     border = Border(left=side, right=side, top=side, bottom=side)
     plain, bold = Font(name=FONT, size=10), Font(name=FONT, size=10, bold=True)
     wrap = Alignment(vertical="center", wrap_text=True)
-    for row in ws.iter_rows(min_row=2, max_row=ws.max_row):
+    for row in ws.iter_rows(min_row=2, max_row=FIRST_ROW - 2, max_col=len(HEADERS)):
         for cell in row:
             cell.font, cell.alignment = plain, wrap
     header = FIRST_ROW - 1
     for i, (name, width) in enumerate(zip(HEADERS, WIDTHS, strict=True), 1):
         ws.column_dimensions[column_letters(i)].width = width
         cell = ws.cell(header, i, name)
-        cell.font, cell.border = bold, border
-    for check in rows:
+        cell.font, cell.border, cell.alignment = bold, border, wrap
+    proto = ws.cell(rows[0].row, 1)
+    proto.font, proto.alignment, proto.border = plain, wrap, border
+    for check in rows:  # copying one cell's style is ~50x faster in openpyxl than setting font/border per cell
         for i in range(1, len(HEADERS) + 1):
-            ws.cell(check.row, i).border = border
+            cell = ws.cell(check.row, i)
+            number_format = cell.number_format
+            cell._style = copy(proto._style)
+            cell.number_format = number_format
     for i in range(3, 8):
         ws[f"A{i}"].font = bold
         ws[f"{VERDICT[0]}{i}"].alignment = Alignment(horizontal="left", vertical="center")
@@ -170,6 +176,14 @@ def _print_setup(ws: Worksheet, last_row: int) -> None:
     ws.print_title_rows = f"{FIRST_ROW - 1}:{FIRST_ROW - 1}"
 
 
+def _soft_caption(ws: Worksheet, row: int) -> None:
+    from openpyxl.styles import Font
+
+    ws[f"A{row}"] = "以下为提示性检查：结果为“请核实”的不一定是错误，请核对后确认。"
+    ws[f"A{row}"].font = Font(name=FONT, size=10, bold=True)
+    ws.merge_cells(f"A{row}:{COL['结果']}{row}")
+
+
 def add_checks_sheet(wb: Workbook, form: Form) -> None:
     """Append the 校验 sheet of live formulas for every rule of `form`."""
     ws = wb.create_sheet(SHEET)
@@ -178,11 +192,10 @@ def add_checks_sheet(wb: Workbook, form: Form) -> None:
     hard = [c for c in rows if c.rule.severity == "error"]
     for number, check in enumerate(rows, 1):
         _rule_row(ws, number, check)
-    if len(hard) < len(rows):
-        ws[f"A{hard[-1].row + 1}"] = "以下为提示性检查：结果为“请核实”的不一定是错误，请核对后确认。"
-        ws.merge_cells(f"A{hard[-1].row + 1}:{COL['结果']}{hard[-1].row + 1}")
     _summary(ws, form, rows)
     _style(ws, form, rows)
+    if len(hard) < len(rows):
+        _soft_caption(ws, hard[-1].row + 1)
     ws.freeze_panes = f"A{FIRST_ROW}"
     ws.sheet_view.showGridLines = False
     _print_setup(ws, rows[-1].row)
