@@ -9,12 +9,13 @@ holds text, which the engine reports on that cell instead of the rule).
 from __future__ import annotations
 
 from copy import copy
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from gkxl import rule_formulas as rf
 from gkxl.annotate import MARK_COLORS
-from gkxl.model import Form, column_letters
+from gkxl.crossyear import block_rules
+from gkxl.model import Cell, Form, column_letters
 from gkxl.rules import Rule, form_rules
 from gkxl.template import FONT, _protect, absolute_ref
 
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 
 SHEET = "校验"
 TITLE = "勾稽关系校验（公式自动计算，无需宏）"
-OK, BROKEN, CHECK, TEXT = "通过", "不符", "请核实", "含非数字"
+OK, BROKEN, CHECK, TEXT, SKIPPED = "通过", "不符", "请核实", "含非数字", "未核对"
 HEADERS = ("序号", "规则", "检查内容", "单元格", "位置", "填报数", "应为", "差额", "结果")
 WIDTHS = (6, 20, 46, 36, 10, 10, 10, 8, 10)
 VERDICT = "C3"  # the overall status; the counts sit below it (C4 不符, C5 请核实, C6 含非数字, C7 未填写)
@@ -42,21 +43,30 @@ COL = {name: column_letters(i) for i, name in enumerate(HEADERS, 1)}
 class CheckRow:
     row: int
     rule: Rule
+    needs: tuple[Cell, ...] = ()  # cells that must be filled before the rule is judged (上年数据)
 
 
 def check_rows(form: Form) -> list[CheckRow]:
-    """Where each rule sits on the 校验 sheet: hard rules, then a caption row, then soft rules."""
-    hard = [r for r in form_rules(form) if r.severity == "error"]
-    soft = [r for r in form_rules(form) if r.severity != "error"]
-    out = [CheckRow(FIRST_ROW + i, r) for i, r in enumerate(hard)]
-    start = FIRST_ROW + len(hard) + 1
-    return out + [CheckRow(start + i, r) for i, r in enumerate(soft)]
+    """Where each rule sits on the 校验 sheet: hard rules, then (after a caption row each) the soft rules and
+    the cross-year rules over the 上年数据 sheet."""
+    hard = [CheckRow(0, r) for r in form_rules(form) if r.severity == "error"]
+    soft = [CheckRow(0, r) for r in form_rules(form) if r.severity != "error"]
+    cross = [CheckRow(0, r, (last, r.target)) for r, last in block_rules(form)]
+    out, row = [], FIRST_ROW
+    for group in (hard, soft, cross):
+        out += [replace(c, row=row + i) for i, c in enumerate(group)]
+        row += len(group) + 1  # a caption row before the next group
+    return out
 
 
-def _status(rule: Rule, row: int) -> str:
+def _status(check: CheckRow) -> str:
+    rule, row = check.rule, check.row
     broken = rf.violated(rule, f"{COL['差额']}{row}")
     verdict = BROKEN if rule.severity == "error" else CHECK
-    return f'=IF({rf.non_numeric(rule)},"{TEXT}",IF({broken},"{verdict}","{OK}"))'
+    status = f'IF({rf.non_numeric(rule)},"{TEXT}",IF({broken},"{verdict}","{OK}"))'
+    if check.needs:
+        status = f'IF({rf.filled(check.needs)},{status},"{SKIPPED}")'
+    return f"={status}"
 
 
 def _rule_row(ws: Worksheet, number: int, check: CheckRow) -> None:
@@ -73,7 +83,7 @@ def _rule_row(ws: Worksheet, number: int, check: CheckRow) -> None:
         "填报数": f"={rf.reported(rule)}",
         "应为": f"={rf.expected(rule)}",
         "差额": f"={rf.difference(COL['填报数'] + str(r), COL['应为'] + str(r))}",
-        "结果": _status(rule, r),
+        "结果": _status(check),
     }
     for name, value in values.items():
         ws[f"{COL[name]}{r}"] = value
@@ -176,10 +186,14 @@ def _print_setup(ws: Worksheet, last_row: int) -> None:
     ws.print_title_rows = f"{FIRST_ROW - 1}:{FIRST_ROW - 1}"
 
 
-def _soft_caption(ws: Worksheet, row: int) -> None:
+SOFT_CAPTION = "以下为提示性检查：结果为“请核实”的不一定是错误，请核对后确认。"
+CROSS_YEAR_CAPTION = "以下为跨年度核对：与“上年数据”表中上一年度的数字比较；未填写上年数据的显示“未核对”。"
+
+
+def _caption(ws: Worksheet, row: int, text: str) -> None:
     from openpyxl.styles import Font
 
-    ws[f"A{row}"] = "以下为提示性检查：结果为“请核实”的不一定是错误，请核对后确认。"
+    ws[f"A{row}"] = text
     ws[f"A{row}"].font = Font(name=FONT, size=10, bold=True)
     ws.merge_cells(f"A{row}:{COL['结果']}{row}")
 
@@ -189,13 +203,16 @@ def add_checks_sheet(wb: Workbook, form: Form) -> None:
     ws = wb.create_sheet(SHEET)
     ws["A1"] = TITLE
     rows = check_rows(form)
-    hard = [c for c in rows if c.rule.severity == "error"]
     for number, check in enumerate(rows, 1):
         _rule_row(ws, number, check)
     _summary(ws, form, rows)
     _style(ws, form, rows)
-    if len(hard) < len(rows):
-        _soft_caption(ws, hard[-1].row + 1)
+    soft = [c for c in rows if c.rule.severity != "error" and not c.needs]
+    if soft:
+        _caption(ws, soft[0].row - 1, SOFT_CAPTION)
+    cross = [c for c in rows if c.needs]
+    if cross:
+        _caption(ws, cross[0].row - 1, CROSS_YEAR_CAPTION)
     ws.freeze_panes = f"A{FIRST_ROW}"
     ws.sheet_view.showGridLines = False
     _print_setup(ws, rows[-1].row)
@@ -210,9 +227,12 @@ def add_red_totals(wb: Workbook, form: Form) -> None:
     """
     from openpyxl.formatting.rule import FormulaRule
 
-    for rule in form_rules(form):
+    for check in check_rows(form):
+        rule = check.rule
         fill, font = COLORS[BROKEN if rule.severity == "error" else CHECK]
         formula = rf.broken_condition(rule)
+        if check.needs:
+            formula = f"AND({rf.filled(check.needs)},{formula})"
         wb[rule.target.sheet].conditional_formatting.add(rule.target.cell, FormulaRule([formula], **_look(fill, font)))
 
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from gkxl.errors import GkxlError
 from gkxl.findings import Finding
 from gkxl.model import Cell, Form
-from gkxl.rules import spec_lines
+from gkxl.rules import Rule, spec_lines
 from gkxl.values import Number
 
 if TYPE_CHECKING:
@@ -201,3 +201,35 @@ def no_previous_finding(report: Report) -> Finding:
     unit = report.form.meta_cell("unit")
     message = f"{unit.sheet} {unit.label}：上年文件夹中没有“{report.unit or '未填'}”的报告，未做跨年度核对"
     return Finding("Y-NO-PREVIOUS", "warning", unit.sheet, unit.cell, unit.key, message)
+
+
+def block_cell(prev: PreviousCell) -> Cell:
+    """A 上年数据 input as a form cell, so spreadsheet formulas can treat it like any other part."""
+    return Cell(
+        key=prev.key,
+        table="previous",
+        sheet=prev.sheet,
+        cell=prev.cell,
+        row_key=None,
+        col_key=prev.key,
+        row_path=(prev.label,),
+        col_path=(),
+        kind=prev.source.kind,
+        row_label=prev.label,
+        col_label="",
+    )
+
+
+@cache
+def block_rules(form: Form) -> tuple[tuple[Rule, Cell], ...]:
+    """The cross-year rules over the workbook's own 上年数据 block, as ordinary rules whose first part is the
+    block cell; paired with that cell, since a rule is only judged once last year's figure is filled in."""
+    cells = {p.source.key: block_cell(p) for p in previous_cells(form)}
+    out = []
+    for rule in cross_year_rules(form):
+        if rule.previous_forms and form.id not in rule.previous_forms:
+            continue  # the block holds figures of a report on this same form
+        last = cells[rule.previous_key]
+        as_rule = Rule(rule.id, rule.severity, rule.title, rule.basis, rule.target, (last, *rule.plus), rule.minus)
+        out.append((as_rule, last))
+    return tuple(out)

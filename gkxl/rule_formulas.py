@@ -79,5 +79,13 @@ def non_numeric(rule: Rule, qualified: bool = True) -> str:
 
 
 def broken_condition(rule: Rule) -> str:
-    """The conditional-formatting formula on the target's own sheet: TRUE when the total is wrong."""
-    return violated(rule, difference(reported(rule, False), expected(rule, False)))
+    """The conditional-formatting formula on the target's own sheet: TRUE when the total is wrong.
+
+    Parts on another sheet (上年数据) need their sheet name (accepted in conditional formats since Excel 2010)."""
+    qualified = any(c.sheet != rule.target.sheet for c in rule.parts)
+    return violated(rule, difference(reported(rule, False), expected(rule, qualified)))
+
+
+def filled(cells: tuple[Cell, ...]) -> str:
+    """TRUE when every one of `cells` holds a number."""
+    return f"COUNT({','.join(refs(cells, True))})={len(cells)}"

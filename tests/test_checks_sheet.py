@@ -19,6 +19,7 @@ from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 
 from gkxl.checks_sheet import SHEET
+from gkxl.crossyear import block_rules
 from gkxl.model import column_letters, load_form, split_address
 from gkxl.reader import read_report
 from gkxl.rules import form_rules
@@ -34,6 +35,11 @@ REF = r"(\$?[A-Z]+\$?\d+(?::\$?[A-Z]+\$?\d+)?)"  # a cell or a range, unqualifie
 
 
 # --- the sheet as written (no spreadsheet engine needed) ---------------------------------------------------
+
+
+def _all_rules(form):
+    """The rules in the order of the 校验 sheet: within-year, then cross-year over the 上年数据 block."""
+    return [*form_rules(form), *(rule for rule, _ in block_rules(form))]
 
 
 def _rule_rows(ws) -> list[dict]:
@@ -59,7 +65,7 @@ def test_one_row_per_rule_with_formulas_over_exactly_its_cells(form_id):
     form = load_form(form_id)
     ws = build_workbook(form)[SHEET]
     rows = _rule_rows(ws.iter_rows(values_only=True))
-    rules = form_rules(form)
+    rules = _all_rules(form)
     assert [(r["规则"], r["位置"]) for r in rows] == [(x.id, f"{x.target.sheet}!{x.target.cell}") for x in rules]
     for row, rule in zip(rows, rules, strict=True):
         plus, _, minus = row["应为"].partition("-SUM(")
@@ -75,7 +81,7 @@ def test_one_row_per_rule_with_formulas_over_exactly_its_cells(form_id):
 def test_every_rule_target_has_a_conditional_format_over_its_own_cells(form_id):
     form = load_form(form_id)
     wb = build_workbook(form)
-    for rule in form_rules(form):
+    for rule in _all_rules(form):
         formats = [
             r.formula[0]
             for cf in wb[rule.target.sheet].conditional_formatting
@@ -83,7 +89,7 @@ def test_every_rule_target_has_a_conditional_format_over_its_own_cells(form_id):
             for r in cf.rules
         ]
         expected = {f"{c.sheet}!{c.cell}" for c in (rule.target, *rule.parts)}
-        qualified = [re.sub(REF, rf"'{rule.target.sheet}'!\1", f) for f in formats]
+        qualified = [re.sub(r"(?<![!$A-Z])" + REF, rf"'{rule.target.sheet}'!\1", f) for f in formats]
         assert any(set(_cells_of(f)) == expected for f in qualified), rule  # 表三 J29 has two rules
 
 
@@ -128,8 +134,19 @@ def _break(report, rng: random.Random, mistakes: int) -> None:
             report.raw[cell.key] = f"{rng.randrange(1, 9)}件"
 
 
+def _last_year(report, rng: random.Random) -> None:
+    """Fill the 上年数据 block as last year's report would have it, with some figures off by one or left out."""
+    report.previous_year = report.year - 1
+    for rule, last in block_rules(report.form):
+        target = report.values.get(rule.target.key)
+        others = rule.expected({**report.values, last.key: 0})  # what this year's own cells contribute
+        report.previous_block[last.key] = None if target is None else max(target - others, 0)
+    for key in rng.sample(sorted(report.previous_block), 3):
+        report.previous_block[key] = None if rng.random() < 0.3 else (report.previous_block[key] or 0) + 1
+
+
 def _reports():
-    """(name, report): two clean and eight broken reports of each form."""
+    """(name, report): two clean and eight broken reports of each form; the last three fill 上年数据."""
     out = []
     for form_id in FORMS:
         form = load_form(form_id)
@@ -138,6 +155,8 @@ def _reports():
             report = random_report(form, rng, year=form.years[0], scale=rng.choice((3, 20)))
             if seed >= 2:
                 _break(report, rng, mistakes=rng.randrange(1, 4))
+            if seed >= 7:
+                _last_year(report, rng)
             out.append((f"{form_id}-{seed}", report))
     return out
 
@@ -182,11 +201,11 @@ def test_checks_sheet_marks_exactly_what_the_engine_reports(recalculated):
     for name, findings in cases:
         form = load_form(name.split("-")[0])
         hard = {r.id for r in form_rules(form) if r.severity == "error"}
-        soft = {r.id for r in form_rules(form)} - hard
+        soft = {r.id for r in _all_rules(form)} - hard
         grid = _sheet_rows(base / "xlsx" / f"{name}.xlsx")
         rows = _rule_rows(grid)
-        assert len(rows) == len(form_rules(form)), name
-        assert {r["结果"] for r in rows} <= {"通过", "不符", "请核实", "含非数字"}, name
+        assert len(rows) == len(_all_rules(form)), name
+        assert {r["结果"] for r in rows} <= {"通过", "不符", "请核实", "含非数字", "未核对"}, name
         assert _marked(rows, "不符") == _found(findings, "error", hard), name
         assert _marked(rows, "请核实") == _found(findings, "warning", soft), name
         summary = {r[0]: next((v for v in r[1:] if v != ""), None) for r in grid[2:7]}
@@ -201,6 +220,8 @@ def test_checks_sheet_marks_exactly_what_the_engine_reports(recalculated):
         elif not texts:
             assert verdict == "全部通过", name
     assert broken_files >= 8  # the mistakes really broke rules: the comparison above is not vacuous
+    cross = [f for _, findings in cases for f in findings if f.rule.startswith("Y-")]
+    assert len(cross) >= 3  # and the 上年数据 rows were really exercised
 
 
 def _text_rule_rows(findings, form) -> set[tuple[str, str]]:
@@ -269,9 +290,9 @@ def test_conditional_formatting_turns_exactly_the_broken_totals_red(recalculated
         text_rules = _text_rule_rows(findings, form)
         for where in hard_targets - {w for _, w in text_rules}:  # text: LibreOffice sums what it can
             assert (grid.colors[where] == RED) == (where in broken), (name, where)
-        soft = {r.id for r in form_rules(form) if r.severity != "error"}
+        soft = {r.id for r in _all_rules(form) if r.severity != "error"}
         warned = {f"{f.sheet}!{f.cell}" for f in findings if f.rule in soft}
-        for rule in form_rules(form):
+        for rule in _all_rules(form):
             where = f"{rule.target.sheet}!{rule.target.cell}"
             if rule.severity == "warning" and where not in {w for _, w in text_rules}:
                 assert (grid.colors[where] == AMBER) == (where in warned), (name, where)
