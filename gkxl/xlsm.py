@@ -27,6 +27,7 @@ MACROS_DIR = Path(__file__).resolve().parent.parent / "macros"
 CODE_PAGE = 936
 VML_TYPE = "application/vnd.openxmlformats-officedocument.vmlDrawing"
 VML_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/vmlDrawing"
+REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 MACRO_MAIN = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # reproducible builds: the parts, not the clock, make the file
 

@@ -89,7 +89,10 @@ def sheet_xml(settings: dict[str, str], sheet_pr: str = "") -> bytes:
         f'<row r="{i}">{cell(f"A{i}", key)}{cell(f"B{i}", value)}</row>'
         for i, (key, value) in enumerate(settings.items(), 1)
     )
-    cols = '<cols><col min="1" max="1" width="34" customWidth="1"/><col min="2" max="2" width="60" customWidth="1"/></cols>'
+    cols = (
+        '<cols><col min="1" max="1" width="34" customWidth="1"/>'
+        + '<col min="2" max="2" width="60" customWidth="1"/></cols>'
+    )
     return (
         f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{_MAIN}" xmlns:r="{_REL}">'
         f"{sheet_pr}{cols}<sheetData>{rows}</sheetData></worksheet>"
