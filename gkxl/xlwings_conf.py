@@ -112,17 +112,6 @@ def sheet_part(zf: zipfile.ZipFile, sheet: str) -> str | None:
     return target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
 
 
-def read_sheet_settings(xml: bytes) -> dict[str, str]:
-    """Settings of an xlwings.conf sheet written by `sheet_xml` (inline strings)."""
-    text = xml.decode()
-    out = {}
-    for row in re.findall(r"<row\b.*?</row>", text, re.S):
-        values = [re.sub(r"<[^>]+>", "", v) for v in re.findall(r"<is>(.*?)</is>", row, re.S)]
-        if len(values) == 2:
-            out[values[0]] = values[1]
-    return out
-
-
 def set_workbook_settings(source: Path, target: Path, settings: dict[str, str]) -> Path:
     """Write a copy of the macro-enabled workbook `source` to `target` whose xlwings.conf sheet also holds
     `settings`. Every other part is copied unchanged (buttons and the VBA project included)."""

@@ -147,10 +147,10 @@ def _absolute(cell: str) -> str:
     return f"${m.group(1)}${m.group(2)}" if m else cell
 
 
-def cell_actions(recorded: list[dict], sheets: list[str], func: str) -> dict[tuple[str, str], list]:
-    """(sheet, 'D6') -> args of each `func` action on that single cell. `sheets`: names by position at the
-    time of the actions (the tests take them from the payload before the run, plus added sheets)."""
-    out: dict[tuple[str, str], list] = {}
+def cell_actions(recorded: list[dict], sheets: list[str], func: str) -> dict[tuple[str, str], list[dict]]:
+    """(sheet, top-left cell 'D6') -> each `func` action there. `sheets`: the sheet names before the
+    actions (positions shift as sheets are added and deleted)."""
+    out: dict[tuple[str, str], list[dict]] = {}
     order = list(sheets)
     for a in recorded:
         if a["func"] == "addSheet":
@@ -159,5 +159,5 @@ def cell_actions(recorded: list[dict], sheets: list[str], func: str) -> dict[tup
             order.pop(a["sheet_position"])
         elif a["func"] == func:
             key = (order[a["sheet_position"]], _address(a).replace("$", ""))
-            out.setdefault(key, []).append(a["args"])
+            out.setdefault(key, []).append(a)
     return out
