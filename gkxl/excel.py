@@ -264,7 +264,8 @@ def validate(book: xw.Book | None = None) -> Outcome:
     marks = apply_marks(s, wanted_marks(findings, s.names))
     _results_sheet(s, findings, report.form)
     verdict = _verdict(findings)
-    s.alert(f"{verdict}。" + ("详见“校验结果”工作表，有问题的单元格已标色并加批注。" if marks else ""))
+    detail = "详见“校验结果”工作表，有问题的单元格已标色并加批注。" if marks else ""
+    s.alert(f"{verdict}。{detail}", error=any(f.severity == "error" for f in findings))
     return Outcome(verdict, s.calls, findings, len(marks))
 
 

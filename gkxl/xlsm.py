@@ -44,6 +44,10 @@ BUTTON_COLUMNS, BUTTON_ROWS = 2, 2  # each button's size, in cells
 
 def macro_sources(directory: Path = MACROS_DIR) -> dict[str, str]:
     """Module name -> VBA source (as committed: UTF-8, LF) of every .bas file in `directory`."""
+    if not directory.is_dir():
+        from gkxl.errors import GkxlError
+
+        raise GkxlError("找不到 VBA 源码文件夹 macros/：启用宏的模板需在 gkxl 源码目录中生成", directory)
     out = {}
     for path in sorted(directory.glob("*.bas")):
         text = path.read_text(encoding="utf-8")

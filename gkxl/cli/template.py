@@ -28,14 +28,18 @@ def command(form_id: str, output: Path, xlsm: bool) -> None:
         gkxl template --form 2019 -o 2019模板.xlsx
         gkxl template --xlsm -o 年度报告模板.xlsm
     """
-    if xlsm != (output.suffix.lower() == ".xlsm"):
-        from gkxl.cli.common import fail
+    from gkxl.cli.common import fail
+    from gkxl.errors import GkxlError
 
+    if xlsm != (output.suffix.lower() == ".xlsm"):
         fail("启用宏的模板请用 --xlsm 并以 .xlsm 结尾" if xlsm else "输出为 .xlsm 时请加 --xlsm（启用宏的模板）")
     if xlsm:
         from gkxl.xlsm import write_xlsm as write_template
     else:
         from gkxl.template import write_template
 
-    write_template(output, form_id)
+    try:
+        write_template(output, form_id)
+    except GkxlError as exc:
+        fail(str(exc))
     click.echo(f"已生成模板（表式 {form_id}）：{output}")
