@@ -54,26 +54,39 @@ def fill_previous(wb: Workbook, form: Form, last: Report) -> None:
         ws[prev.cell] = last.values.get(prev.source.key)
 
 
-def write_next_year(last_path: str | Path, output: str | Path, form_id: str | None = None) -> Report:
+def write_next_year(
+    last_path: str | Path, output: str | Path, form_id: str | None = None, xlsm: bool = False
+) -> Report:
     """A fresh template for the year after `last_path`'s report: unit, year and 上年数据 filled in.
 
-    Returns last year's report. The form is the one in force for the new year unless `form_id` says otherwise.
+    Returns last year's report. The form is the one in force for the new year unless `form_id` says otherwise;
+    `xlsm` makes the macro-enabled template.
     """
     from gkxl.atomic import atomic_path
     from gkxl.errors import GkxlError
     from gkxl.model import form_for_year, load_form
     from gkxl.reader import read_report
-    from gkxl.template import build_workbook
 
     last = read_report(last_path)
     if last.year is None:
         raise GkxlError("上年报告未填写年度，无法确定本年度", last_path)
     form = load_form(form_id) if form_id else form_for_year(last.year + 1)
-    wb = build_workbook(form)
-    unit, year = form.meta_cell("unit"), form.meta_cell("year")
-    wb[unit.sheet][unit.cell] = last.unit
-    wb[year.sheet][year.cell] = last.year + 1
-    fill_previous(wb, form, last)
+
+    def prepare(wb: Workbook) -> None:
+        unit, year = form.meta_cell("unit"), form.meta_cell("year")
+        wb[unit.sheet][unit.cell] = last.unit
+        wb[year.sheet][year.cell] = last.year + 1
+        fill_previous(wb, form, last)
+
     with atomic_path(output) as tmp:
-        wb.save(tmp)
+        if xlsm:
+            from gkxl.xlsm import build_xlsm
+
+            tmp.write_bytes(build_xlsm(form, prepare))
+        else:
+            from gkxl.template import build_workbook
+
+            wb = build_workbook(form)
+            prepare(wb)
+            wb.save(tmp)
     return last

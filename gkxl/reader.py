@@ -19,6 +19,7 @@ Grid = list[list[object]]
 RESULTS_SHEET = "校验结果"  # written by annotate and the Excel button; its 说明 column is read back
 MAX_RESULT_ROWS = 2000
 MAX_LAYOUT_PROBLEMS = 4  # per sheet: enough to see the shift, short enough to read
+COVER_ROWS = 20  # the cover's cells all sit within its first rows
 NO_CACHED_VALUE = "公式没有计算结果（文件未经 Excel 重新计算保存），请在 Excel 中打开并保存，或直接填写数字"
 
 
@@ -74,17 +75,17 @@ def _sheet(book, name: str, nrows: int, path: Path) -> Grid:
         raise ReadError(f"工作表“{name}”无法读取（{type(exc).__name__}）", path) from None
 
 
-def _detect_form(book, path: Path, expected: str | None) -> Form:
+def detect_form(cover_grid: Grid | None, path: Path | str | None, expected: str | None = None) -> Form:
+    """The form named on the cover sheet (None: the workbook has no cover sheet)."""
     cover = load_form().cover
-    if cover["sheet"] not in book.sheet_names:
+    if cover_grid is None:
         raise ReadError(f"不是 gkxl 标准模板：缺少“{cover['sheet']}”工作表（请用 gkxl template 生成的模板填报）", path)
-    grid = _sheet(book, cover["sheet"], 20, path)
-    raw_id = _at(grid, cover["form_cell"])
+    raw_id = _at(cover_grid, cover["form_cell"])
     form_id = str(int(raw_id)) if isinstance(raw_id, float) else _squash(raw_id)
     if form_id not in FORM_IDS:
         where = f"{cover['sheet']}!{cover['form_cell']}"
         raise ReadError(f"无法识别表式“{raw_id or ''}”（应为 {' 或 '.join(FORM_IDS)}）", path, where)
-    version = _at(grid, cover["version_cell"])
+    version = _at(cover_grid, cover["version_cell"])
     version = str(int(version)) if isinstance(version, float) else _squash(version)
     if version != TEMPLATE_VERSION:
         raise ReadError(f"模板版本“{version}”与本程序（版本 {TEMPLATE_VERSION}）不符，请用新模板重新填报", path)
@@ -130,15 +131,23 @@ def read_report(path: str | Path, form_id: str | None = None) -> Report:
     check_package(path)
     book = _open(path)
     try:
-        form = _detect_form(book, path, form_id)
         names = book.sheet_names
+        cover_sheet = load_form().cover["sheet"]
+        cover = _sheet(book, cover_sheet, COVER_ROWS, path) if cover_sheet in names else None
+        form = detect_form(cover, path, form_id)
         grids = {t.sheet: _sheet(book, t.sheet, table_extent(t)[0] + 1, path) for t in form.tables if t.sheet in names}
-        grids[form.cover["sheet"]] = _sheet(book, form.cover["sheet"], 20, path)
+        grids[cover_sheet] = cover
         for optional, nrows in ((_previous_sheet(form), 60), (RESULTS_SHEET, MAX_RESULT_ROWS)):
             if optional in names:
                 grids[optional] = _sheet(book, optional, nrows, path)
     finally:
         book.close()
+    return report_from_grids(form, grids, names, path)
+
+
+def report_from_grids(form: Form, grids: dict[str, Grid], names: list[str], path: Path | None = None) -> Report:
+    """Check the layout and parse the values of a workbook's sheets, given as grids of cell values from any
+    source (python-calamine here, a live workbook in gkxl.excel). `names` lists all the workbook's sheets."""
     problems = _layout_problems(form, grids, names)
     if problems:
         listed = "\n  ".join(problems)

@@ -11,6 +11,7 @@ import click
 from gkxl import __version__
 
 COMMANDS = {
+    "excel-setup": "gkxl.cli.excel_setup",
     "form": "gkxl.cli.form",
     "import": "gkxl.cli.import_",
     "template": "gkxl.cli.template",
