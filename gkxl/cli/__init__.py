@@ -14,6 +14,7 @@ COMMANDS = {
     "form": "gkxl.cli.form",
     "template": "gkxl.cli.template",
     "validate": "gkxl.cli.validate",
+    "render": "gkxl.cli.render",
 }
 
 
