@@ -65,13 +65,14 @@ def _paragraph(doc: Document, text: str, size: float, center: bool = False):
     return p
 
 
-def _fill(table: Table, cell: GridCell) -> None:
+def _fill(plain: list[tuple], cell: GridCell) -> None:
+    """Merge the cell's rectangle (from the table's unmerged cells `plain`) and write its text."""
     from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-    target = table.cell(cell.row, cell.col)
+    target = plain[cell.row][cell.col]
     if cell.rowspan > 1 or cell.colspan > 1:
-        target = target.merge(table.cell(cell.row + cell.rowspan - 1, cell.col + cell.colspan - 1))
+        target = target.merge(plain[cell.row + cell.rowspan - 1][cell.col + cell.colspan - 1])
     target.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
     p = target.paragraphs[0]
     p.alignment = WD_ALIGN_PARAGRAPH.LEFT if cell.role in LEFT_ROLES else WD_ALIGN_PARAGRAPH.CENTER
@@ -134,8 +135,9 @@ def _table(doc: Document, grid: TableGrid, landscape: bool) -> None:
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     _cell_margins(table)
+    plain = [row.cells for row in table.rows]  # once: table.cell() rescans the whole table on every call
     for cell in grid.cells:
-        _fill(table, cell)
+        _fill(plain, cell)
     em = _em_cm(TABLE_PT)
     widths = fit_widths(grid.widths, grid.min_widths, text_width_em(landscape))
     _widths(table, [w * em for w in widths])

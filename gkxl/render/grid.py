@@ -83,7 +83,7 @@ def text_width(text: str) -> float:
     return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.5 for ch in text)
 
 
-Rectangle = tuple[int, int, int, int, str, str, "str | None"]
+Rectangle = tuple[int, int, int, int, str, str, str | None]  # top, left, bottom, right, text, role, key
 
 
 def _rectangles(table: Table, values: dict[str, Number | None]) -> list[Rectangle]:
