@@ -152,6 +152,9 @@ def _ideal(cell: GridCell) -> float:
         return max(width, MIN_VALUE)
     if cell.role == "blank":
         return MIN_VALUE
+    if cell.role == "column" and width >= 4:
+        # Column headers wrap onto two even lines like the official form ('商业/企业'), leaving room for labels.
+        width = math.ceil(width / 2)
     cap = LABEL_CAP["group" if cell.role == "row" and cell.rowspan > 1 else cell.role]
     # A long label wraps onto several lines; a group label spanning rows has room to wrap downward.
     return max(min(width, cap), MIN_LABEL)
