@@ -341,6 +341,7 @@ def test_cli_reports_errors_renders_and_exits_1(make_workbook, tmp_path):
     result = CliRunner().invoke(cli, ["render", str(path), "-o", str(out)])
     assert result.exit_code == 1, result.output
     assert "[T3-APPLICANTS]" in result.output and "[V-NUMBER]" in result.output
+    assert "有 1 个单元格内容无效（见下），表中留空" in result.output and "未填写，表中留空" not in result.output
     assert "校验结论：不通过" in result.output
     found = {k: v for _, m in tables_docx(out).tables for k, v in extract(m).items()}
     cell = load_form("2021").cell("apply_partial_natural")

@@ -15,9 +15,13 @@ def _warn(result) -> None:
     """The validation verdict, so nobody publishes a table with gaps or broken totals unawares."""
     from gkxl.cli.validate import MARKS, verdict
 
+    report = result.report
     blanks = [f for f in result.findings if f.rule == "V-BLANK"]
+    invalid = [c for c in report.form.cells if report.values.get(c.key) is None and c.key in report.problems]
     if blanks:
         click.secho(f"注意：有 {len(blanks)} 个单元格未填写，表中留空", fg="yellow", err=True)
+    if invalid:
+        click.secho(f"注意：有 {len(invalid)} 个单元格内容无效（见下），表中留空", fg="red", err=True)
     shown = [f for f in result.findings if f.severity != "info" and f.rule != "V-BLANK"]
     for f in shown[:MAX_LISTED]:
         mark, color = MARKS[f.severity]
