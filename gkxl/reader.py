@@ -16,7 +16,9 @@ from gkxl.template import TEMPLATE_VERSION
 from gkxl.values import Number, Problem, parse
 
 Grid = list[list[object]]
-MAX_LAYOUT_PROBLEMS = 8
+RESULTS_SHEET = "校验结果"  # written by annotate and the Excel button; its 说明 column is read back
+MAX_RESULT_ROWS = 2000
+MAX_LAYOUT_PROBLEMS = 4  # per sheet: enough to see the shift, short enough to read
 NO_CACHED_VALUE = "公式没有计算结果（文件未经 Excel 重新计算保存），请在 Excel 中打开并保存，或直接填写数字"
 
 
@@ -31,6 +33,9 @@ class Report:
     path: Path | None = None
     problems: dict[str, Problem] = field(default_factory=dict)  # by cell key or meta key
     raw: dict[str, object] = field(default_factory=dict)
+    previous_block: dict[str, Number | None] = field(default_factory=dict)  # the 上年数据 inputs, by key
+    previous_year: int | None = None
+    explanations: dict[tuple[str, str, str], str] = field(default_factory=dict)  # (rule, sheet, cell) -> 说明
 
     @property
     def name(self) -> str:
@@ -89,18 +94,20 @@ def _detect_form(book, path: Path, expected: str | None) -> Form:
 
 
 def _layout_problems(form: Form, grids: dict[str, Grid], names: list[str]) -> list[str]:
-    problems = []
-    for table in form.tables:
-        if table.sheet not in names:
-            problems.append(f"缺少工作表“{table.sheet}”")
-            continue
-        grid = grids[table.sheet]
-        for label in table_labels(table):
+    """Missing sheets first, then up to a few misplaced labels per sheet."""
+    missing = [f"缺少工作表“{t.sheet}”" for t in form.tables if t.sheet not in names]
+    misplaced = []
+    for table in (t for t in form.tables if t.sheet in names):
+        wrong = []
+        for label in sorted(table_labels(table), key=lambda lb: (lb.top, lb.left)):
             address = f"{column_letters(label.left)}{label.top}"
-            found = _at(grid, address)
+            found = _at(grids[table.sheet], address)
             if _squash(found) != _squash(label.text):
-                problems.append(f"{table.sheet}!{address} 应为“{label.text}”，实为“{found or ''}”")
-    return problems
+                wrong.append(f"{table.sheet}!{address} 应为“{label.text}”，实为“{found or ''}”")
+        misplaced += wrong[:MAX_LAYOUT_PROBLEMS]
+        if len(wrong) > MAX_LAYOUT_PROBLEMS:
+            misplaced.append(f"{table.sheet} 另有 {len(wrong) - MAX_LAYOUT_PROBLEMS} 处标签不符")
+    return missing + misplaced
 
 
 def _meta(form: Form, grids: dict[str, Grid], report: Report) -> None:
@@ -127,17 +134,60 @@ def read_report(path: str | Path, form_id: str | None = None) -> Report:
         names = book.sheet_names
         grids = {t.sheet: _sheet(book, t.sheet, table_extent(t)[0] + 1, path) for t in form.tables if t.sheet in names}
         grids[form.cover["sheet"]] = _sheet(book, form.cover["sheet"], 20, path)
+        for optional, nrows in ((_previous_sheet(form), 60), (RESULTS_SHEET, MAX_RESULT_ROWS)):
+            if optional in names:
+                grids[optional] = _sheet(book, optional, nrows, path)
     finally:
         book.close()
     problems = _layout_problems(form, grids, names)
     if problems:
-        more = f"\n  ……另有 {len(problems) - MAX_LAYOUT_PROBLEMS} 处" if len(problems) > MAX_LAYOUT_PROBLEMS else ""
-        listed = "\n  ".join(problems[:MAX_LAYOUT_PROBLEMS])
-        raise ReadError(f"表格结构与标准模板不符（工作表被改名、删除或行列被移动）：\n  {listed}{more}", path)
+        listed = "\n  ".join(problems)
+        raise ReadError(f"表格结构与标准模板不符（工作表被改名、删除或行列被移动）：\n  {listed}", path)
     report = Report(form=form, values={}, path=path)
     _meta(form, grids, report)
     _values(form, grids, report)
+    _previous_block(form, grids, report)
+    report.explanations = _explanations(grids.get(RESULTS_SHEET))
     return report
+
+
+def _previous_sheet(form: Form) -> str | None:
+    return form.previous_sheet["sheet"] if form.previous_sheet else None
+
+
+def _previous_block(form: Form, grids: dict[str, Grid], report: Report) -> None:
+    """The 上年数据 inputs, when the sheet is there (older workbooks may lack it)."""
+    from gkxl.crossyear import BLOCK_YEAR_CELL, previous_cells
+
+    grid = grids.get(_previous_sheet(form) or "")
+    if grid is None:
+        return
+    raw_year = _at(grid, BLOCK_YEAR_CELL)
+    year = parse(raw_year, "count").value if raw_year is not None else None
+    report.previous_year = year if isinstance(year, int) and 1990 <= year <= 2100 else None
+    for cell in previous_cells(form):
+        raw = _at(grid, cell.cell)
+        parsed = parse(raw, cell.source.kind)
+        report.previous_block[cell.key] = parsed.value
+        if parsed.problem and parsed.problem.severity == "error":
+            report.problems[cell.key] = parsed.problem
+
+
+def _explanations(grid: Grid | None) -> dict[tuple[str, str, str], str]:
+    """The clerk's 说明 on the 校验结果 sheet, keyed by (rule, sheet, cell) so they survive a re-validation."""
+    if not grid:
+        return {}
+    header = [_squash(h) for h in grid[0]]
+    try:
+        rule, sheet, cell, note = (header.index(h) for h in ("规则", "工作表", "单元格", "说明"))
+    except ValueError:
+        return {}
+    out = {}
+    for row in grid[1:]:
+        text = str(row[note]).strip() if note < len(row) and row[note] not in (None, "") else ""
+        if text:
+            out[(str(row[rule]), str(row[sheet]), str(row[cell]))] = text
+    return out
 
 
 def _values(form: Form, grids: dict[str, Grid], report: Report) -> None:

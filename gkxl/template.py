@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from gkxl.atomic import atomic_path
 from gkxl.layout import table_extent, table_labels, value_merges
 from gkxl.model import Form, Table, column_letters, load_form, split_address
+from gkxl.previous_sheet import add_previous_sheet
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -78,8 +79,6 @@ def _write_labels(ws: Worksheet, table: Table, st: dict) -> None:
 
 
 def _write_inputs(ws: Worksheet, table: Table, st: dict) -> None:
-    from openpyxl.worksheet.datavalidation import DataValidation
-
     for r1, c1, r2, c2 in value_merges(table):
         for c in range(c1, c2 + 1):
             ws.cell(r1, c).border = st["border"]
@@ -92,13 +91,19 @@ def _write_inputs(ws: Worksheet, table: Table, st: dict) -> None:
         c.number_format = "0.0000" if cell.kind == "money" else "0"
         by_kind.setdefault(cell.kind, []).append(cell.cell)
     for kind, addresses in by_kind.items():
-        vtype, op, f1, f2, prompt = VALIDATION[kind]
-        dv = DataValidation(type=vtype, operator=op, formula1=f1, formula2=f2, allow_blank=True)
-        dv.error, dv.errorTitle, dv.prompt = prompt, "输入有误", prompt
-        dv.showErrorMessage = True
-        for address in addresses:
-            dv.add(address)
-        ws.add_data_validation(dv)
+        _add_validation(ws, kind, addresses)
+
+
+def _add_validation(ws: Worksheet, kind: str, addresses: list[str]) -> None:
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    vtype, op, f1, f2, prompt = VALIDATION[kind]
+    dv = DataValidation(type=vtype, operator=op, formula1=f1, formula2=f2, allow_blank=True)
+    dv.error, dv.errorTitle, dv.prompt = prompt, "输入有误", prompt
+    dv.showErrorMessage = True
+    for address in addresses:
+        dv.add(address)
+    ws.add_data_validation(dv)
 
 
 def _size(ws: Worksheet, table: Table) -> None:
@@ -167,7 +172,10 @@ def absolute_ref(sheet: str, address: str) -> str:
 def _names(wb: Workbook, form: Form) -> None:
     from openpyxl.workbook.defined_name import DefinedName
 
+    from gkxl.crossyear import previous_cells
+
     named = [(c.key, c.sheet, c.cell) for c in form.cells]
+    named += [(p.key, p.sheet, p.cell) for p in previous_cells(form)]
     named += [(f"meta_{m.key}", m.sheet, m.cell) for m in form.meta]
     for name, sheet, address in named:
         wb.defined_names[name] = DefinedName(name, attr_text=absolute_ref(sheet, address))
@@ -182,6 +190,7 @@ def build_workbook(form: Form) -> Workbook:
     _cover_sheet(wb, form, st)
     for table in form.tables:
         _table_sheet(wb, table, st)
+    add_previous_sheet(wb, form, st, _protect, _add_validation)
     _names(wb, form)
     wb.properties.title = f"政府信息公开工作年度报告（表式 {form.id}）"
     wb.properties.creator = "gkxl"

@@ -12,6 +12,7 @@ from gkxl import __version__
 
 COMMANDS = {
     "form": "gkxl.cli.form",
+    "import": "gkxl.cli.import_",
     "template": "gkxl.cli.template",
     "validate": "gkxl.cli.validate",
     "render": "gkxl.cli.render",

@@ -14,15 +14,34 @@ from gkxl.cli.common import form_option
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="输出文件 (.xlsx)。"
 )
-def command(form_id: str, output: Path) -> None:
+@click.option(
+    "--previous",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="上年报告：生成下一年度的模板，预填单位名称、年度和“上年数据”。",
+)
+@click.pass_context
+def command(ctx: click.Context, form_id: str, output: Path, previous: Path | None) -> None:
     """生成标准填报模板：封面、表二、表三、表四，按官方表样排版。
 
     \b
     Example:
         gkxl template -o 年度报告模板.xlsx
         gkxl template --form 2019 -o 2019模板.xlsx
+        gkxl template --previous 城关镇-2023.xlsx -o 城关镇-2024.xlsx
     """
     from gkxl.template import write_template
 
+    if previous:
+        from gkxl.cli.common import fail
+        from gkxl.errors import GkxlError
+        from gkxl.previous_sheet import write_next_year
+
+        explicit = ctx.get_parameter_source("form_id") == click.core.ParameterSource.COMMANDLINE
+        try:
+            last = write_next_year(previous, output, form_id if explicit else None)
+        except GkxlError as exc:
+            fail(str(exc))
+        click.echo(f"已生成 {last.unit or ''} {last.year + 1} 年模板，已预填上年数据：{output}")
+        return
     write_template(output, form_id)
     click.echo(f"已生成模板（表式 {form_id}）：{output}")
