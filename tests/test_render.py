@@ -443,3 +443,33 @@ def test_libreoffice_converts_html_and_docx_to_pdf(tmp_path):
             assert label in squashed, (name, label)
         assert format_value(report.values["apply_closed_total_total"]) in text
         assert format_value(report.values["active_fees_amount"]) in text
+
+
+# --- render -> import: the importer reads our tables back ------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_render_then_import_gives_the_same_report(form, fmt, tmp_path):
+    from gkxl.importer import import_report
+
+    for seed in range(2):
+        year = form.years[0] + seed
+        report = random_report(form, random.Random(seed), unit="城关镇人民政府", year=year, scale=500)
+        path = render(report, tmp_path / f"{form.id}-{seed}.{fmt}")
+        result = import_report(path)
+        assert result.error is None, result.error
+        back = result.report
+        assert (back.form.id, back.unit, back.year) == (form.id, "城关镇人民政府", year)
+        assert back.values == report.values
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_render_blank_then_import_is_all_not_filled(fmt, tmp_path):
+    from gkxl.importer import import_report
+
+    form = load_form("2021")
+    path = render(Report(form=form, values={}, unit="某镇人民政府", year=2024), tmp_path / f"blank.{fmt}")
+    result = import_report(path)
+    assert result.error is None, result.error
+    assert result.report.form.id == "2021"
+    assert all(result.report.values[c.key] is None for c in form.cells)
