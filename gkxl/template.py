@@ -114,11 +114,26 @@ def _size(ws: Worksheet, table: Table) -> None:
     ws.row_dimensions[1].height = 28
 
 
+def _fit_rows(ws: Worksheet, table: Table) -> None:
+    """Give a row label that wraps the height it needs: neither Excel nor LibreOffice grows the row on open."""
+    from math import ceil
+
+    for label in table_labels(table):
+        if label.role != "row" or label.top != label.bottom:
+            continue
+        width = sum(ws.column_dimensions[column_letters(c)].width for c in range(label.left, label.right + 1))
+        units = sum(2 if ord(ch) > 0x2E80 else 1 for ch in label.text)  # a CJK character is two columns wide
+        lines = ceil(units / max(width - 1, 1))
+        if lines > 1:
+            ws.row_dimensions[label.top].height = 13.5 * lines
+
+
 def _table_sheet(wb: Workbook, table: Table, st: dict) -> None:
     ws = wb.create_sheet(table.sheet)
     _write_labels(ws, table, st)
     _write_inputs(ws, table, st)
     _size(ws, table)
+    _fit_rows(ws, table)
     last_row, last_col = table_extent(table)
     _print_setup(ws, table.id in LANDSCAPE_TABLES, last_row, last_col)
     ws.sheet_view.showGridLines = False
@@ -192,6 +207,9 @@ def build_workbook(form: Form) -> Workbook:
         _table_sheet(wb, table, st)
     add_previous_sheet(wb, form, st, _protect, _add_validation)
     _names(wb, form)
+    from gkxl.checks_sheet import add_checks  # lazy: checks_sheet imports this module
+
+    add_checks(wb, form)
     wb.properties.title = f"政府信息公开工作年度报告（表式 {form.id}）"
     wb.properties.creator = "gkxl"
     return wb
