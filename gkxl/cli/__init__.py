@@ -16,6 +16,7 @@ COMMANDS = {
     "import": "gkxl.cli.import_",
     "template": "gkxl.cli.template",
     "validate": "gkxl.cli.validate",
+    "render": "gkxl.cli.render",
 }
 
 
