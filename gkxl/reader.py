@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+import zipfile
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from gkxl.errors import ReadError
@@ -31,6 +33,7 @@ class Report:
     path: Path | None = None
     problems: dict[str, Problem] = field(default_factory=dict)  # by cell key or meta key
     raw: dict[str, object] = field(default_factory=dict)
+    sheets: tuple[str, ...] = ()  # every sheet of the workbook (extra sheets such as 来源 are not read)
 
     @property
     def name(self) -> str:
@@ -47,10 +50,32 @@ def _squash(text: object) -> str:
 
 def _at(grid: Grid, address: str) -> object:
     row, col = split_address(address)
-    if row - 1 < len(grid) and col - 1 < len(grid[row - 1]):
-        value = grid[row - 1][col - 1]
+    return _at_index(grid, row - 1, col - 1)
+
+
+def _at_index(grid: Grid, row: int, col: int) -> object:
+    """The value at 0-based (row, col); '' and out-of-range are blank."""
+    if row < len(grid) and col < len(grid[row]):
+        value = grid[row][col]
         return None if value == "" else value
     return None
+
+
+@cache
+def _label_checks(form: Form) -> tuple[tuple[str, int, int, str, str, str], ...]:
+    """(sheet, row, col, address, text, squashed text) of every printed label, computed once per form."""
+    out = []
+    for table in form.tables:
+        for label in table_labels(table):
+            address = f"{column_letters(label.left)}{label.top}"
+            out.append((table.sheet, label.top - 1, label.left - 1, address, label.text, _squash(label.text)))
+    return tuple(out)
+
+
+@cache
+def _cell_positions(form: Form) -> tuple[tuple[str, str, int, int, str, str], ...]:
+    """(key, sheet, row, col, kind, address) of every input cell, computed once per form."""
+    return tuple((c.key, c.sheet, *(i - 1 for i in split_address(c.cell)), c.kind, c.cell) for c in form.cells)
 
 
 def _open(path: Path):
@@ -69,7 +94,8 @@ def _sheet(book, name: str, nrows: int, path: Path) -> Grid:
         raise ReadError(f"工作表“{name}”无法读取（{type(exc).__name__}）", path) from None
 
 
-def _detect_form(book, path: Path, expected: str | None) -> Form:
+def _detect_form(book, path: Path, expected: str | None) -> tuple[Form, Grid]:
+    """The form of the workbook, and its cover sheet's grid."""
     cover = load_form().cover
     if cover["sheet"] not in book.sheet_names:
         raise ReadError(f"不是 gkxl 标准模板：缺少“{cover['sheet']}”工作表（请用 gkxl template 生成的模板填报）", path)
@@ -85,21 +111,17 @@ def _detect_form(book, path: Path, expected: str | None) -> Form:
         raise ReadError(f"模板版本“{version}”与本程序（版本 {TEMPLATE_VERSION}）不符，请用新模板重新填报", path)
     if expected and form_id != expected:
         raise ReadError(f"表式为 {form_id}，不是要求的 {expected}", path)
-    return load_form(form_id)
+    return load_form(form_id), grid
 
 
 def _layout_problems(form: Form, grids: dict[str, Grid], names: list[str]) -> list[str]:
-    problems = []
-    for table in form.tables:
-        if table.sheet not in names:
-            problems.append(f"缺少工作表“{table.sheet}”")
+    problems = [f"缺少工作表“{t.sheet}”" for t in form.tables if t.sheet not in names]
+    for sheet, row, col, address, text, squashed in _label_checks(form):
+        if sheet not in grids:
             continue
-        grid = grids[table.sheet]
-        for label in table_labels(table):
-            address = f"{column_letters(label.left)}{label.top}"
-            found = _at(grid, address)
-            if _squash(found) != _squash(label.text):
-                problems.append(f"{table.sheet}!{address} 应为“{label.text}”，实为“{found or ''}”")
+        found = _at_index(grids[sheet], row, col)
+        if found != text and _squash(found) != squashed:
+            problems.append(f"{sheet}!{address} 应为“{text}”，实为“{found or ''}”")
     return problems
 
 
@@ -123,10 +145,10 @@ def read_report(path: str | Path, form_id: str | None = None) -> Report:
     check_package(path)
     book = _open(path)
     try:
-        form = _detect_form(book, path, form_id)
+        form, cover = _detect_form(book, path, form_id)
         names = book.sheet_names
         grids = {t.sheet: _sheet(book, t.sheet, table_extent(t)[0] + 1, path) for t in form.tables if t.sheet in names}
-        grids[form.cover["sheet"]] = _sheet(book, form.cover["sheet"], 20, path)
+        grids[form.cover["sheet"]] = cover
     finally:
         book.close()
     problems = _layout_problems(form, grids, names)
@@ -134,26 +156,29 @@ def read_report(path: str | Path, form_id: str | None = None) -> Report:
         more = f"\n  ……另有 {len(problems) - MAX_LAYOUT_PROBLEMS} 处" if len(problems) > MAX_LAYOUT_PROBLEMS else ""
         listed = "\n  ".join(problems[:MAX_LAYOUT_PROBLEMS])
         raise ReadError(f"表格结构与标准模板不符（工作表被改名、删除或行列被移动）：\n  {listed}{more}", path)
-    report = Report(form=form, values={}, path=path)
+    report = Report(form=form, values={}, path=path, sheets=tuple(names))
     _meta(form, grids, report)
     _values(form, grids, report)
     return report
 
 
 def _values(form: Form, grids: dict[str, Grid], report: Report) -> None:
-    blank: dict[str, set[str]] = {}
-    for cell in form.cells:
-        raw = _at(grids[cell.sheet], cell.cell)
-        report.raw[cell.key] = raw
-        parsed = parse(raw, cell.kind)
-        report.values[cell.key] = parsed.value
+    blank: dict[str, dict[str, str]] = {}  # sheet -> address -> key
+    for key, sheet, row, col, kind, address in _cell_positions(form):
+        raw = _at_index(grids[sheet], row, col)
+        report.raw[key] = raw
+        if type(raw) is float and raw.is_integer() and kind != "money" and (raw >= 0 or kind == "signed_count"):
+            report.values[key] = int(raw)  # the common case, same result as parse() without its overhead
+            continue
+        parsed = parse(raw, kind)
+        report.values[key] = parsed.value
         if parsed.problem:
-            report.problems[cell.key] = parsed.problem
+            report.problems[key] = parsed.problem
         elif raw is None:
-            blank.setdefault(cell.sheet, set()).add(cell.cell)
-    if report.path is None:
+            blank.setdefault(sheet, {})[address] = key
+    if report.path is None or not blank:
         return
-    for sheet, addresses in blank.items():
-        for address in formula_cells(report.path, sheet, addresses):
-            key = next(c.key for c in form.cells if c.sheet == sheet and c.cell == address)
-            report.problems[key] = Problem("V-FORMULA", "error", NO_CACHED_VALUE)
+    with zipfile.ZipFile(report.path) as zf:  # one opening for every sheet with blank cells
+        for sheet, keys in blank.items():
+            for address in formula_cells(zf, sheet, set(keys)):
+                report.problems[keys[address]] = Problem("V-FORMULA", "error", NO_CACHED_VALUE)
