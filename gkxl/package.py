@@ -85,6 +85,9 @@ def _sheet_part(zf: zipfile.ZipFile, sheet: str) -> str | None:
     return target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
 
 
+sheet_part = _sheet_part  # public name for other modules that patch a saved workbook
+
+
 def formula_cells(source: str | Path | zipfile.ZipFile, sheet: str, addresses: set[str]) -> set[str]:
     """Which of `addresses` on `sheet` hold a formula (used for cells whose cached value is blank).
 

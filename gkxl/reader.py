@@ -156,7 +156,8 @@ def read_report(path: str | Path, form_id: str | None = None) -> Report:
         more = f"\n  ……另有 {len(problems) - MAX_LAYOUT_PROBLEMS} 处" if len(problems) > MAX_LAYOUT_PROBLEMS else ""
         listed = "\n  ".join(problems[:MAX_LAYOUT_PROBLEMS])
         raise ReadError(f"表格结构与标准模板不符（工作表被改名、删除或行列被移动）：\n  {listed}{more}", path)
-    report = Report(form=form, values={}, path=path, sheets=tuple(names))
+    report = Report(form=form, values={}, path=path)
+    report.sheets = tuple(names)
     _meta(form, grids, report)
     _values(form, grids, report)
     return report

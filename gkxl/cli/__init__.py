@@ -12,6 +12,7 @@ from gkxl import __version__
 
 COMMANDS = {
     "form": "gkxl.cli.form",
+    "merge": "gkxl.cli.merge",
     "template": "gkxl.cli.template",
     "validate": "gkxl.cli.validate",
 }
