@@ -55,10 +55,19 @@ def calamine_read(paths: list[Path]) -> None:
         book.close()
 
 
-def timed(fn) -> float:
-    start = time.perf_counter()
+def _cpu() -> float:
+    import resource
+
+    return sum(
+        r.ru_utime + r.ru_stime for r in map(resource.getrusage, (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    )
+
+
+def timed(fn) -> tuple[float, float]:
+    """(wall, CPU) seconds; CPU includes worker processes. On a busy machine wall time includes waiting for a core."""
+    start, cpu = time.perf_counter(), _cpu()
     fn()
-    return time.perf_counter() - start
+    return time.perf_counter() - start, _cpu() - cpu
 
 
 def main() -> None:
@@ -82,16 +91,22 @@ def main() -> None:
             f"gkxl merge, {auto} processes (default)": run_merge(auto),
         }
         calamine_read(paths)  # warm the file cache
-        times: dict[str, list[float]] = {name: [] for name in cases}
+        times: dict[str, list[tuple[float, float]]] = {name: [] for name in cases}
         for _ in range(args.runs):
             for name, fn in cases.items():
                 times[name].append(timed(fn))
-    medians = {name: statistics.median(t) for name, t in times.items()}
-    base = medians["python-calamine: read every sheet"]
-    print(f"{len(paths)} workbooks, {os.cpu_count()} CPUs, median of {args.runs} runs")
-    print(f"{'case':40} {'median':>8} {'per file':>9} {'ratio':>6}")
-    for name, median in medians.items():
-        print(f"{name:40} {median:7.2f}s {median / len(paths) * 1000:7.2f}ms {median / base:5.2f}x")
+    wall = {name: statistics.median(w for w, _ in t) for name, t in times.items()}
+    cpu = {name: statistics.median(c for _, c in t) for name, t in times.items()}
+    base = "python-calamine: read every sheet"
+    load = " ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"{len(paths)} workbooks, {os.cpu_count()} CPUs, load average {load}, median of {args.runs} runs")
+    print(f"{'case':40} {'wall':>7} {'per file':>9} {'ratio':>6} {'CPU':>7} {'ratio':>6}")
+    for name in cases:
+        per_file = wall[name] / len(paths) * 1000
+        print(
+            f"{name:40} {wall[name]:6.2f}s {per_file:7.2f}ms {wall[name] / wall[base]:5.2f}x"
+            f" {cpu[name]:6.2f}s {cpu[name] / cpu[base]:5.2f}x"
+        )
 
 
 if __name__ == "__main__":

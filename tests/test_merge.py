@@ -477,3 +477,36 @@ def test_cli_subprocess_with_two_worker_processes(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["form"] == "2019"
     assert check_file(out).ok
+
+
+def test_streamed_rows_escape_text_and_keep_decimals_exact(tmp_path):
+    from openpyxl import Workbook, load_workbook
+    from python_calamine import CalamineWorkbook
+
+    from gkxl.sheet_rows import append_rows
+
+    wb = Workbook()
+    wb.active.title = "数据"
+    wb.active.append(["名称", "件数", "金额"])
+    path = tmp_path / "rows.xlsx"
+    wb.save(path)
+    rows = [('A&B <镇> "甲"\x01', 7, Decimal("1234567.8901")), (None, -3, Decimal("1E+2")), ("  前后空格 ", None, None)]
+    append_rows(path, {"数据": rows})
+    expected = [
+        ["名称", "件数", "金额"],
+        ['A&B <镇> "甲"', 7, 1234567.8901],
+        [None, -3, 100],
+        ["  前后空格 ", None, None],
+    ]
+    ws = load_workbook(path)["数据"]
+    assert [list(r) for r in ws.iter_rows(values_only=True)] == expected
+    assert ws.max_row == 4 and ws.max_column == 3
+    grid = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("数据").to_python()
+    assert [[None if v == "" else v for v in row] for row in grid] == expected
+
+
+def test_unit_names_with_markup_characters_survive_the_sources_sheet(tmp_path):
+    paths = [town(tmp_path, "2021", 0, unit="A&B<镇>人民政府"), town(tmp_path, "2021", 1)]
+    out = merge(paths, tmp_path / "片区.xlsx", workers=1).output
+    assert [s.unit for s in read_sources(out)] == ["A&B<镇>人民政府", TOWNS[1]]
+    assert refused(tmp_path, [out, town(tmp_path, "2021", 2, unit="A&B<镇>人民政府", name="x.xlsx")])[0]
