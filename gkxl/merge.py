@@ -90,16 +90,26 @@ def resolve_inputs(args: Sequence[str | Path], out: Path) -> tuple[list[Path], l
 
     if out.suffix.lower() != ".xlsx":
         raise UsageError("输出文件应为 .xlsx 工作簿", out)
-    target = out.resolve()
-    if any(not Path(a).is_dir() and Path(a).resolve() == target for a in args):
+    target, name = out.resolve(), _name_key(out)
+
+    def is_out(path: Path) -> bool:  # the name first: resolving a thousand paths costs more than the merge sums
+        return _name_key(path) == name and path.resolve() == target
+
+    if any(is_out(Path(a)) and not Path(a).is_dir() for a in args):
         raise UsageError("输出文件不能是输入文件之一，请换一个输出文件名", out)
     paths = expand_inputs(list(args))
-    kept = [p for p in paths if p.resolve() != target]
+    skipped = [p for p in paths if is_out(p)]
+    kept = [p for p in paths if p not in skipped]
     if not kept:
         raise UsageError("没有找到要汇总的工作簿（.xlsx/.xlsm）")
     if len(kept) > MAX_INPUTS:
         raise UsageError(f"一次最多汇总 {MAX_INPUTS} 份报告，请分批汇总（如先按片区汇总，再汇总各片区的汇总表）")
-    return kept, [p for p in paths if p.resolve() == target]
+    return kept, skipped
+
+
+def _name_key(path: Path) -> str:
+    # File systems that ignore case (Windows, macOS) or normalise Unicode (macOS) may give OUT another spelling.
+    return unicodedata.normalize("NFC", path.name).casefold()
 
 
 def _majority(values: list) -> object:
