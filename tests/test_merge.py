@@ -510,3 +510,35 @@ def test_unit_names_with_markup_characters_survive_the_sources_sheet(tmp_path):
     out = merge(paths, tmp_path / "片区.xlsx", workers=1).output
     assert [s.unit for s in read_sources(out)] == ["A&B<镇>人民政府", TOWNS[1]]
     assert refused(tmp_path, [out, town(tmp_path, "2021", 2, unit="A&B<镇>人民政府", name="x.xlsx")])[0]
+
+
+def _on_terminal(args: list[str]) -> str:
+    """Run `python -m gkxl` with stdout and stderr on a pseudo-terminal; return what it showed."""
+    import os
+    import pty
+
+    main, child = pty.openpty()
+    cmd = [sys.executable, "-m", "gkxl", *args]
+    proc = subprocess.Popen(cmd, stdout=child, stderr=child, cwd=Path(__file__).parents[1])
+    os.close(child)
+    chunks = []
+    while True:
+        try:
+            data = os.read(main, 65536)
+        except OSError:  # the terminal closes when the command ends
+            break
+        if not data:
+            break
+        chunks.append(data)
+    proc.wait(timeout=120)
+    os.close(main)
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+def test_progress_bar_on_a_terminal_only_without_json(tmp_path):
+    paths = [str(town(tmp_path, "2021", i)) for i in range(3)]
+    shown = _on_terminal(["merge", *paths, "-o", str(tmp_path / "a.xlsx")])
+    assert "读取并校验" in shown and "3/3" in shown and "已汇总 3 份报告" in shown
+    shown = _on_terminal(["merge", *paths, "-o", str(tmp_path / "b.xlsx"), "--json"])
+    assert "读取并校验" not in shown and json.loads(shown)["merged"] is True
