@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+import zipfile
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from gkxl.errors import ReadError
@@ -37,6 +39,7 @@ class Report:
     previous_block: dict[str, Number | None] = field(default_factory=dict)  # the 上年数据 inputs, by key
     previous_year: int | None = None
     explanations: dict[tuple[str, str, str], str] = field(default_factory=dict)  # (rule, sheet, cell) -> 说明
+    sheets: tuple[str, ...] = ()  # every sheet of the workbook (extra sheets such as 来源 are not read)
 
     @property
     def name(self) -> str:
@@ -53,10 +56,32 @@ def _squash(text: object) -> str:
 
 def _at(grid: Grid, address: str) -> object:
     row, col = split_address(address)
-    if row - 1 < len(grid) and col - 1 < len(grid[row - 1]):
-        value = grid[row - 1][col - 1]
+    return _at_index(grid, row - 1, col - 1)
+
+
+def _at_index(grid: Grid, row: int, col: int) -> object:
+    """The value at 0-based (row, col); '' and out-of-range are blank."""
+    if row < len(grid) and col < len(grid[row]):
+        value = grid[row][col]
         return None if value == "" else value
     return None
+
+
+@cache
+def _label_checks(form: Form) -> tuple[tuple[str, int, int, str, str, str], ...]:
+    """(sheet, row, col, address, text, squashed text) of every printed label, computed once per form."""
+    out = []
+    for table in form.tables:
+        for label in sorted(table_labels(table), key=lambda lb: (lb.top, lb.left)):
+            address = f"{column_letters(label.left)}{label.top}"
+            out.append((table.sheet, label.top - 1, label.left - 1, address, label.text, _squash(label.text)))
+    return tuple(out)
+
+
+@cache
+def _cell_positions(form: Form) -> tuple[tuple[str, str, int, int, str, str], ...]:
+    """(key, sheet, row, col, kind, address) of every input cell, computed once per form."""
+    return tuple((c.key, c.sheet, *(i - 1 for i in split_address(c.cell)), c.kind, c.cell) for c in form.cells)
 
 
 def _open(path: Path):
@@ -95,19 +120,20 @@ def detect_form(cover_grid: Grid | None, path: Path | str | None, expected: str 
 
 
 def _layout_problems(form: Form, grids: dict[str, Grid], names: list[str]) -> list[str]:
-    """Missing sheets first, then up to a few misplaced labels per sheet."""
+    """Missing sheets first, then up to a few misplaced labels per sheet, from the top."""
     missing = [f"缺少工作表“{t.sheet}”" for t in form.tables if t.sheet not in names]
+    wrong: dict[str, list[str]] = {}
+    for sheet, row, col, address, text, squashed in _label_checks(form):
+        if sheet not in grids:
+            continue
+        found = _at_index(grids[sheet], row, col)
+        if found != text and _squash(found) != squashed:
+            wrong.setdefault(sheet, []).append(f"{sheet}!{address} 应为“{text}”，实为“{found or ''}”")
     misplaced = []
-    for table in (t for t in form.tables if t.sheet in names):
-        wrong = []
-        for label in sorted(table_labels(table), key=lambda lb: (lb.top, lb.left)):
-            address = f"{column_letters(label.left)}{label.top}"
-            found = _at(grids[table.sheet], address)
-            if _squash(found) != _squash(label.text):
-                wrong.append(f"{table.sheet}!{address} 应为“{label.text}”，实为“{found or ''}”")
-        misplaced += wrong[:MAX_LAYOUT_PROBLEMS]
-        if len(wrong) > MAX_LAYOUT_PROBLEMS:
-            misplaced.append(f"{table.sheet} 另有 {len(wrong) - MAX_LAYOUT_PROBLEMS} 处标签不符")
+    for sheet, problems in wrong.items():
+        misplaced += problems[:MAX_LAYOUT_PROBLEMS]
+        if len(problems) > MAX_LAYOUT_PROBLEMS:
+            misplaced.append(f"{sheet} 另有 {len(problems) - MAX_LAYOUT_PROBLEMS} 处标签不符")
     return missing + misplaced
 
 
@@ -153,6 +179,7 @@ def report_from_grids(form: Form, grids: dict[str, Grid], names: list[str], path
         listed = "\n  ".join(problems)
         raise ReadError(f"表格结构与标准模板不符（工作表被改名、删除或行列被移动）：\n  {listed}", path)
     report = Report(form=form, values={}, path=path)
+    report.sheets = tuple(names)
     _meta(form, grids, report)
     _values(form, grids, report)
     _previous_block(form, grids, report)
@@ -200,19 +227,22 @@ def _explanations(grid: Grid | None) -> dict[tuple[str, str, str], str]:
 
 
 def _values(form: Form, grids: dict[str, Grid], report: Report) -> None:
-    blank: dict[str, set[str]] = {}
-    for cell in form.cells:
-        raw = _at(grids[cell.sheet], cell.cell)
-        report.raw[cell.key] = raw
-        parsed = parse(raw, cell.kind)
-        report.values[cell.key] = parsed.value
+    blank: dict[str, dict[str, str]] = {}  # sheet -> address -> key
+    for key, sheet, row, col, kind, address in _cell_positions(form):
+        raw = _at_index(grids[sheet], row, col)
+        report.raw[key] = raw
+        if type(raw) is float and raw.is_integer() and kind != "money" and (raw >= 0 or kind == "signed_count"):
+            report.values[key] = int(raw)  # the common case, same result as parse() without its overhead
+            continue
+        parsed = parse(raw, kind)
+        report.values[key] = parsed.value
         if parsed.problem:
-            report.problems[cell.key] = parsed.problem
+            report.problems[key] = parsed.problem
         elif raw is None:
-            blank.setdefault(cell.sheet, set()).add(cell.cell)
-    if report.path is None:
+            blank.setdefault(sheet, {})[address] = key
+    if report.path is None or not blank:
         return
-    for sheet, addresses in blank.items():
-        for address in formula_cells(report.path, sheet, addresses):
-            key = next(c.key for c in form.cells if c.sheet == sheet and c.cell == address)
-            report.problems[key] = Problem("V-FORMULA", "error", NO_CACHED_VALUE)
+    with zipfile.ZipFile(report.path) as zf:  # one opening for every sheet with blank cells
+        for sheet, keys in blank.items():
+            for address in formula_cells(zf, sheet, set(keys)):
+                report.problems[keys[address]] = Problem("V-FORMULA", "error", NO_CACHED_VALUE)

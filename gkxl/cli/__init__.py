@@ -14,6 +14,7 @@ COMMANDS = {
     "excel-setup": "gkxl.cli.excel_setup",
     "form": "gkxl.cli.form",
     "import": "gkxl.cli.import_",
+    "merge": "gkxl.cli.merge",
     "template": "gkxl.cli.template",
     "validate": "gkxl.cli.validate",
     "render": "gkxl.cli.render",
