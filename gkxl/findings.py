@@ -70,3 +70,8 @@ def count(findings: list[Finding], severity: str) -> int:
 
 def count_explained(findings: list[Finding]) -> int:
     return sum(1 for f in findings if f.explained)
+
+
+def explanations_text(findings: list[Finding]) -> str:
+    """The clerk's 说明 of the explained warnings, one line for provenance: 'V-MONEY-UNIT 表二!B16：…'."""
+    return "；".join(f"{f.rule} {f.sheet}!{f.cell}：{f.explanation}" for f in findings if f.explained)

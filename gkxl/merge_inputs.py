@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gkxl.errors import GkxlError
-from gkxl.findings import Finding, count
+from gkxl.findings import Finding, count, count_explained, explanations_text
 from gkxl.summary_sheets import SOURCES_SHEET, Source, read_sources
 from gkxl.values import Number
 
@@ -44,6 +44,14 @@ class Checked:
     @property
     def warnings(self) -> int:
         return count(self.findings, "warning")
+
+    @property
+    def explained(self) -> int:
+        return count_explained(self.findings)
+
+    @property
+    def explanations(self) -> str:
+        return explanations_text(self.findings)
 
     @property
     def is_summary(self) -> bool:

@@ -43,7 +43,7 @@ def sources(inputs: list[Checked], allow_errors: bool) -> list[Source]:
     out = []
     for c in inputs:
         out.append(Source(c.path.name, c.sha256, c.unit or "", c.year, c.form_id or "", c.errors, c.warnings,
-                          verdict(c, allow_errors)))  # fmt: skip
+                          verdict(c, allow_errors), "", c.explained, c.explanations))  # fmt: skip
         out.extend(replace(s, via=s.via or c.unit or "") for s in c.sources)
     return out
 

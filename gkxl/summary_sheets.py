@@ -21,8 +21,9 @@ SOURCES_SHEET = "来源"
 DETAIL_HEADERS = ("键", "工作表", "单元格", "行标签", "列标签", "合计")
 DETAIL_WIDTHS = (34, 7, 7, 44, 30, 12)
 UNIT_WIDTH = 14
-SOURCE_HEADERS = ("序号", "文件名", "SHA-256", "填报单位", "年度", "表式", "错误数", "警告数", "汇总结论", "经由汇总表")
-SOURCE_WIDTHS = (6, 32, 66, 28, 7, 6, 7, 7, 36, 24)
+SOURCE_HEADERS = ("序号", "文件名", "SHA-256", "填报单位", "年度", "表式", "错误数", "警告数", "汇总结论", "经由汇总表",
+                  "已说明", "说明")  # fmt: skip
+SOURCE_WIDTHS = (6, 32, 66, 28, 7, 6, 7, 7, 36, 24, 7, 60)
 PATH_SEPARATOR = " / "
 _SHA = re.compile(r"[0-9a-f]{64}")
 
@@ -40,10 +41,12 @@ class Source:
     warnings: int
     verdict: str
     via: str = ""  # the summary it came in through; '' for a direct input
+    explained: int = 0  # warnings the clerk confirmed with a 说明 (not counted in `warnings`)
+    explanations: str = ""  # those 说明, as 'rule sheet!cell：text；…'
 
     def row(self, number: int) -> tuple:
         return (number, self.file, self.sha256, self.unit, self.year, self.form, self.errors, self.warnings,
-                self.verdict, self.via)  # fmt: skip
+                self.verdict, self.via, self.explained, self.explanations)  # fmt: skip
 
 
 def _header(ws, headers: Sequence[str], widths: Sequence[int]) -> None:
@@ -138,7 +141,8 @@ def _parse_sources(grid: list[list], path: Path) -> list[Source]:
         if not _SHA.fullmatch(sha) or not unit:
             raise _damaged(path, f"第 {number} 行缺少 SHA-256 或填报单位")
         out.append(Source(str(row[1]), sha, unit, _int(row[4]), _text(row[5]), _int(row[6]) or 0,
-                          _int(row[7]) or 0, str(row[8]), str(row[9] or "")))  # fmt: skip
+                          _int(row[7]) or 0, str(row[8]), str(row[9] or ""), _int(row[10]) or 0,
+                          str(row[11] or "")))  # fmt: skip
     return out
 
 

@@ -189,3 +189,37 @@ def test_explained_warning_travels_and_errors_cannot_be_explained(make_workbook,
     assert notes.count("本年新增停车收费，数字经核实无误") == 2
     human = CliRunner().invoke(cli, ["validate", str(marked)]).output
     assert "已说明：本年新增停车收费" in human and "1 处已说明" in human
+
+
+def _explained_workbook(make_workbook, tmp_path):
+    """A report whose only warning (a big amount) the clerk confirmed with a 说明 on the 校验结果 sheet."""
+    src = make_workbook(seed=3, name="城关镇.xlsx", unit="城关镇人民政府", year=2024,
+                        edit=lambda r: r.values.__setitem__("active_fees_amount", 250000))  # fmt: skip
+    marked = tmp_path / "城关镇-说明.xlsx"
+    CliRunner().invoke(cli, ["validate", str(src), "--annotate", str(marked)])
+    wb = load_workbook(marked)
+    ws = wb["校验结果"]
+    header = [c.value for c in ws[1]]
+    for row in ws.iter_rows(min_row=2):
+        if row[header.index("规则")].value == "V-MONEY-UNIT":
+            row[header.index("说明")].value = "含土地出让收费，已核实"
+    wb.save(marked)
+    src.unlink()
+    return marked
+
+
+def test_explanation_travels_into_the_merge_provenance(make_workbook, tmp_path):
+    from gkxl.summary_sheets import SOURCES_SHEET
+
+    explained = _explained_workbook(make_workbook, tmp_path)
+    other = make_workbook(seed=4, name="河口乡.xlsx", unit="河口乡人民政府", year=2024)
+    out = tmp_path / "county.xlsx"
+    result = CliRunner().invoke(cli, ["merge", str(explained), str(other), "-o", str(out), "--unit", "某县"])
+    assert result.exit_code == 0, result.output
+    rows = list(load_workbook(out)[SOURCES_SHEET].iter_rows(values_only=True))
+    header = rows[0]
+    rows = {r[header.index("填报单位")]: r for r in rows[1:]}
+    town = rows["城关镇人民政府"]
+    assert town[header.index("已说明")] == 1
+    assert town[header.index("说明")] == "V-MONEY-UNIT 表二!B16：含土地出让收费，已核实"
+    assert rows["河口乡人民政府"][header.index("已说明")] == 0

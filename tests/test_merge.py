@@ -179,7 +179,7 @@ def test_summary_sheets_are_readable_and_filterable(tmp_path):
     assert rows["appeal_review_upheld"][6] is None  # blank stays blank in the unit's column
     ws = wb[SOURCES_SHEET]
     assert [c.value for c in ws[1]] == list(SOURCE_HEADERS)
-    assert ws.auto_filter.ref == "A1:J3"
+    assert ws.auto_filter.ref == "A1:L3"
 
 
 def test_sources_record_file_sha_unit_year_form_counts_verdict(tmp_path):
