@@ -7,7 +7,6 @@ previous form lacks (现行有效件数 exists from 2021 on) names the forms it 
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -16,6 +15,7 @@ from typing import TYPE_CHECKING
 from gkxl.errors import GkxlError
 from gkxl.findings import Finding
 from gkxl.model import Cell, Form
+from gkxl.reader import unit_key
 from gkxl.rules import Rule, spec_lines
 from gkxl.values import Number
 
@@ -100,10 +100,6 @@ class Previous:
     source: str  # '上年报告 2023年 last.xlsx' or '本表“上年数据”'
     where: dict[str, str] = field(default_factory=dict)  # key -> 'sheet!cell'
     year: int | None = None
-
-
-def unit_key(unit: str | None) -> str:
-    return "".join(unicodedata.normalize("NFKC", unit or "").split())
 
 
 def previous_from_report(this: Report, last: Report) -> Previous:

@@ -9,7 +9,6 @@ summary; otherwise a blank counts as 0 (each blank is already a warning on its o
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -21,7 +20,7 @@ from gkxl.errors import UsageError
 from gkxl.findings import Finding, count
 from gkxl.merge_inputs import Checked, check_inputs
 from gkxl.model import Form, load_form
-from gkxl.reader import Report
+from gkxl.reader import Report, unit_key
 from gkxl.values import Number, plain_decimal
 
 DEFAULT_UNIT = "汇总"
@@ -77,11 +76,6 @@ class MergeResult:
             "inputs": inputs,
             "summary": summary,
         }
-
-
-def unit_key(unit: str) -> str:
-    """Unit names compared ignoring width and spaces: '城关镇 人民政府' is '城关镇人民政府'."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", unit))
 
 
 def resolve_inputs(args: Sequence[str | Path], out: Path) -> tuple[list[Path], list[Path]]:

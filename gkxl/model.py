@@ -17,6 +17,7 @@ FORM_IDS = ("2021", "2019")
 DEFAULT_FORM = "2021"
 KINDS = ("count", "signed_count", "money")
 FORMS_DIR = Path(__file__).parent / "forms"
+TEMPLATE_VERSION = "1"  # of the workbook layout (cover, sheets, cells); the reader refuses other versions
 
 
 def column_index(letters: str) -> int:

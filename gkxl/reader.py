@@ -12,9 +12,8 @@ from pathlib import Path
 
 from gkxl.errors import ReadError
 from gkxl.layout import table_extent, table_labels
-from gkxl.model import FORM_IDS, Form, column_letters, load_form, split_address
+from gkxl.model import FORM_IDS, TEMPLATE_VERSION, Form, column_letters, load_form, split_address
 from gkxl.package import check_package, formula_cells
-from gkxl.template import TEMPLATE_VERSION
 from gkxl.values import Number, Problem, parse
 
 Grid = list[list[object]]
@@ -47,6 +46,11 @@ class Report:
 
     def sha256(self) -> str:
         return hashlib.sha256(self.path.read_bytes()).hexdigest() if self.path else ""
+
+
+def unit_key(unit: str | None) -> str:
+    """Unit names compared ignoring width and spaces: '城关镇 人民政府' is '城关镇人民政府'."""
+    return "".join(unicodedata.normalize("NFKC", unit or "").split())
 
 
 def _squash(text: object) -> str:

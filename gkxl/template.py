@@ -11,14 +11,13 @@ from typing import TYPE_CHECKING
 
 from gkxl.atomic import atomic_path
 from gkxl.layout import table_extent, table_labels, value_merges
-from gkxl.model import Form, Table, column_letters, load_form, split_address
+from gkxl.model import TEMPLATE_VERSION, Form, Table, column_letters, load_form, split_address
 from gkxl.previous_sheet import add_previous_sheet
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
     from openpyxl.worksheet.worksheet import Worksheet
 
-TEMPLATE_VERSION = "1"
 FONT = "宋体"
 INPUT_FILL = "FFFDF5D8"  # pale yellow: where the clerk types
 LANDSCAPE_TABLES = {"apply", "appeal"}
