@@ -15,15 +15,13 @@ from typing import TYPE_CHECKING
 from gkxl.errors import GkxlError
 from gkxl.findings import Finding
 from gkxl.model import Cell, Form
+from gkxl.previous_block import block_cell, previous_cells
 from gkxl.reader import unit_key
 from gkxl.rules import Rule, spec_lines
 from gkxl.values import Number
 
 if TYPE_CHECKING:
     from gkxl.reader import Report
-
-BLOCK_FIRST_ROW = 5  # 上年数据: title, blank, 上年年度, blank, then one row per figure
-BLOCK_YEAR_CELL = "B3"
 
 
 @dataclass(frozen=True)
@@ -46,20 +44,6 @@ class CrossYearRule:
         )
 
 
-@dataclass(frozen=True)
-class PreviousCell:
-    """One input of the 上年数据 block: last year's value of `source` (a key of the form)."""
-
-    key: str
-    source: Cell
-    sheet: str
-    cell: str
-
-    @property
-    def label(self) -> str:
-        return f"上年 {self.source.where}"
-
-
 @cache
 def cross_year_rules(form: Form) -> tuple[CrossYearRule, ...]:
     return tuple(
@@ -76,18 +60,6 @@ def cross_year_rules(form: Form) -> tuple[CrossYearRule, ...]:
         )
         for spec in form.cross_year_specs
         for pick in spec_lines(form.table(spec["table"]), spec)
-    )
-
-
-@cache
-def previous_cells(form: Form) -> tuple[PreviousCell, ...]:
-    """The 上年数据 block: one input per figure of last year that a cross-year rule needs."""
-    if not form.previous_sheet:
-        return ()
-    keys = list(dict.fromkeys(r.previous_key for r in cross_year_rules(form)))
-    sheet = form.previous_sheet["sheet"]
-    return tuple(
-        PreviousCell(f"prev_{key}", form.cell(key), sheet, f"B{BLOCK_FIRST_ROW + i}") for i, key in enumerate(keys)
     )
 
 
@@ -197,23 +169,6 @@ def no_previous_finding(report: Report) -> Finding:
     unit = report.form.meta_cell("unit")
     message = f"{unit.sheet} {unit.label}：上年文件夹中没有“{report.unit or '未填'}”的报告，未做跨年度核对"
     return Finding("Y-NO-PREVIOUS", "warning", unit.sheet, unit.cell, unit.key, message)
-
-
-def block_cell(prev: PreviousCell) -> Cell:
-    """A 上年数据 input as a form cell, so spreadsheet formulas can treat it like any other part."""
-    return Cell(
-        key=prev.key,
-        table="previous",
-        sheet=prev.sheet,
-        cell=prev.cell,
-        row_key=None,
-        col_key=prev.key,
-        row_path=(prev.label,),
-        col_path=(),
-        kind=prev.source.kind,
-        row_label=prev.label,
-        col_label="",
-    )
 
 
 @cache

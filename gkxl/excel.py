@@ -35,11 +35,11 @@ from pathlib import Path
 import xlwings as xw
 
 from gkxl.annotate import MARK_COLORS, RESULT_HEADERS, RESULT_WIDTHS, RESULTS_SHEET, results_rows
-from gkxl.crossyear import previous_cells
 from gkxl.errors import GkxlError
 from gkxl.findings import SEVERITY_TEXT, Finding
 from gkxl.layout import table_extent
 from gkxl.model import Form, column_letters, load_form, split_address
+from gkxl.previous_block import previous_cells
 from gkxl.reader import COVER_ROWS, Report, detect_form, report_from_grids
 from gkxl.totals import computed_totals, total_rules
 from gkxl.validate import validate as validate_report

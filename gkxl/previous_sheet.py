@@ -8,8 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from gkxl.crossyear import BLOCK_FIRST_ROW, BLOCK_YEAR_CELL, previous_cells
 from gkxl.model import Form
+from gkxl.previous_block import BLOCK_FIRST_ROW, BLOCK_YEAR_CELL, previous_cells
 
 if TYPE_CHECKING:
     from openpyxl import Workbook

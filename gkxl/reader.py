@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
 import zipfile
@@ -45,6 +44,8 @@ class Report:
         return str(self.path) if self.path else (self.unit or "（未命名）")
 
     def sha256(self) -> str:
+        import hashlib
+
         return hashlib.sha256(self.path.read_bytes()).hexdigest() if self.path else ""
 
 
@@ -197,7 +198,7 @@ def _previous_sheet(form: Form) -> str | None:
 
 def _previous_block(form: Form, grids: dict[str, Grid], report: Report) -> None:
     """The 上年数据 inputs, when the sheet is there (older workbooks may lack it)."""
-    from gkxl.crossyear import BLOCK_YEAR_CELL, previous_cells
+    from gkxl.previous_block import BLOCK_YEAR_CELL, previous_cells
 
     grid = grids.get(_previous_sheet(form) or "")
     if grid is None:

@@ -101,7 +101,7 @@ def fill_workbook(wb, report: Report) -> None:
 
 
 def _fill_previous_block(wb, report: Report) -> None:
-    from gkxl.crossyear import BLOCK_YEAR_CELL, previous_cells
+    from gkxl.previous_block import BLOCK_YEAR_CELL, previous_cells
 
     cells = previous_cells(report.form)
     if not cells or not (report.previous_block or report.previous_year):

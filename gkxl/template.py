@@ -186,7 +186,7 @@ def absolute_ref(sheet: str, address: str) -> str:
 def _names(wb: Workbook, form: Form) -> None:
     from openpyxl.workbook.defined_name import DefinedName
 
-    from gkxl.crossyear import previous_cells
+    from gkxl.previous_block import previous_cells
 
     named = [(c.key, c.sheet, c.cell) for c in form.cells]
     named += [(p.key, p.sheet, p.cell) for p in previous_cells(form)]

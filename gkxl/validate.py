@@ -135,7 +135,7 @@ def _position(form: Form, f: Finding) -> tuple:
 
 
 def _previous_block_findings(report: Report) -> list[Finding]:
-    from gkxl.crossyear import previous_cells
+    from gkxl.previous_block import previous_cells
 
     out = []
     for cell in previous_cells(report.form):
@@ -147,6 +147,8 @@ def _previous_block_findings(report: Report) -> list[Finding]:
 
 
 def _cross_year(report: Report, previous: Previous | None) -> list[Finding]:
+    if previous is None and not any(v is not None for v in report.previous_block.values()):
+        return []  # no figures of last year: nothing to compare (and no need to load the rules)
     from gkxl.crossyear import cross_year_findings, previous_from_block
 
     previous = previous or previous_from_block(report)
