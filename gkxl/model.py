@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 FORM_IDS = ("2021", "2019")
 DEFAULT_FORM = "2021"
@@ -45,8 +46,7 @@ def split_address(address: str) -> tuple[int, int]:
     return int(m.group(2)), column_index(m.group(1))
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(NamedTuple):
     key: str
     label: tuple[str, ...]
     col: int
@@ -54,23 +54,20 @@ class Column:
     span: int = 1
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(NamedTuple):
     key: str | None
     label: tuple[str, ...]
     row: int
 
 
-@dataclass(frozen=True)
-class Section:
+class Section(NamedTuple):
     caption: str | None
     corner: str | None
     columns: tuple[Column, ...]
     rows: tuple[Row, ...]
 
 
-@dataclass(frozen=True)
-class Cell:
+class Cell(NamedTuple):
     """One input cell of the form."""
 
     key: str
@@ -96,8 +93,7 @@ class Cell:
         return f"{self.sheet} {self.label}"
 
 
-@dataclass(frozen=True)
-class Meta:
+class Meta(NamedTuple):
     key: str
     sheet: str
     cell: str

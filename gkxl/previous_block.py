@@ -6,8 +6,8 @@ Kept apart from gkxl.crossyear so that reading a workbook does not load the rule
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 from gkxl.model import Cell, Form
 from gkxl.rules import spec_lines
@@ -16,8 +16,7 @@ BLOCK_FIRST_ROW = 5  # 上年数据: title, blank, 上年年度, blank, then one
 BLOCK_YEAR_CELL = "B3"
 
 
-@dataclass(frozen=True)
-class PreviousCell:
+class PreviousCell(NamedTuple):
     """One input of the 上年数据 block: last year's value of `source` (a key of the form)."""
 
     key: str

@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 Number = int | Decimal
 
@@ -18,8 +18,7 @@ MONEY_PLACES = 4
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     """Why a cell's content is not a valid value (or a note on how it was read)."""
 
     rule: str
@@ -27,8 +26,7 @@ class Problem:
     message: str
 
 
-@dataclass(frozen=True)
-class Parsed:
+class Parsed(NamedTuple):
     value: Number | None
     problem: Problem | None = None
 
