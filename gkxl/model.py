@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 
 FORM_IDS = ("2021", "2019")
@@ -34,6 +34,7 @@ def column_letters(index: int) -> str:
     return out
 
 
+@cache  # called for every cell of every file read: a few hundred distinct addresses
 def split_address(address: str) -> tuple[int, int]:
     """'D6' -> (row 6, column 4)."""
     m = re.fullmatch(r"([A-Z]+)(\d+)", address)
@@ -141,7 +142,7 @@ class Form:
     rule_specs: tuple[dict, ...]
     checks: dict
 
-    @property
+    @cached_property  # read for every file: build the tuple once
     def cells(self) -> tuple[Cell, ...]:
         return tuple(c for t in self.tables for c in t.cells)
 

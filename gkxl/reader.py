@@ -6,11 +6,12 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from gkxl.errors import ReadError
 from gkxl.layout import table_extent, table_labels
-from gkxl.model import FORM_IDS, Form, column_letters, load_form, split_address
+from gkxl.model import FORM_IDS, Form, Table, column_letters, load_form, split_address
 from gkxl.package import check_package, formula_cells
 from gkxl.template import TEMPLATE_VERSION
 from gkxl.values import Number, Problem, parse
@@ -88,6 +89,14 @@ def _detect_form(book, path: Path, expected: str | None) -> Form:
     return load_form(form_id)
 
 
+@cache
+def _expected_labels(table: Table) -> tuple[tuple[str, str, str], ...]:
+    """(address, printed text, squashed text) of every label: the same for every file, so worked out once."""
+    return tuple(
+        (f"{column_letters(label.left)}{label.top}", label.text, _squash(label.text)) for label in table_labels(table)
+    )
+
+
 def _layout_problems(form: Form, grids: dict[str, Grid], names: list[str]) -> list[str]:
     problems = []
     for table in form.tables:
@@ -95,11 +104,10 @@ def _layout_problems(form: Form, grids: dict[str, Grid], names: list[str]) -> li
             problems.append(f"缺少工作表“{table.sheet}”")
             continue
         grid = grids[table.sheet]
-        for label in table_labels(table):
-            address = f"{column_letters(label.left)}{label.top}"
+        for address, text, squashed in _expected_labels(table):
             found = _at(grid, address)
-            if _squash(found) != _squash(label.text):
-                problems.append(f"{table.sheet}!{address} 应为“{label.text}”，实为“{found or ''}”")
+            if found != text and _squash(found) != squashed:
+                problems.append(f"{table.sheet}!{address} 应为“{text}”，实为“{found or ''}”")
     return problems
 
 

@@ -11,6 +11,7 @@ import click
 from gkxl import __version__
 
 COMMANDS = {
+    "csv": "gkxl.cli.csv",
     "form": "gkxl.cli.form",
     "template": "gkxl.cli.template",
     "validate": "gkxl.cli.validate",
