@@ -107,6 +107,7 @@ class CsvJob:
     def _remove(self, key: str, entry: Entry) -> Outcome:
         self._delete(entry.outputs)
         self.changed = True
+        self.log(REMOVED, key, f"不在本次输入中，已删除 {'、'.join(entry.outputs) or '（无输出）'}")
         return Outcome(REMOVED, key, entry)
 
     def _delete(self, names: list[str]) -> None:
@@ -150,6 +151,8 @@ class CsvJob:
             return self._failed(path, entry, old, exc.message)
         except Exception as exc:  # a bug or a full disk must not stop the other files
             self._delete(possible_outputs(entry.name))  # what was written before the failure
+            # Not the input's fault (a full disk, a bug): forget its signature so the next run tries again.
+            entry.size, entry.mtime_ns, entry.sha256 = -1, 0, ""
             return self._failed(path, entry, old, f"转换失败（{type(exc).__name__}：{exc}）")
         self._delete([n for n in (old.outputs if old else []) if n not in entry.outputs])
         self.changed = self.dirty = True
