@@ -7,7 +7,6 @@ command-line tools prefer no BOM (--no-bom).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -34,15 +33,6 @@ def csv_text(rows: Iterable[Sequence[str]]) -> str:
     return "".join(csv_line(row) + NEWLINE for row in rows)
 
 
-def shareable(path: Path) -> None:
-    """Give a temporary file the usual permissions: mkstemp makes it owner-only (0600), but the folder is
-    read by other accounts (a database loader, a file share)."""
-    if os.name == "posix":
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(path, 0o666 & ~mask)
-
-
 def _write(path: Path, chunks: Iterable[bytes]) -> None:
     with path.open("wb") as fh:
         for chunk in chunks:
@@ -53,7 +43,6 @@ def write_text(target: Path, text: str, bom: bool) -> None:
     """Write CSV text to `target` via a temporary file, so a reader never sees half a file."""
     with atomic_path(target) as tmp:
         _write(tmp, [BOM if bom else b"", text.encode()])
-        shareable(tmp)
 
 
 def write_rows(target: Path, rows: Iterable[Sequence[str]], bom: bool) -> None:
@@ -72,4 +61,3 @@ def concat_csv(target: Path, header: Sequence[str], sources: Iterable[Path], bom
     first = (BOM if bom else b"") + (csv_line(header) + NEWLINE).encode()
     with atomic_path(target) as tmp:
         _write(tmp, [first, *(body(source) for source in sources)])
-        shareable(tmp)

@@ -15,7 +15,6 @@ from pathlib import Path
 
 from gkxl import __version__
 from gkxl.atomic import atomic_path
-from gkxl.csvfile import shareable
 
 MANIFEST_NAME = ".gkxl-manifest.json"
 FORMAT = 1
@@ -64,7 +63,6 @@ class Manifest:
         }
         with atomic_path(outdir / MANIFEST_NAME) as tmp:
             tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-            shareable(tmp)
 
 
 def file_sha256(path: Path) -> str:

@@ -70,7 +70,8 @@ def _sheet(book, name: str, nrows: int, path: Path) -> Grid:
         raise ReadError(f"工作表“{name}”无法读取（{type(exc).__name__}）", path) from None
 
 
-def _detect_form(book, path: Path, expected: str | None) -> Form:
+def _detect_form(book, path: Path, expected: str | None) -> tuple[Form, Grid]:
+    """The form of the workbook, and its cover sheet's grid (read once)."""
     cover = load_form().cover
     if cover["sheet"] not in book.sheet_names:
         raise ReadError(f"不是 gkxl 标准模板：缺少“{cover['sheet']}”工作表（请用 gkxl template 生成的模板填报）", path)
@@ -86,7 +87,7 @@ def _detect_form(book, path: Path, expected: str | None) -> Form:
         raise ReadError(f"模板版本“{version}”与本程序（版本 {TEMPLATE_VERSION}）不符，请用新模板重新填报", path)
     if expected and form_id != expected:
         raise ReadError(f"表式为 {form_id}，不是要求的 {expected}", path)
-    return load_form(form_id)
+    return load_form(form_id), grid
 
 
 @cache
@@ -131,10 +132,10 @@ def read_report(path: str | Path, form_id: str | None = None) -> Report:
     check_package(path)
     book = _open(path)
     try:
-        form = _detect_form(book, path, form_id)
+        form, cover = _detect_form(book, path, form_id)
         names = book.sheet_names
         grids = {t.sheet: _sheet(book, t.sheet, table_extent(t)[0] + 1, path) for t in form.tables if t.sheet in names}
-        grids[form.cover["sheet"]] = _sheet(book, form.cover["sheet"], 20, path)
+        grids[form.cover["sheet"]] = cover
     finally:
         book.close()
     problems = _layout_problems(form, grids, names)
