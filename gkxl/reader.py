@@ -11,7 +11,7 @@ from pathlib import Path
 
 from gkxl.errors import ReadError
 from gkxl.layout import table_extent, table_labels
-from gkxl.model import FORM_IDS, Form, Table, column_letters, load_form, split_address
+from gkxl.model import FORM_IDS, Cell, Form, Table, column_letters, load_form, split_address
 from gkxl.package import check_package, formula_cells
 from gkxl.template import TEMPLATE_VERSION
 from gkxl.values import Number, Problem, parse
@@ -149,10 +149,18 @@ def read_report(path: str | Path, form_id: str | None = None) -> Report:
     return report
 
 
+@cache
+def _positions(form: Form) -> tuple[tuple[Cell, int, int], ...]:
+    """Each input cell with its 0-based grid row and column, worked out once per form."""
+    return tuple((cell, *(n - 1 for n in split_address(cell.cell))) for cell in form.cells)
+
+
 def _values(form: Form, grids: dict[str, Grid], report: Report) -> None:
     blank: dict[str, set[str]] = {}
-    for cell in form.cells:
-        raw = _at(grids[cell.sheet], cell.cell)
+    for cell, r, c in _positions(form):
+        grid = grids[cell.sheet]
+        raw = grid[r][c] if r < len(grid) and c < len(grid[r]) else None
+        raw = None if raw == "" else raw
         report.raw[cell.key] = raw
         parsed = parse(raw, cell.kind)
         report.values[cell.key] = parsed.value
