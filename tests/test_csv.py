@@ -245,9 +245,10 @@ def test_second_run_while_one_runs_exits_2(make_workbook, tmp_path):
     out = tmp_path / "out"
     out.mkdir()
     (out / LOCK_NAME).write_text(f"{os.getpid()} {socket.gethostname()}\n")  # a live process holds it
-    result = run(path, "-o", out)
+    result = run(path, "-o", out, "--json")
     assert result.exit_code == 2
     assert "正在" in result.output and str(os.getpid()) in result.output
+    assert json.loads(result.stdout)["exit_code"] == 2 and words(result.stderr) == ["NOTRUN"]
     assert sorted(p.name for p in out.iterdir()) == [LOCK_NAME]  # nothing written, lock left alone
 
 

@@ -29,10 +29,19 @@ def command(
 ) -> None:
     """把年度报告工作簿转换为 CSV（长表：每个填报单元格一行），供数据库和报表使用。
 
-    INPUTS 为文件或文件夹（取其中的 .xlsx/.xlsm）。为定时任务设计：未变化的文件跳过，
-    输出先写临时文件再改名，同一输出文件夹同时只运行一个，每个文件一行带时间的日志（写到
-    标准错误输出；--json 的汇总写到标准输出）。退出码：0 全部正常；1 有文件无法读取或有
-    必须修改的错误（已转换并标记）；2 无法运行（输入不存在、另一进程正在运行等，输出未改动）。
+    INPUTS 为文件或文件夹（取其中的 .xlsx/.xlsm）。每个工作簿写 OUTDIR/<文件名>.csv，所有单位合在 OUTDIR/all.csv。
+
+    \b
+    为定时任务设计：
+      - 未变化的文件跳过；没有任何变化时什么都不写；
+      - 先写临时文件再改名，不会留下半个文件；
+      - 同一输出文件夹同时只运行一个；
+      - 每个文件一行带时间的日志，写到标准错误输出（--json 的汇总写到标准输出）。
+
+    \b
+    退出码：0 全部正常；
+            1 有文件无法读取，或有必须修改的错误（已转换并标记）；
+            2 无法运行（输入不存在、另一进程正在运行等），输出未改动。
 
     \b
     Examples:
@@ -75,6 +84,8 @@ def _run(inputs: tuple[Path, ...], outdir: Path, bom: bool, wide: bool, as_json:
         result = run_csv(paths, outdir, bom=bom, wide=wide, log=log)
     except GkxlError as exc:
         log("NOTRUN", str(outdir), str(exc))
+        if as_json:
+            echo_json({"outdir": str(outdir), "exit_code": EXIT_CANNOT_RUN, "error": str(exc), "files": []})
         return EXIT_CANNOT_RUN
     log("DONE", str(outdir), _summary(result))
     if as_json:
