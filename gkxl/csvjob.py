@@ -68,6 +68,7 @@ class CsvJob:
         self.log = log
         self.dirty = False  # the manifest needs saving
         self.changed = False  # some CSV was written or removed: all.csv needs rebuilding
+        self.fresh = False  # the manifest was made with these settings: its entries can be trusted
 
     def run(self, paths: list[Path]) -> JobResult:
         """Convert `paths` into the output folder; raise GkxlError when the run cannot happen at all."""
