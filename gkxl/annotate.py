@@ -10,17 +10,28 @@ from pathlib import Path
 from gkxl.atomic import atomic_path
 from gkxl.errors import GkxlError
 from gkxl.findings import SEVERITY_TEXT, Finding
+from gkxl.reader import RESULTS_SHEET
 
-RESULTS_SHEET = "校验结果"
 MARK_COLORS = {"error": "FFFF7C80", "warning": "FFFFC000"}  # red, amber
-RESULT_HEADERS = ("序号", "级别", "工作表", "单元格", "规则", "说明", "填报值", "应为")
-RESULT_WIDTHS = (6, 10, 8, 8, 16, 90, 10, 10)
+# The clerk writes a 说明 (explanation) in the last column; it is read back and kept on re-validation.
+RESULT_HEADERS = ("序号", "级别", "工作表", "单元格", "规则", "问题", "填报值", "应为", "说明")
+RESULT_WIDTHS = (6, 10, 8, 8, 16, 90, 10, 10, 40)
 
 
 def results_rows(findings: list[Finding]) -> list[tuple]:
     """The rows of the 校验结果 sheet (shared with the Excel adapter)."""
     return [
-        (i, SEVERITY_TEXT[f.severity], f.sheet, f.cell, f.rule, f.message, _plain(f.reported), _plain(f.expected))
+        (
+            i,
+            "已说明" if f.explained else SEVERITY_TEXT[f.severity],
+            f.sheet,
+            f.cell,
+            f.rule,
+            f.message,
+            _plain(f.reported),
+            _plain(f.expected),
+            f.explanation or "",
+        )
         for i, f in enumerate(findings, 1)
     ]
 

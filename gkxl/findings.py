@@ -23,6 +23,17 @@ class Finding:
     col_path: tuple[str, ...] = ()
     blank_parts: tuple[str, ...] = field(default=(), compare=False)
     path: str | None = None
+    related: str | None = None  # the other file and cell of a cross-year finding
+    explanation: str | None = None  # the clerk's 说明; it settles a warning, never an error
+
+    @property
+    def explained(self) -> bool:
+        return bool(self.explanation) and self.severity == "warning"
+
+    @property
+    def location(self) -> tuple[str, str, str]:
+        """How a 说明 is matched to its finding across validations."""
+        return (self.rule, self.sheet, self.cell)
 
     def to_json(self) -> dict:
         return {
@@ -36,6 +47,8 @@ class Finding:
             "message": self.message,
             "reported": json_number(self.reported),
             "expected": json_number(self.expected),
+            **({"related": self.related} if self.related else {}),
+            **({"explanation": self.explanation, "explained": self.explained} if self.explanation else {}),
         }
 
 
@@ -51,4 +64,14 @@ def sort_key(f: Finding) -> tuple:
 
 
 def count(findings: list[Finding], severity: str) -> int:
-    return sum(1 for f in findings if f.severity == severity)
+    """Findings of a severity; explained warnings are not counted as open warnings."""
+    return sum(1 for f in findings if f.severity == severity and not f.explained)
+
+
+def count_explained(findings: list[Finding]) -> int:
+    return sum(1 for f in findings if f.explained)
+
+
+def explanations_text(findings: list[Finding]) -> str:
+    """The clerk's 说明 of the explained warnings, one line for provenance: 'V-MONEY-UNIT 表二!B16：…'."""
+    return "；".join(f"{f.rule} {f.sheet}!{f.cell}：{f.explanation}" for f in findings if f.explained)

@@ -11,11 +11,13 @@ import json
 import re
 from dataclasses import dataclass, field
 from functools import cache, cached_property
-from importlib import resources
+from pathlib import Path
 
 FORM_IDS = ("2021", "2019")
 DEFAULT_FORM = "2021"
 KINDS = ("count", "signed_count", "money")
+FORMS_DIR = Path(__file__).parent / "forms"
+TEMPLATE_VERSION = "1"  # of the workbook layout (cover, sheets, cells); the reader refuses other versions
 
 
 def column_index(letters: str) -> int:
@@ -34,7 +36,7 @@ def column_letters(index: int) -> str:
     return out
 
 
-@cache  # called for every cell of every file read: a few hundred distinct addresses
+@cache
 def split_address(address: str) -> tuple[int, int]:
     """'D6' -> (row 6, column 4)."""
     m = re.fullmatch(r"([A-Z]+)(\d+)", address)
@@ -141,6 +143,8 @@ class Form:
     tables: tuple[Table, ...]
     rule_specs: tuple[dict, ...]
     checks: dict
+    cross_year_specs: tuple[dict, ...] = ()
+    previous_sheet: dict | None = None
 
     @cached_property  # read for every file: build the tuple once
     def cells(self) -> tuple[Cell, ...]:
@@ -261,6 +265,8 @@ def parse_form(data: dict) -> Form:
         tables=tuple(_table(t) for t in data["tables"]),
         rule_specs=tuple(data["rules"]),
         checks=data.get("checks", {}),
+        cross_year_specs=tuple(data.get("cross_year_rules", ())),
+        previous_sheet=data.get("previous_sheet"),
     )
     keys = [c.key for c in form.cells]
     if len(keys) != len(set(keys)):
@@ -273,7 +279,7 @@ def load_form(form_id: str = DEFAULT_FORM) -> Form:
     """The definition of one form version ('2021' or '2019')."""
     if form_id not in FORM_IDS:
         raise KeyError(form_id)
-    text = resources.files("gkxl.forms").joinpath(f"{form_id}.json").read_text(encoding="utf-8")
+    text = (FORMS_DIR / f"{form_id}.json").read_text(encoding="utf-8")
     return parse_form(json.loads(text))
 
 

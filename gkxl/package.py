@@ -85,13 +85,21 @@ def _sheet_part(zf: zipfile.ZipFile, sheet: str) -> str | None:
     return target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
 
 
-def formula_cells(path: str | Path, sheet: str, addresses: set[str]) -> set[str]:
-    """Which of `addresses` on `sheet` hold a formula (used for cells whose cached value is blank)."""
-    with zipfile.ZipFile(path) as zf:
-        part = _sheet_part(zf, sheet)
-        if part is None or part not in zf.namelist():
-            return set()
-        xml = zf.read(part).decode("utf-8", "replace")
+sheet_part = _sheet_part  # public name for other modules that patch a saved workbook
+
+
+def formula_cells(source: str | Path | zipfile.ZipFile, sheet: str, addresses: set[str]) -> set[str]:
+    """Which of `addresses` on `sheet` hold a formula (used for cells whose cached value is blank).
+
+    `source` is the workbook's path, or the workbook already opened as a zip (to check several sheets at once).
+    """
+    if not isinstance(source, zipfile.ZipFile):
+        with zipfile.ZipFile(source) as zf:
+            return formula_cells(zf, sheet, addresses)
+    part = _sheet_part(source, sheet)
+    if part is None or part not in source.namelist():
+        return set()
+    xml = source.read(part).decode("utf-8", "replace")
     found = set()
     for m in re.finditer(r'<c\b[^>]*\br="([A-Z]+\d+)"[^>]*?(?:/>|>(.*?)</c>)', xml, re.S):
         if m.group(1) in addresses and m.group(2) and "<f" in m.group(2):

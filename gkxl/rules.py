@@ -8,9 +8,10 @@ spec over the table gives one `Rule` per target cell: `target op sum(plus) - sum
 from __future__ import annotations
 
 import operator
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
+from functools import cache, partial
 
 from gkxl.model import Cell, Form, Table
 
@@ -43,28 +44,35 @@ class Rule:
         return OPS[self.op](reported, expected)
 
 
-def _expand(table: Table, spec: dict) -> list[Rule]:
-    common = dict(
-        id=spec["id"],
-        severity=spec["severity"],
-        title=spec["title"],
-        basis=spec["basis"],
-        op=spec.get("op", "="),
-    )
+def _in_column(table: Table, col: str, row: str | None) -> Cell:
+    return table.cell(row, col)
+
+
+def _in_row(table: Table, row: str | None, col: str) -> Cell:
+    return table.cell(row, col)
+
+
+def spec_lines(table: Table, spec: dict) -> list[Callable[[str], Cell]]:
+    """One picker per line a spec applies to: for `each: column`, pick(row_key) is that row's cell in the
+    column; for `each: row`, pick(col_key) is that column's cell in the row."""
     if spec["each"] == "column":
-        keys = spec.get("columns") or table.col_keys
-        pick = lambda line, col: table.cell(line, col)  # noqa: E731 - rows named in the spec
-    else:
-        keys = spec.get("rows") or table.row_keys
-        pick = lambda line, row: table.cell(row, line)  # noqa: E731 - columns named in the spec
+        return [partial(_in_column, table, col) for col in spec.get("columns") or table.col_keys]
+    return [partial(_in_row, table, row) for row in spec.get("rows") or table.row_keys]
+
+
+def _expand(table: Table, spec: dict) -> list[Rule]:
     return [
         Rule(
-            target=pick(spec["target"], k),
-            plus=tuple(pick(p, k) for p in spec.get("plus", ())),
-            minus=tuple(pick(m, k) for m in spec.get("minus", ())),
-            **common,
+            id=spec["id"],
+            severity=spec["severity"],
+            title=spec["title"],
+            basis=spec["basis"],
+            op=spec.get("op", "="),
+            target=pick(spec["target"]),
+            plus=tuple(pick(p) for p in spec.get("plus", ())),
+            minus=tuple(pick(m) for m in spec.get("minus", ())),
         )
-        for k in keys
+        for pick in spec_lines(table, spec)
     ]
 
 

@@ -97,6 +97,19 @@ def fill_workbook(wb, report: Report) -> None:
     for cell in form.cells:
         value = report.values.get(cell.key)
         wb[cell.sheet][cell.cell] = report.raw.get(cell.key, value) if value is None else _cell_value(value)
+    _fill_previous_block(wb, report)
+
+
+def _fill_previous_block(wb, report: Report) -> None:
+    from gkxl.crossyear import BLOCK_YEAR_CELL, previous_cells
+
+    cells = previous_cells(report.form)
+    if not cells or not (report.previous_block or report.previous_year):
+        return
+    wb[cells[0].sheet][BLOCK_YEAR_CELL] = report.previous_year
+    for prev in cells:
+        value = report.previous_block.get(prev.key)
+        wb[prev.sheet][prev.cell] = None if value is None else _cell_value(value)
 
 
 def _cell_value(value: Number) -> int | float:

@@ -11,13 +11,13 @@ from typing import TYPE_CHECKING
 
 from gkxl.atomic import atomic_path
 from gkxl.layout import table_extent, table_labels, value_merges
-from gkxl.model import Form, Table, column_letters, load_form, split_address
+from gkxl.model import TEMPLATE_VERSION, Form, Table, column_letters, load_form, split_address
+from gkxl.previous_sheet import add_previous_sheet
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
     from openpyxl.worksheet.worksheet import Worksheet
 
-TEMPLATE_VERSION = "1"
 FONT = "宋体"
 INPUT_FILL = "FFFDF5D8"  # pale yellow: where the clerk types
 LANDSCAPE_TABLES = {"apply", "appeal"}
@@ -78,8 +78,6 @@ def _write_labels(ws: Worksheet, table: Table, st: dict) -> None:
 
 
 def _write_inputs(ws: Worksheet, table: Table, st: dict) -> None:
-    from openpyxl.worksheet.datavalidation import DataValidation
-
     for r1, c1, r2, c2 in value_merges(table):
         for c in range(c1, c2 + 1):
             ws.cell(r1, c).border = st["border"]
@@ -92,13 +90,19 @@ def _write_inputs(ws: Worksheet, table: Table, st: dict) -> None:
         c.number_format = "0.0000" if cell.kind == "money" else "0"
         by_kind.setdefault(cell.kind, []).append(cell.cell)
     for kind, addresses in by_kind.items():
-        vtype, op, f1, f2, prompt = VALIDATION[kind]
-        dv = DataValidation(type=vtype, operator=op, formula1=f1, formula2=f2, allow_blank=True)
-        dv.error, dv.errorTitle, dv.prompt = prompt, "输入有误", prompt
-        dv.showErrorMessage = True
-        for address in addresses:
-            dv.add(address)
-        ws.add_data_validation(dv)
+        _add_validation(ws, kind, addresses)
+
+
+def _add_validation(ws: Worksheet, kind: str, addresses: list[str]) -> None:
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    vtype, op, f1, f2, prompt = VALIDATION[kind]
+    dv = DataValidation(type=vtype, operator=op, formula1=f1, formula2=f2, allow_blank=True)
+    dv.error, dv.errorTitle, dv.prompt = prompt, "输入有误", prompt
+    dv.showErrorMessage = True
+    for address in addresses:
+        dv.add(address)
+    ws.add_data_validation(dv)
 
 
 def _size(ws: Worksheet, table: Table) -> None:
@@ -109,11 +113,26 @@ def _size(ws: Worksheet, table: Table) -> None:
     ws.row_dimensions[1].height = 28
 
 
+def _fit_rows(ws: Worksheet, table: Table) -> None:
+    """Give a row label that wraps the height it needs: neither Excel nor LibreOffice grows the row on open."""
+    from math import ceil
+
+    for label in table_labels(table):
+        if label.role != "row" or label.top != label.bottom:
+            continue
+        width = sum(ws.column_dimensions[column_letters(c)].width for c in range(label.left, label.right + 1))
+        units = sum(2 if ord(ch) > 0x2E80 else 1 for ch in label.text)  # a CJK character is two columns wide
+        lines = ceil(units / max(width - 1, 1))
+        if lines > 1:
+            ws.row_dimensions[label.top].height = 13.5 * lines
+
+
 def _table_sheet(wb: Workbook, table: Table, st: dict) -> None:
     ws = wb.create_sheet(table.sheet)
     _write_labels(ws, table, st)
     _write_inputs(ws, table, st)
     _size(ws, table)
+    _fit_rows(ws, table)
     last_row, last_col = table_extent(table)
     _print_setup(ws, table.id in LANDSCAPE_TABLES, last_row, last_col)
     ws.sheet_view.showGridLines = False
@@ -167,7 +186,10 @@ def absolute_ref(sheet: str, address: str) -> str:
 def _names(wb: Workbook, form: Form) -> None:
     from openpyxl.workbook.defined_name import DefinedName
 
+    from gkxl.crossyear import previous_cells
+
     named = [(c.key, c.sheet, c.cell) for c in form.cells]
+    named += [(p.key, p.sheet, p.cell) for p in previous_cells(form)]
     named += [(f"meta_{m.key}", m.sheet, m.cell) for m in form.meta]
     for name, sheet, address in named:
         wb.defined_names[name] = DefinedName(name, attr_text=absolute_ref(sheet, address))
@@ -182,7 +204,11 @@ def build_workbook(form: Form) -> Workbook:
     _cover_sheet(wb, form, st)
     for table in form.tables:
         _table_sheet(wb, table, st)
+    add_previous_sheet(wb, form, st, _protect, _add_validation)
     _names(wb, form)
+    from gkxl.checks_sheet import add_checks  # lazy: checks_sheet imports this module
+
+    add_checks(wb, form)
     wb.properties.title = f"政府信息公开工作年度报告（表式 {form.id}）"
     wb.properties.creator = "gkxl"
     return wb

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gkxl.errors import GkxlError
-from gkxl.findings import Finding, count
+from gkxl.findings import Finding, count, count_explained
 from gkxl.model import Cell, Form, split_address
 from gkxl.reader import Report, read_report
 from gkxl.rules import Rule, form_rules
 from gkxl.values import Number
+
+if TYPE_CHECKING:
+    from gkxl.crossyear import LastYear, Previous
 
 MAX_NAMED_BLANKS = 5
 
@@ -130,14 +134,36 @@ def _position(form: Form, f: Finding) -> tuple:
     return (sheets.index(f.sheet) if f.sheet in sheets else 99, row, col, f.rule)
 
 
-def validate(report: Report) -> list[Finding]:
-    """All findings of one report: metadata, values, consistency rules and soft checks."""
+def _previous_block_findings(report: Report) -> list[Finding]:
+    from gkxl.crossyear import previous_cells
+
+    out = []
+    for cell in previous_cells(report.form):
+        problem = report.problems.get(cell.key)
+        if problem:
+            message = f"{cell.sheet} {cell.label}：{problem.message}"
+            out.append(Finding(problem.rule, problem.severity, cell.sheet, cell.cell, cell.key, message))
+    return out
+
+
+def _cross_year(report: Report, previous: Previous | None) -> list[Finding]:
+    from gkxl.crossyear import cross_year_findings, previous_from_block
+
+    previous = previous or previous_from_block(report)
+    return cross_year_findings(report, previous) if previous else []
+
+
+def validate(report: Report, previous: Previous | None = None) -> list[Finding]:
+    """All findings of one report: metadata, values, consistency rules, soft checks, and (when last year's
+    figures are known, from `previous` or the workbook's 上年数据 block) the cross-year rules."""
     invalid = {k for k, p in report.problems.items() if p.severity == "error"}
-    findings = _meta_findings(report) + _value_findings(report)
+    findings = _meta_findings(report) + _value_findings(report) + _previous_block_findings(report)
     findings += rule_findings(report.form, report.values, invalid)
-    findings += _soft_checks(report)
+    findings += _soft_checks(report) + _cross_year(report, previous)
     path = str(report.path) if report.path else None
-    findings = [Finding(**{**f.__dict__, "path": path}) for f in findings]
+    findings = [
+        replace(f, path=path, explanation=report.explanations.get(f.location) or f.explanation) for f in findings
+    ]
     return sorted(findings, key=lambda f: _position(report.form, f))
 
 
@@ -164,6 +190,7 @@ class FileResult:
             "ok": self.ok,
             "errors": count(self.findings, "error"),
             "warnings": count(self.findings, "warning"),
+            "explained": count_explained(self.findings),
             "findings": [f.to_json() for f in self.findings],
         }
         if self.error:
@@ -171,11 +198,25 @@ class FileResult:
         return out
 
 
-def check_file(path: str | Path, form_id: str | None = None) -> FileResult:
-    """Read and validate one workbook; an unreadable file gives a result with `error`, never an exception."""
+def check_file(path: str | Path, form_id: str | None = None, last_year: LastYear | None = None) -> FileResult:
+    """Read and validate one workbook; an unreadable file gives a result with `error`, never an exception.
+
+    With `last_year` (last year's report, or a folder of them matched by unit) the cross-year rules apply too;
+    a report of another unit or a year that does not follow is an `error` naming the files.
+    """
     path = Path(path)
     try:
         report = read_report(path, form_id)
     except GkxlError as exc:
         return FileResult(path, error=exc)
-    return FileResult(path, report, validate(report))
+    if last_year is None:
+        return FileResult(path, report, validate(report))
+    from gkxl.crossyear import no_previous_finding, previous_from_report
+
+    try:
+        last = last_year.match(report)
+        if last is None:
+            return FileResult(path, report, [*validate(report), no_previous_finding(report)])
+        return FileResult(path, report, validate(report, previous_from_report(report, last)))
+    except GkxlError as exc:
+        return FileResult(path, report, validate(report), error=exc)

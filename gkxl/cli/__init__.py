@@ -12,9 +12,13 @@ from gkxl import __version__
 
 COMMANDS = {
     "csv": "gkxl.cli.csv",
+    "excel-setup": "gkxl.cli.excel_setup",
     "form": "gkxl.cli.form",
+    "import": "gkxl.cli.import_",
+    "merge": "gkxl.cli.merge",
     "template": "gkxl.cli.template",
     "validate": "gkxl.cli.validate",
+    "render": "gkxl.cli.render",
 }
 
 

@@ -12,17 +12,47 @@ from gkxl.cli.common import form_option
 @click.command(name="template")
 @form_option
 @click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="输出文件 (.xlsx)。"
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="输出文件（.xlsx；加 --xlsm 时为 .xlsm）。",
 )
-def command(form_id: str, output: Path) -> None:
+@click.option("--xlsm", is_flag=True, help="生成启用宏的模板（.xlsm）：表上有“校验”“清除标记”“自动合计”按钮。")
+@click.option(
+    "--previous",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="上年报告：生成下一年度的模板，预填单位名称、年度和“上年数据”。",
+)
+@click.pass_context
+def command(ctx: click.Context, form_id: str, output: Path, xlsm: bool, previous: Path | None) -> None:
     """生成标准填报模板：封面、表二、表三、表四，按官方表样排版。
 
     \b
     Example:
         gkxl template -o 年度报告模板.xlsx
         gkxl template --form 2019 -o 2019模板.xlsx
+        gkxl template --xlsm -o 年度报告模板.xlsm
+        gkxl template --previous 城关镇-2023.xlsx -o 城关镇-2024.xlsx
     """
-    from gkxl.template import write_template
+    from gkxl.cli.common import fail
+    from gkxl.errors import GkxlError
 
-    write_template(output, form_id)
+    if xlsm != (output.suffix.lower() == ".xlsm"):
+        fail("启用宏的模板请用 --xlsm 并以 .xlsm 结尾" if xlsm else "输出为 .xlsm 时请加 --xlsm（启用宏的模板）")
+    try:
+        if previous:
+            from gkxl.previous_sheet import write_next_year
+
+            explicit = ctx.get_parameter_source("form_id") == click.core.ParameterSource.COMMANDLINE
+            last = write_next_year(previous, output, form_id if explicit else None, xlsm=xlsm)
+            click.echo(f"已生成 {last.unit or ''} {last.year + 1} 年模板，已预填上年数据：{output}")
+            return
+        if xlsm:
+            from gkxl.xlsm import write_xlsm as write_template
+        else:
+            from gkxl.template import write_template
+        write_template(output, form_id)
+    except GkxlError as exc:
+        fail(str(exc))
     click.echo(f"已生成模板（表式 {form_id}）：{output}")

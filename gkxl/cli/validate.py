@@ -9,18 +9,21 @@ import click
 
 from gkxl.cli.common import EXIT_CANNOT_RUN, EXIT_FINDINGS, EXIT_OK, echo_json, fail, json_option
 
+MAX_BLANKS_LISTED = 5
 MARKS = {"error": ("✗", "red"), "warning": ("!", "yellow"), "info": ("·", None)}
 
 
 def verdict(result) -> str:
-    from gkxl.findings import count
+    from gkxl.findings import count, count_explained
 
     if result.error:
-        return "无法读取"
+        return "无法读取" if result.report is None else "无法完成核对"
     errors, warnings = count(result.findings, "error"), count(result.findings, "warning")
+    explained = count_explained(result.findings)
+    settled = f"，{explained} 处已说明" if explained else ""
     if errors:
-        return f"不通过：{errors} 处必须修改，{warnings} 处请核实"
-    return f"通过（{warnings} 处请核实）" if warnings else "通过"
+        return f"不通过：{errors} 处必须修改，{warnings} 处请核实{settled}"
+    return f"通过（{warnings} 处请核实{settled}）" if warnings or explained else "通过"
 
 
 def _title(result) -> str:
@@ -34,13 +37,25 @@ def _title(result) -> str:
 def echo_result(result, show_info: bool = False) -> None:
     click.secho(_title(result), bold=True)
     if result.error:
-        click.secho(f"  ✗ {result.error.message}", fg="red")
+        # Name the other file when the problem is there (last year's report, say).
+        same = result.error.path in (None, str(result.path))
+        click.secho(f"  ✗ {result.error.message if same else result.error}", fg="red")
     shown = [f for f in result.findings if show_info or f.severity != "info"]
     for sheet, group in groupby(shown, key=lambda f: f.sheet):
         click.echo(f"  {sheet}")
+        group = list(group)
+        blanks = [f for f in group if f.rule == "V-BLANK"]
+        if len(blanks) > MAX_BLANKS_LISTED:
+            # A half-filled sheet would bury the real problems under one line per empty cell.
+            cells = "、".join(f.cell for f in blanks[:MAX_BLANKS_LISTED])
+            click.secho(f"    ! {len(blanks)} 个单元格未填写（没有发生的请填 0）：{cells}……  [V-BLANK]", fg="yellow")
+            group = [f for f in group if f.rule != "V-BLANK"]
         for f in group:
-            mark, color = MARKS[f.severity]
+            mark, color = ("✓", "green") if f.explained else MARKS[f.severity]
             click.secho(f"    {mark} {f.cell:>5} {f.message}  [{f.rule}]", fg=color)
+            if f.explanation:
+                note = "已说明" if f.explained else "说明（错误不能以说明代替修改）"
+                click.echo(f"            {note}：{f.explanation}")
     click.secho(f"  结论：{verdict(result)}", fg="green" if result.ok else "red")
 
 
@@ -48,6 +63,20 @@ def _annotate_target(out: Path, source: Path, many: bool) -> Path:
     if many or out.is_dir():
         return out / f"{source.stem}.校验{source.suffix}"
     return out
+
+
+def _last_year(previous: Path, as_json: bool):
+    from gkxl.crossyear import LastYear
+    from gkxl.errors import GkxlError
+
+    try:
+        last_year = LastYear.load(previous)
+    except GkxlError as exc:
+        fail(f"上年报告无法读取：{exc}")
+    for problem in last_year.problems:
+        if not as_json:
+            click.secho(f"注意：上年文件夹中的文件无法读取，已跳过：{problem}", fg="yellow", err=True)
+    return last_year
 
 
 def exit_code(results) -> int:
@@ -66,8 +95,18 @@ def exit_code(results) -> int:
 )
 @click.option("--form", "form_id", type=click.Choice(["2021", "2019"]), help="只接受这一表式（默认按文件自动识别）。")
 @click.option("--show-info", is_flag=True, help="也显示提示（如全角数字已按数字读取）。")
+@click.option(
+    "--previous",
+    type=click.Path(exists=True, path_type=Path),
+    help="上年报告（文件，或按单位名称匹配的文件夹）：加做跨年度核对。",
+)
 def command(
-    inputs: tuple[Path, ...], as_json: bool, annotate: Path | None, form_id: str | None, show_info: bool
+    inputs: tuple[Path, ...],
+    as_json: bool,
+    annotate: Path | None,
+    form_id: str | None,
+    show_info: bool,
+    previous: Path | None,
 ) -> None:
     """校验年度报告工作簿的勾稽关系和填报规范。
 
@@ -79,8 +118,9 @@ def command(
         gkxl validate 城关镇.xlsx
         gkxl validate 各乡镇/ --json > 校验.json
         gkxl validate 城关镇.xlsx --annotate 城关镇-校验.xlsx
+        gkxl validate 城关镇-2024.xlsx --previous 城关镇-2023.xlsx
+        gkxl validate 2024/ --previous 2023/
     """
-    from gkxl.annotate import annotate as write_annotated
     from gkxl.errors import GkxlError
     from gkxl.inputs import expand_inputs
     from gkxl.validate import check_file
@@ -88,11 +128,14 @@ def command(
     paths = expand_inputs(list(inputs))
     if not paths:
         fail("没有找到要校验的工作簿（.xlsx/.xlsm）")
+    last_year = _last_year(previous, as_json) if previous else None
     results = []
     for path in paths:
-        result = check_file(path, form_id)
+        result = check_file(path, form_id, last_year)
         results.append(result)
         if annotate and result.report:
+            from gkxl.annotate import annotate as write_annotated
+
             try:
                 write_annotated(path, result.findings, _annotate_target(annotate, path, len(paths) > 1))
             except (GkxlError, OSError) as exc:

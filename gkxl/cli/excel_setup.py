@@ -1,0 +1,48 @@
+"""`gkxl excel-setup`: tell the buttons of the macro-enabled template which Python to run."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+
+@click.command(name="excel-setup")
+@click.option(
+    "--workbook",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="不写本机设置，改为把 Python 路径写入这个 .xlsm 的 xlwings.conf 工作表（写到 -o 指定的副本）。",
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="--workbook 的输出副本。")
+@click.option("--interpreter", help="要写入的 Python 路径（默认：运行本命令的 Python）。")
+def command(workbook: Path | None, output: Path | None, interpreter: str | None) -> None:
+    """设置 Excel 按钮调用的 Python（装好 gkxl 后在每台电脑上运行一次）。
+
+    默认写入本机用户设置 ~/.xlwings/xlwings.conf（Windows 为 %USERPROFILE%\\.xlwings\\xlwings.conf），
+    之后在这台电脑上打开的任何 gkxl 启用宏模板都能直接使用，工作簿本身不改动。
+    用 --workbook 时写入工作簿副本，原文件不改动。
+
+    \b
+    Examples:
+        gkxl excel-setup
+        gkxl excel-setup --workbook 模板.xlsm -o 模板-本机.xlsm
+    """
+    from gkxl.cli.common import fail
+    from gkxl.errors import GkxlError
+    from gkxl.xlwings_conf import interpreter_key, set_workbook_settings, write_user_config
+
+    settings = {interpreter_key(): interpreter or sys.executable}
+    try:
+        if workbook:
+            if not output:
+                fail("用 --workbook 时请用 -o 指定输出副本（原文件不改动）")
+            set_workbook_settings(workbook, output, settings)
+            click.echo(f"已写入 {output} 的 xlwings.conf 工作表：{settings}")
+        else:
+            if output:
+                fail("-o 只和 --workbook 一起使用")
+            path = write_user_config(settings)
+            click.echo(f"已写入本机设置 {path}：{settings}")
+    except GkxlError as exc:
+        fail(str(exc))

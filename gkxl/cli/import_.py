@@ -1,0 +1,109 @@
+"""`gkxl import`: published reports (text, HTML, Word, PDF) -> standard workbooks, validated."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from gkxl.cli.common import EXIT_CANNOT_RUN, EXIT_FINDINGS, EXIT_OK, echo_json, fail, json_option
+
+
+def _expand(inputs: tuple[Path, ...]) -> list[Path]:
+    from gkxl.importer import SUFFIXES
+
+    out: list[Path] = []
+    for p in inputs:
+        if p.is_dir():
+            out += sorted(f for f in p.iterdir() if f.suffix.lower() in SUFFIXES and not f.name.startswith((".", "~$")))
+        else:
+            out.append(p)
+    return list(dict.fromkeys(out))
+
+
+def _explain(result) -> None:
+    """Each label found, the row it was taken for, and the cells its values went to."""
+    match = result.match
+    if match is None:
+        return
+    scores = "，".join(
+        f"表式{m.form.id}/{m.reading} 得分 {m.score:g}（{len(m.errors)} 处不符）" for m in result.candidates
+    )
+    click.echo(f"  识别：{scores}")
+    for section, line in match.headers.items():
+        click.echo(f"  表头 {line.where}“{line.shown}” → 表式{match.form.id} {section.caption or section.corner}")
+    for p in sorted(match.placed, key=lambda p: p.hit.index):
+        cells = " ".join(f"{c.cell}={t.raw or '空'}" for c, t in zip(p.target.cells, p.tokens, strict=False))
+        score = f"（相似度 {p.hit.score:.2f}）" if p.target.names else "（无标签数据行）"
+        click.echo(f"  {p.line.where}“{p.line.shown}” → {p.target.where}{score}：{cells}")
+
+
+def _echo_refusal(result) -> None:
+    from gkxl.importer import ImportRefused
+
+    click.secho(str(result.path), bold=True)
+    click.secho(f"  ✗ {result.error.message}", fg="red")
+    verdict = "未导入（未写出工作簿）" if isinstance(result.error, ImportRefused) else "无法读取"
+    click.secho(f"  结论：{verdict}", fg="red")
+
+
+def _exit_code(results) -> int:
+    from gkxl.importer import ImportRefused
+
+    if any(r.error and not isinstance(r.error, ImportRefused) for r in results):
+        return EXIT_CANNOT_RUN
+    return EXIT_OK if all(r.ok for r in results) else EXIT_FINDINGS
+
+
+@click.command(name="import")
+@click.argument("reports", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--outdir", type=click.Path(path_type=Path), required=True, help="工作簿写入的文件夹。")
+@json_option
+@click.option("--explain", is_flag=True, help="逐行显示找到的标签及其数字填入的单元格。")
+@click.option("--form", "form_id", type=click.Choice(["2021", "2019"]), help="只按这一表式导入（默认自动识别）。")
+@click.option("--show-info", is_flag=True, help="也显示提示（如已去掉的单位、按未填写处理的“/”）。")
+def command(
+    reports: tuple[Path, ...], outdir: Path, as_json: bool, explain: bool, form_id: str | None, show_info: bool
+) -> None:
+    """把已发布的年度报告（.txt/.html/.docx/.pdf）导入为标准工作簿，并校验。
+
+    在每份报告中找到表二、表三、表四，按标签（而不是位置）把数字填入标准模板，自动识别表式
+    （2019、2021，或表三（六）只有一行的混合写法，按 2021 导入并提示），写出 OUTDIR/<文件名>.xlsx，
+    再给出与 gkxl validate 相同的校验结果。找不到表格或数字无法确定位置时，说明缺什么，不写工作簿。
+    退出码：0 全部导入且无错误，1 有错误或有报告被拒绝导入，2 有文件无法读取。
+
+    \b
+    Examples:
+        gkxl import 2024年报.pdf -o 导入/
+        gkxl import 各单位年报/ -o 导入/ --json > 导入结果.json
+        gkxl import 刘楼乡.txt -o 导入/ --explain
+    """
+    from gkxl.cli.validate import echo_result
+    from gkxl.importer import import_report, output_path, write_result
+    from gkxl.validate import FileResult
+
+    paths = _expand(reports)
+    if not paths:
+        fail("没有找到要导入的报告（.txt/.html/.htm/.docx/.pdf）")
+    stems = [p.stem for p in paths]
+    duplicated = {s for s in stems if stems.count(s) > 1}
+    results = []
+    for path in paths:
+        result = import_report(path, form_id)
+        if result.report is not None:
+            write_result(result, output_path(path, outdir, duplicated))
+        results.append(result)
+        if not as_json and result.error:
+            _echo_refusal(result)
+        elif not as_json:
+            echo_result(FileResult(path, result.report, result.findings, result.error), show_info)
+            if result.output:
+                click.echo(f"  已写入 {result.output}")
+            if explain:
+                _explain(result)
+    if as_json:
+        echo_json({"files": [r.to_json() for r in results]})
+    elif len(results) > 1:
+        bad = sum(1 for r in results if not r.ok)
+        click.echo(f"\n共 {len(results)} 份报告：{len(results) - bad} 份通过，{bad} 份不通过或未能导入")
+    raise SystemExit(_exit_code(results))

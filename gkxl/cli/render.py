@@ -1,0 +1,70 @@
+"""`gkxl render`: write a workbook's tables (parts 二, 三, 四) in the official layout, as HTML or DOCX."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from gkxl.cli.common import EXIT_FINDINGS, EXIT_OK, fail
+
+MAX_LISTED = 10
+
+
+def _warn(result) -> None:
+    """The validation verdict, so nobody publishes a table with gaps or broken totals unawares."""
+    from gkxl.cli.validate import MARKS, verdict
+
+    report = result.report
+    blanks = [f for f in result.findings if f.rule == "V-BLANK"]
+    invalid = [c for c in report.form.cells if report.values.get(c.key) is None and c.key in report.problems]
+    if blanks:
+        click.secho(f"注意：有 {len(blanks)} 个单元格未填写，表中留空", fg="yellow", err=True)
+    if invalid:
+        click.secho(f"注意：有 {len(invalid)} 个单元格内容无效（见下），表中留空", fg="red", err=True)
+    shown = [f for f in result.findings if f.severity != "info" and f.rule != "V-BLANK"]
+    for f in shown[:MAX_LISTED]:
+        mark, color = MARKS[f.severity]
+        click.secho(f"  {mark} {f.sheet}!{f.cell} {f.message}  [{f.rule}]", fg=color, err=True)
+    if len(shown) > MAX_LISTED:
+        click.echo(f"  ……另有 {len(shown) - MAX_LISTED} 处，详见 gkxl validate {result.path}", err=True)
+    click.secho(f"校验结论：{verdict(result)}", fg="green" if result.ok else "red", err=True)
+
+
+@click.command(name="render")
+@click.argument("workbook", type=click.Path(path_type=Path))
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="输出文件：.html 或 .docx。"
+)
+def command(workbook: Path, output: Path) -> None:
+    """按官方表样输出报告的表二、表三、表四（HTML 网页或 Word 文档），可直接用于发布的年度报告。
+
+    输出格式由文件扩展名决定（.html 或 .docx）。同时校验工作簿：有未填写或错误的单元格时给出提示，
+    仍然输出（未填写的单元格留空）。退出码：0 输出完成且校验无错误，1 已输出但校验有必须修改的错误，
+    2 无法运行（格式不支持、工作簿无法读取）。
+
+    \b
+    Examples:
+        gkxl render 城关镇.xlsx -o 城关镇-表格.html
+        gkxl render 城关镇.xlsx -o 城关镇-表格.docx
+    """
+    from gkxl.errors import GkxlError
+    from gkxl.render import output_format, render
+    from gkxl.validate import check_file
+
+    try:
+        output_format(output)
+    except GkxlError as exc:
+        fail(exc.message)
+    result = check_file(workbook)
+    if result.error:
+        fail(str(result.error))
+    try:
+        render(result.report, output)
+    except OSError as exc:
+        fail(f"{output}：无法写入（{exc.strerror or exc}）")
+    report = result.report
+    year = f"{report.year}年" if report.year else "年度未填"
+    click.echo(f"已输出：{output}（{report.unit or '单位未填'} {year} 表式{report.form.id}）")
+    _warn(result)
+    raise SystemExit(EXIT_OK if result.ok else EXIT_FINDINGS)

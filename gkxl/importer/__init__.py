@@ -1,0 +1,143 @@
+"""Import published reports (text, HTML, Word, PDF) into standard workbooks.
+
+`import_report(path)` reads the file into lines (gkxl.importer.source), matches them against every form
+version (gkxl.importer.match), keeps the reading that fits best, and validates the resulting report.
+A report whose tables cannot be found or whose numbers cannot be placed unambiguously is refused with a
+message naming exactly what is missing; nothing is written for it.
+
+The hybrid layout (form 2021 表二 with a single 2019-style （六）其他处理 row in 表三) is imported as form 2021:
+the single row goes into （六）3.其他, （六）1 and 2 stay not filled, and a warning (IMPORT-HYBRID) says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from gkxl.errors import GkxlError
+from gkxl.findings import Finding, count
+from gkxl.importer.match import Match, match_lines
+from gkxl.importer.report import build_report
+from gkxl.importer.source import SUFFIXES, read_source
+from gkxl.importer.text import title_meta
+from gkxl.model import FORM_IDS, load_form
+from gkxl.reader import Report
+
+MAX_LISTED = 12
+
+
+class ImportRefused(GkxlError):
+    """The report was read, but its tables cannot be turned into a workbook without guessing."""
+
+
+@dataclass
+class ImportResult:
+    path: Path
+    report: Report | None = None
+    match: Match | None = None
+    findings: list[Finding] = field(default_factory=list)
+    error: GkxlError | None = None
+    output: Path | None = None
+    candidates: list[Match] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and count(self.findings, "error") == 0
+
+    def to_json(self) -> dict:
+        r = self.report
+        out = {
+            "path": str(self.path),
+            "output": str(self.output) if self.output else None,
+            "form": r.form.id if r else None,
+            "hybrid": bool(self.match and self.match.groups),
+            "reading": self.match.reading if self.match else None,
+            "unit": r.unit if r else None,
+            "year": r.year if r else None,
+            "ok": self.ok,
+            "errors": count(self.findings, "error"),
+            "warnings": count(self.findings, "warning"),
+            "findings": [f.to_json() for f in self.findings],
+        }
+        if self.error:
+            out["error"] = self.error.message
+        return out
+
+
+def _refusal(match: Match, path: Path) -> ImportRefused:
+    problems = match.errors[:MAX_LISTED]
+    if len(match.errors) > MAX_LISTED:
+        problems.append(f"……另有 {len(match.errors) - MAX_LISTED} 处")
+    problems += [f"未归入任何行：{line.where}“{line.shown}”" for line in match.unplaced[:MAX_LISTED]]
+    listed = "\n  ".join(problems)
+    text = f"无法按表式 {match.form.id} 导入（按{match.reading}读取），未写出工作簿：\n  {listed}"
+    return ImportRefused(text, path)
+
+
+def _best(matches: list[Match], year: int | None) -> Match:
+    def rank(m: Match) -> tuple:
+        return (not m.errors, m.score, bool(year and m.form.covers_year(year)), -len(m.errors))
+
+    return max(matches, key=rank)
+
+
+def import_report(path: str | Path, form_id: str | None = None) -> ImportResult:
+    """Read one published report; the result holds its report and findings, or the reason it was refused."""
+    from gkxl.validate import validate
+
+    path = Path(path)
+    result = ImportResult(path)
+    try:
+        source = read_source(path)
+    except GkxlError as exc:
+        result.error = exc
+        return result
+    unit, year = title_meta(source.head)
+    forms = [load_form(form_id)] if form_id else [load_form(f) for f in FORM_IDS]
+    result.candidates = [match_lines(lines, form, name) for name, lines in source.readings for form in forms]
+    best = _best(result.candidates, year)
+    if best.errors and source.fallback:
+        try:
+            name, lines = source.fallback()
+        except GkxlError as exc:
+            result.error = exc
+            return result
+        result.candidates += [match_lines(lines, form, name) for form in forms]
+        best = _best(result.candidates, year)
+    result.match = best
+    if best.errors:
+        result.error = _refusal(best, path)
+        return result
+    report, notes = build_report(best, unit, year, path)
+    result.report = report
+    result.findings = sorted(notes + validate(report), key=lambda f: _position(report.form, f))
+    return result
+
+
+def _position(form, f: Finding) -> tuple:
+    from gkxl.importer.report import IMPORT_SHEET
+    from gkxl.model import split_address
+
+    sheets = [IMPORT_SHEET, form.cover["sheet"], *(t.sheet for t in form.tables)]
+    row, col = split_address(f.cell) if f.cell else (0, 0)
+    return (sheets.index(f.sheet) if f.sheet in sheets else 99, row, col, f.rule)
+
+
+def output_path(path: Path, outdir: Path, names: set[str]) -> Path:
+    """OUTDIR/<stem>.xlsx; '<name>.xlsx' when another input has the same stem (a.pdf and a.txt)."""
+    name = f"{path.stem}.xlsx" if path.stem not in names else f"{path.name}.xlsx"
+    return outdir / name
+
+
+def write_result(result: ImportResult, target: Path) -> None:
+    from gkxl.sample import write_report
+
+    try:
+        write_report(result.report, target)
+    except OSError as exc:
+        result.error = GkxlError(f"工作簿写入失败：{exc}", target)
+        return
+    result.output = target
+
+
+__all__ = ["SUFFIXES", "ImportRefused", "ImportResult", "import_report", "output_path", "write_result"]

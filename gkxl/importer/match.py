@@ -1,0 +1,271 @@
+"""Match the lines of a report to the rows of a form by their labels, and say exactly what does not fit.
+
+A line with values is placed on the row whose printed label it resembles most (difflib ratio over the
+normalised label), if that is clearly better than any other row. A label broken over several lines or a page
+break is rejoined from the label-only lines around it. The values of a row go to its columns in the form's
+order, and only when their count is exactly the number of columns of the row's section.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+
+from gkxl.importer.source import Line
+from gkxl.importer.targets import Target, form_targets, group_members, section_header, table_anchors
+from gkxl.importer.text import Token, norm_label, similarity, squash
+from gkxl.model import Form, Section, Table
+
+THRESHOLD = 0.75  # least similarity for a printed label to count as a row's label
+MARGIN = 0.08  # the best row must beat every other row by this much, else the line is ambiguous
+ANCHOR = 0.85  # similarity for a title or header that starts a table
+STRONG = 0.95  # a line's own label this good needs no neighbouring fragments
+MAX_PREV, MAX_NEXT = 3, 2
+
+
+@dataclass
+class Hit:
+    index: int
+    target: Target | None
+    score: float
+    text: str
+    rival: Target | None = None
+    rival_score: float = 0.0
+
+    @property
+    def ambiguous(self) -> bool:
+        return self.rival is not None and self.rival_score >= THRESHOLD and self.score - self.rival_score < MARGIN
+
+
+@dataclass
+class Placed:
+    target: Target
+    line: Line
+    tokens: tuple[Token, ...]
+    hit: Hit
+
+
+@dataclass
+class Match:
+    form: Form
+    reading: str
+    placed: list[Placed] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    groups: list[Target] = field(default_factory=list)  # single rows standing for a group (hybrid layout)
+    headers: dict[Section, Line] = field(default_factory=dict)
+    unit_notes: list[tuple[Target, str]] = field(default_factory=list)
+    unplaced: list[Line] = field(default_factory=list)
+    claimed: set[int] = field(default_factory=set)  # ids of targets some line was taken for
+
+    @property
+    def score(self) -> float:
+        fitting = sum(1 for p in self.placed if len(p.tokens) == p.target.width)
+        return fitting + 0.5 * len(self.headers) - 0.25 * len(self.groups)
+
+
+class _Scorer:
+    """Best-matching targets for a set of label texts; SequenceMatcher objects are kept per target name."""
+
+    def __init__(self, targets: list[Target]):
+        self.items = [(t, SequenceMatcher(None, "", name, autojunk=False)) for t in targets for name in t.names]
+
+    def rank(self, texts: set[str]) -> list[tuple[float, Target, str]]:
+        best: dict[int, tuple[float, Target, str]] = {}
+        for target, sm in self.items:
+            current = best.get(id(target), (0.0, target, ""))[0]
+            for text in texts:
+                sm.set_seq1(text)
+                if sm.real_quick_ratio() <= current or sm.quick_ratio() <= current:
+                    continue
+                score = sm.ratio()
+                if score > current:
+                    current = score
+                    best[id(target)] = (score, target, text)
+        return sorted(best.values(), key=lambda item: -item[0])
+
+
+def _pieces(line: Line) -> list[str]:
+    return list(line.labels) if line.tabular else line.label.split()
+
+
+def _blank(line: Line) -> bool:
+    return all(t.blank for t in line.values)
+
+
+def _neighbours(lines: list[Line], i: int, step: int, limit: int) -> list[str]:
+    """Label texts of the label-only lines next to line i (closest first)."""
+    out, j = [], i + step
+    while 0 <= j < len(lines) and len(out) < limit and _blank(lines[j]):
+        if lines[j].label:
+            out.append(lines[j].label)
+        j += step
+    return out
+
+
+def _hit(lines: list[Line], i: int, scorer: _Scorer) -> Hit:
+    pieces = _pieces(lines[i])
+    suffixes = {norm_label("".join(pieces[k:])) for k in range(len(pieces))} - {""}
+    ranked = scorer.rank(suffixes) if suffixes else []
+    if not ranked or ranked[0][0] < STRONG:
+        own = "".join(pieces)
+        prev, nxt = _neighbours(lines, i, -1, MAX_PREV), _neighbours(lines, i, 1, MAX_NEXT)
+        texts = {
+            norm_label("".join(reversed(prev[:p])) + own + "".join(nxt[:n]))
+            for p in range(len(prev) + 1)
+            for n in range(len(nxt) + 1)
+        }
+        ranked = scorer.rank((texts | suffixes) - {""})
+    if not ranked:
+        return Hit(i, None, 0.0, "")
+    score, target, text = ranked[0]
+    rival = next(((s, t) for s, t, _ in ranked[1:] if t is not target), (0.0, None))
+    return Hit(i, target, score, text, rival[1], rival[0])
+
+
+def _anchor_table(line: Line, tables: tuple[Table, ...]) -> Table | None:
+    texts = {norm_label(p) for p in (*line.labels, *line.label.split(), line.label)} - {""}
+    best, table = ANCHOR, None
+    for t in tables:
+        for anchor in table_anchors(t):
+            for x in texts:
+                # 2·min/(sum) bounds the ratio: skip prose lines far longer or shorter than the anchor
+                if 2 * min(len(x), len(anchor)) / (len(x) + len(anchor)) < best:
+                    continue
+                score = similarity(x, anchor)
+                if score >= best:
+                    best, table = score, t
+    return table if texts else None
+
+
+def _regions(lines: list[Line], form: Form) -> list[Table | None]:
+    out, current = [], None
+    for line in lines:
+        if _blank(line):
+            current = _anchor_table(line, form.tables) or current
+        out.append(current)
+    return out
+
+
+def _headers(lines: list[Line], regions: list[Table | None], match: Match) -> None:
+    """Recognise section header rows ('信息内容 本年制发件数 …'): they tell the form version apart."""
+    sections = [s for t in match.form.tables for s in t.sections if s.corner and len(s.corner) < 10]
+    for line, region in zip(lines, regions, strict=False):
+        if region is None or not _blank(line) or not line.label:
+            continue
+        text = norm_label(line.label)
+        for s in sections:
+            if s not in match.headers and similarity(text, section_header(s)) >= ANCHOR:
+                match.headers[s] = line
+                _unit_note(line, s, match)
+                break
+
+
+def _unit_note(line: Line, section: Section, match: Match) -> None:
+    if "万元" in squash(line.label) or "元" not in squash(line.label):
+        return
+    for target in form_targets(match.form):
+        if target.section is section:
+            match.unit_notes.append((target, f"表头写的单位是“元”（{squash(line.label)}），表式为万元，数值未换算"))
+
+
+def _claims(lines: list[Line], regions: list[Table | None], form: Form) -> tuple[list[Hit], list[Hit]]:
+    """(hits, ambiguous hits) for every line with values inside the tables."""
+    targets = form_targets(form)
+    scorer = _Scorer([t for t in targets if t.names])
+    unlabelled = {t.table.id: t for t in targets if not t.names}
+    hits, ambiguous = [], []
+    for i, line in enumerate(lines):
+        if regions[i] is None or not line.values:
+            continue
+        free = unlabelled.get(regions[i].id)
+        if free and not squash(line.label) and all(h.target is not free for h in hits):
+            hits.append(Hit(i, free, 1.0, ""))
+            continue
+        hit = _hit(lines, i, scorer)
+        if hit.target is None or hit.score < THRESHOLD:
+            continue
+        (ambiguous if hit.ambiguous else hits).append(hit)
+    return hits, ambiguous
+
+
+def _choose(target: Target, hits: list[Hit], lines: list[Line], match: Match) -> Hit | None:
+    """One line per row: a blank half of a row split by a page break gives way to the half with numbers."""
+    filled = [h for h in hits if not _blank(lines[h.index])] or hits[:1]
+    if len({tuple(t.raw for t in lines[h.index].values) for h in filled}) > 1:
+        shown = "；".join(f"{lines[h.index].where}“{lines[h.index].shown}”" for h in filled)
+        match.errors.append(f"{target.where} 出现了不止一行，数字不同，无法确定用哪一行：{shown}")
+        return None
+    return filled[0]
+
+
+def _place(target: Target, hit: Hit, line: Line, match: Match) -> None:
+    tokens = line.values
+    extra = len(tokens) - target.width
+    if extra > 0 and line.tabular and all(t.blank for t in tokens[:extra]):
+        tokens = tokens[extra:]  # empty label cells between the label and the values (e.g. a merged leaf column)
+    match.claimed.add(id(target))
+    if len(tokens) != target.width and not all(t.blank for t in tokens):
+        match.errors.append(
+            f"{target.where}（{line.where}“{line.shown}”）有 {len(tokens)} 个数，应为 {target.width} 个"
+            f"（{target.column_names()}），无法确定每个数属于哪一列"
+        )
+        return
+    if len(tokens) != target.width:
+        tokens = tuple(Token("", None) for _ in target.cells)
+    match.placed.append(Placed(target, line, tokens, hit))
+
+
+def _missing(match: Match) -> None:
+    placed = match.claimed
+    covered = set()
+    for group in (p.target for p in match.placed if p.target.group):
+        members = group_members(match.form, group)
+        if any(id(m) in placed for m in members):
+            match.errors.append(f"{group.where} 既有合计行又有分项行，无法确定如何填写")
+        covered |= {id(m) for m in members}
+        match.groups.append(group)
+    for table in match.form.tables:
+        rows = [t for t in form_targets(match.form) if t.table is table and not t.group]
+        missing = [t for t in rows if id(t) not in placed and id(t) not in covered]
+        if len(missing) == len(rows):
+            match.errors.append(f"找不到{table.sheet}（{table.title}）")
+        elif missing:
+            names = "、".join(f"“{t.shown}”" for t in missing)
+            match.errors.append(f"{table.sheet} 缺少 {len(missing)} 行（或其标签无法辨认）：{names}")
+
+
+def match_lines(lines: list[Line], form: Form, reading: str) -> Match:
+    match = Match(form, reading)
+    regions = _regions(lines, form)
+    _headers(lines, regions, match)
+    hits, ambiguous = _claims(lines, regions, form)
+    for hit in ambiguous:
+        if not _blank(lines[hit.index]):
+            line = lines[hit.index]
+            match.errors.append(
+                f"{line.where}“{line.shown}”无法确定是哪一行：像“{hit.target.shown}”（相似度 {hit.score:.2f}），"
+                f"也像“{hit.rival.shown}”（{hit.rival_score:.2f}）"
+            )
+    by_target: dict[int, list[Hit]] = {}
+    for hit in hits:
+        by_target.setdefault(id(hit.target), []).append(hit)
+    used = set()
+    for group in by_target.values():
+        chosen = _choose(group[0].target, group, lines, match)
+        if chosen:
+            used.add(chosen.index)
+            _place(chosen.target, chosen, lines[chosen.index], match)
+    _missing(match)
+    _unplaced(lines, regions, used, {h.index for h in ambiguous}, match)
+    return match
+
+
+def _unplaced(lines: list[Line], regions, used: set[int], ambiguous: set[int], match: Match) -> None:
+    """Lines with numbers inside the tables that went nowhere (they are listed, never silently dropped)."""
+    if not used:
+        return
+    first, last = min(used), max(used)
+    for i in range(first, last + 1):
+        line = lines[i]
+        if i not in used and i not in ambiguous and regions[i] is not None and not _blank(line):
+            match.unplaced.append(line)

@@ -1,0 +1,75 @@
+"""Normalising printed labels and reading value tokens as they appear in published reports."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+# Cell contents that mean "nothing reported" (read as not filled, never as 0).
+PLACEHOLDERS = frozenset({"/", "-", "—", "——", "–", "―", "\\"})
+_NUMBER = r"[+-]?(?:\d{1,3}(?:[,，]\d{3})+|\d+)(?:\.\d+)?"
+_UNIT = r"万元|元|件|个|项|条"
+_VALUE = re.compile(rf"(?P<number>{_NUMBER})(?P<unit>{_UNIT})?")
+_ENUM = re.compile(r"(?<![\d.])(\d{1,2})\s*[、.．,，]")
+_QUOTES = str.maketrans("", "", "“”\"'‘’「」『』")
+_TITLE = re.compile(r"([\u4e00-\u9fff（）()]{2,40}?)(\d{4})年度?政府信息公开工作年度报告")
+
+
+def squash(text: object) -> str:
+    """NFKC, no whitespace: how labels are compared ('第二十条 第（一）项' == '第二十条第(一)项')."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text or "")))
+
+
+def norm_label(text: object) -> str:
+    """A label reduced to what identifies it: '1、' and '1．' read as '1.', commas as '、', no quotes."""
+    out = _ENUM.sub(r"\1.", squash(text))
+    return out.replace(",", "、").translate(_QUOTES)
+
+
+def similarity(a: str, b: str) -> float:
+    """How alike two normalised labels are, 0..1 (difflib ratio)."""
+    if not a or not b:
+        return 0.0
+    return SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+@dataclass(frozen=True)
+class Token:
+    """One value cell as printed: its text, the number in it (as text) and any unit written after it."""
+
+    raw: str
+    number: str | None  # None: blank or a placeholder (not filled)
+    unit: str | None = None
+
+    @property
+    def blank(self) -> bool:
+        return self.number is None
+
+
+def read_token(raw: str) -> Token | None:
+    """A value cell, or None when the text is not a value (a label)."""
+    text = squash(raw)
+    if text == "" or text in PLACEHOLDERS:
+        return Token(raw.strip(), None)
+    m = _VALUE.fullmatch(text)
+    if not m:
+        return None
+    return Token(raw.strip(), m.group("number").replace(",", "").replace("，", ""), m.group("unit"))
+
+
+def is_page_furniture(line: str) -> bool:
+    """Page numbers and running footers that PDF text extraction leaves between rows ('- 4 -', '第 3 页')."""
+    text = squash(line)
+    return bool(re.fullmatch(r"[-—–]\d+[-—–]|第\d+页(共\d+页)?|\d+/\d+", text))
+
+
+def title_meta(lines: list[str]) -> tuple[str | None, int | None]:
+    """(unit, year) from a title such as '淮安市人民政府2024年政府信息公开工作年度报告' near the top."""
+    head = squash("".join(lines[:12]))
+    m = _TITLE.search(head)
+    if not m:
+        return None, None
+    unit = re.sub(r"^.*?(关于|印发|公布)", "", m.group(1))
+    return unit or None, int(m.group(2))

@@ -1,0 +1,41 @@
+"""Render a report's tables (parts 二, 三, 四) in the official layout, as HTML or DOCX.
+
+Both writers are thin over one grid model (gkxl.render.grid), which is derived from the form definition.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from gkxl.atomic import write_atomic
+from gkxl.errors import UsageError
+
+if TYPE_CHECKING:
+    from gkxl.reader import Report
+
+FORMATS = {".html": "html", ".htm": "html", ".docx": "docx"}
+
+
+def output_format(path: str | Path) -> str:
+    """'html' or 'docx' from the output file's suffix; anything else is a usage error."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in FORMATS:
+        shown = f"“{suffix}”" if suffix else "没有扩展名"
+        raise UsageError(f"不支持的输出格式（{shown}）：输出文件请以 .html 或 .docx 结尾", path)
+    return FORMATS[suffix]
+
+
+def render(report: Report, path: str | Path) -> Path:
+    """Write `report`'s tables to `path` (format by suffix), atomically."""
+    from gkxl.render.grid import report_grid
+
+    path = Path(path)
+    kind = output_format(path)
+    grid = report_grid(report)
+    if kind == "html":
+        from gkxl.render.html import write_html as write
+    else:
+        from gkxl.render.docx import write_docx as write
+    write_atomic(path, lambda tmp: write(grid, tmp))
+    return path
