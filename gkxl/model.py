@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import NamedTuple
 
@@ -142,7 +142,7 @@ class Form:
     cross_year_specs: tuple[dict, ...] = ()
     previous_sheet: dict | None = None
 
-    @property
+    @cached_property  # read for every file: build the tuple once
     def cells(self) -> tuple[Cell, ...]:
         return tuple(c for t in self.tables for c in t.cells)
 

@@ -69,7 +69,7 @@ def rule_findings(form: Form, values: dict[str, Number | None], invalid: set[str
     """Findings of the consistency rules. Rules touching an invalid cell are skipped: that cell has its own."""
     out = []
     for rule in form_rules(form):
-        if rule.target.key in invalid or any(c.key in invalid for c in rule.parts):
+        if invalid and (rule.target.key in invalid or any(c.key in invalid for c in rule.parts)):
             continue
         finding = _rule_finding(rule, values)
         if finding:

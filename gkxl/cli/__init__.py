@@ -11,6 +11,7 @@ import click
 from gkxl import __version__
 
 COMMANDS = {
+    "csv": "gkxl.cli.csv",
     "excel-setup": "gkxl.cli.excel_setup",
     "form": "gkxl.cli.form",
     "import": "gkxl.cli.import_",

@@ -1,0 +1,47 @@
+"""One workbook to its CSV files: the long CSV and, with --wide, one CSV per table."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from gkxl.csvfile import write_rows, write_text
+from gkxl.csvnames import outputs
+from gkxl.export import long_csv, wide_grid
+from gkxl.findings import count
+from gkxl.manifest import Entry
+from gkxl.model import FORM_IDS, load_form
+from gkxl.validate import check_file
+
+
+def possible_outputs(name: str) -> list[str]:
+    """Every file `convert` may write for `name`, whatever the form: to clean up after a failure."""
+    sheets = {t.sheet: None for form_id in FORM_IDS for t in load_form(form_id).tables}
+    return outputs(name, list(sheets))
+
+
+def convert(path: Path, entry: Entry, outdir: Path, bom: bool, wide: bool) -> str:
+    """Write the outputs of `path` named after `entry.name` and fill in `entry`; return a note for the log.
+
+    Raises GkxlError when the workbook cannot be read. A workbook with errors is converted: its rows carry
+    the findings in the status columns, and the entry is marked 'errors'.
+    """
+    result = check_file(path)
+    if result.error:
+        raise result.error
+    report = result.report
+    text = long_csv(result, str(path), entry.sha256)
+    tables = report.form.tables if wide else ()
+    names = outputs(entry.name, [t.sheet for t in tables])
+    write_text(outdir / names[0], text, bom)
+    for table, name in zip(tables, names[1:], strict=True):
+        write_rows(outdir / name, wide_grid(table, report.values), bom)
+    errors = [f for f in result.findings if f.severity == "error"]
+    entry.outputs, entry.rows = names, len(report.form.cells)
+    entry.unit, entry.year, entry.form = report.unit, report.year, report.form.id
+    entry.status, entry.reason = "ok", ""
+    if errors:
+        first = errors[0]
+        entry.status = "errors"
+        entry.reason = f"{len(errors)} 处必须修改，如 {first.sheet}!{first.cell} [{first.rule}]"
+    warnings = count(result.findings, "warning")
+    return (f"；已标记：{entry.reason}" if errors else "") + (f"；{warnings} 处请核实" if warnings else "")

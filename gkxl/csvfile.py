@@ -1,0 +1,63 @@
+"""CSV files on disk: written whole or not at all, with or without a UTF-8 byte order mark.
+
+With the BOM (the default) Excel on Windows opens a double-clicked file as UTF-8 and shows Chinese
+correctly; without it Excel guesses the ANSI code page (GBK) and shows mojibake. Databases and most
+command-line tools prefer no BOM (--no-bom).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from gkxl.atomic import atomic_path
+
+BOM = "\ufeff".encode()
+NEWLINE = "\r\n"  # the line end RFC 4180 names (and Python's csv module writes)
+_SPECIAL = (",", '"', "\r", "\n")
+
+
+def csv_field(text: str) -> str:
+    """One field, quoted only when it must be (as csv.QUOTE_MINIMAL does)."""
+    if any(ch in text for ch in _SPECIAL):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def csv_line(fields: Sequence[str]) -> str:
+    """Fields joined into one CSV line, without the line end."""
+    return ",".join(map(csv_field, fields))
+
+
+def csv_text(rows: Iterable[Sequence[str]]) -> str:
+    return "".join(csv_line(row) + NEWLINE for row in rows)
+
+
+def _write(path: Path, chunks: Iterable[bytes]) -> None:
+    with path.open("wb") as fh:
+        for chunk in chunks:
+            fh.write(chunk)
+
+
+def write_text(target: Path, text: str, bom: bool) -> None:
+    """Write CSV text to `target` via a temporary file, so a reader never sees half a file."""
+    with atomic_path(target) as tmp:
+        _write(tmp, [BOM if bom else b"", text.encode()])
+
+
+def write_rows(target: Path, rows: Iterable[Sequence[str]], bom: bool) -> None:
+    write_text(target, csv_text(rows), bom)
+
+
+def body(path: Path) -> bytes:
+    """The bytes of a CSV file after its BOM and header line."""
+    data = path.read_bytes().removeprefix(BOM)
+    end = data.find(b"\n")
+    return b"" if end < 0 else data[end + 1 :]
+
+
+def concat_csv(target: Path, header: Sequence[str], sources: Iterable[Path], bom: bool) -> None:
+    """One CSV from several with the same header: the header once, then each file's rows in order."""
+    first = (BOM if bom else b"") + (csv_line(header) + NEWLINE).encode()
+    with atomic_path(target) as tmp:
+        _write(tmp, [first, *(body(source) for source in sources)])
