@@ -7,7 +7,7 @@ from pathlib import Path
 from gkxl.csvfile import write_rows, write_text
 from gkxl.csvnames import outputs
 from gkxl.export import long_csv, wide_grid
-from gkxl.findings import count
+from gkxl.findings import count, count_explained, explanations
 from gkxl.manifest import Entry
 from gkxl.model import FORM_IDS, load_form
 from gkxl.validate import check_file
@@ -44,4 +44,7 @@ def convert(path: Path, entry: Entry, outdir: Path, bom: bool, wide: bool) -> st
         entry.status = "errors"
         entry.reason = f"{len(errors)} 处必须修改，如 {first.sheet}!{first.cell} [{first.rule}]"
     warnings = count(result.findings, "warning")
-    return (f"；已标记：{entry.reason}" if errors else "") + (f"；{warnings} 处请核实" if warnings else "")
+    entry.warnings, entry.explained = warnings, count_explained(result.findings)
+    entry.explanations = explanations(result.findings)
+    settled = f"；{entry.explained} 处已说明" if entry.explained else ""
+    return (f"；已标记：{entry.reason}" if errors else "") + (f"；{warnings} 处请核实" if warnings else "") + settled

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 SEVERITY_TEXT = {"error": "必须修改", "warning": "请核实", "info": "提示"}
-SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+SEVERITY_ORDER = {"error": 0, "warning": 1, "explained": 2, "info": 3}  # 'explained': a warning with a 说明
 
 
 @dataclass(frozen=True)
@@ -72,6 +72,6 @@ def count_explained(findings: list[Finding]) -> int:
     return sum(1 for f in findings if f.explained)
 
 
-def explanations_text(findings: list[Finding]) -> str:
-    """The clerk's 说明 of the explained warnings, one line for provenance: 'V-MONEY-UNIT 表二!B16：…'."""
-    return "；".join(f"{f.rule} {f.sheet}!{f.cell}：{f.explanation}" for f in findings if f.explained)
+def explanations(findings: list[Finding]) -> list[str]:
+    """The clerk's 说明 of the explained warnings, for provenance: ['V-MONEY-UNIT 表二!B16：…', …]."""
+    return [f"{f.rule} {f.sheet}!{f.cell}：{f.explanation}" for f in findings if f.explained]

@@ -36,6 +36,9 @@ class Entry:
     year: int | None = None
     form: str | None = None
     rows: int = 0
+    warnings: int = 0  # open warnings (请核实)
+    explained: int = 0  # warnings the clerk confirmed with a 说明
+    explanations: list[str] = field(default_factory=list)  # those 说明: 'V-MONEY-UNIT 表二!B16：…'
 
 
 @dataclass

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gkxl.errors import GkxlError
-from gkxl.findings import Finding, count, count_explained, explanations_text
+from gkxl.findings import Finding, count, count_explained, explanations
 from gkxl.summary_sheets import SOURCES_SHEET, Source, read_sources
 from gkxl.values import Number
 
@@ -51,7 +51,7 @@ class Checked:
 
     @property
     def explanations(self) -> str:
-        return explanations_text(self.findings)
+        return "；".join(explanations(self.findings))
 
     @property
     def is_summary(self) -> bool:

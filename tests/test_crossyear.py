@@ -223,3 +223,15 @@ def test_explanation_travels_into_the_merge_provenance(make_workbook, tmp_path):
     assert town[header.index("已说明")] == 1
     assert town[header.index("说明")] == "V-MONEY-UNIT 表二!B16：含土地出让收费，已核实"
     assert rows["河口乡人民政府"][header.index("已说明")] == 0
+
+
+def test_explanation_travels_into_the_csv_manifest(make_workbook, tmp_path):
+    from gkxl.manifest import MANIFEST_NAME
+
+    explained = _explained_workbook(make_workbook, tmp_path)
+    out = tmp_path / "csv"
+    result = CliRunner().invoke(cli, ["csv", str(explained), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    entry = next(iter(json.loads((out / MANIFEST_NAME).read_text(encoding="utf-8"))["entries"].values()))
+    assert (entry["explained"], entry["warnings"]) == (1, 0)
+    assert entry["explanations"] == ["V-MONEY-UNIT 表二!B16：含土地出让收费，已核实"]
