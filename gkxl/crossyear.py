@@ -112,21 +112,9 @@ def cross_year_findings(report: Report, previous: Previous) -> list[Finding]:
         cell = rule.target
         diff = reported - expected
         where = f"（{previous.source} {previous.where.get(rule.previous_key, '')}）"
-        out.append(
-            Finding(
-                rule=rule.id,
-                severity=rule.severity,
-                sheet=cell.sheet,
-                cell=cell.cell,
-                key=cell.key,
-                message=f"{cell.where}：填报 {reported}，{rule.basis} {expected}{where}，相差 {diff:+}",
-                reported=reported,
-                expected=expected,
-                row_path=cell.row_path,
-                col_path=cell.col_path,
-                related=f"{previous.source} {previous.where.get(rule.previous_key, '')}",
-            )
-        )
+        text = f"填报 {reported}，{rule.basis} {expected}{where}，相差 {diff:+}"
+        related = f"{previous.source} {previous.where.get(rule.previous_key, '')}"
+        out.append(Finding.at(cell, rule.id, rule.severity, text, reported, expected, related=related))
     return out
 
 

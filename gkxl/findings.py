@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from gkxl.model import Cell
 
 SEVERITY_TEXT = {"error": "必须修改", "warning": "请核实", "info": "提示"}
 SEVERITY_ORDER = {"error": 0, "warning": 1, "explained": 2, "info": 3}  # 'explained': a warning with a 说明
@@ -25,6 +29,23 @@ class Finding:
     path: str | None = None
     related: str | None = None  # the other file and cell of a cross-year finding
     explanation: str | None = None  # the clerk's 说明; it settles a warning, never an error
+
+    @classmethod
+    def at(cls, cell: Cell, rule: str, severity: str, message: str, reported=None, expected=None, **kw) -> Finding:
+        """A finding on an input cell of the form; the message is prefixed with where the cell is."""
+        return cls(
+            rule=rule,
+            severity=severity,
+            sheet=cell.sheet,
+            cell=cell.cell,
+            key=cell.key,
+            message=f"{cell.where}：{message}",
+            reported=reported,
+            expected=expected,
+            row_path=cell.row_path,
+            col_path=cell.col_path,
+            **kw,
+        )
 
     @property
     def explained(self) -> bool:

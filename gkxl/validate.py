@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from gkxl.errors import GkxlError
 from gkxl.findings import Finding, count, count_explained
-from gkxl.model import Cell, Form, split_address
+from gkxl.model import Form, split_address
 from gkxl.reader import Report, read_report
 from gkxl.rules import Rule, form_rules
 from gkxl.values import Number
@@ -19,22 +19,6 @@ if TYPE_CHECKING:
     from gkxl.crossyear import LastYear, Previous
 
 MAX_NAMED_BLANKS = 5
-
-
-def _finding(cell: Cell, rule: str, severity: str, message: str, reported=None, expected=None, **kw) -> Finding:
-    return Finding(
-        rule=rule,
-        severity=severity,
-        sheet=cell.sheet,
-        cell=cell.cell,
-        key=cell.key,
-        message=f"{cell.where}：{message}",
-        reported=reported,
-        expected=expected,
-        row_path=cell.row_path,
-        col_path=cell.col_path,
-        **kw,
-    )
 
 
 def _signed(n: Number) -> str:
@@ -60,7 +44,7 @@ def _rule_finding(rule: Rule, values: dict[str, Number | None]) -> Finding | Non
     else:
         text = f"填报 {shown}，{rule.basis}（{expected}）"
     blanks = [c.label for c in rule.parts if values.get(c.key) is None]
-    return _finding(
+    return Finding.at(
         rule.target, rule.id, rule.severity, text + _blank_note(blanks), reported, expected, blank_parts=tuple(blanks)
     )
 
@@ -82,9 +66,9 @@ def _value_findings(report: Report) -> list[Finding]:
     for cell in report.form.cells:
         problem = report.problems.get(cell.key)
         if problem:
-            out.append(_finding(cell, problem.rule, problem.severity, problem.message, report.raw.get(cell.key)))
+            out.append(Finding.at(cell, problem.rule, problem.severity, problem.message, report.raw.get(cell.key)))
         elif report.values.get(cell.key) is None:
-            out.append(_finding(cell, "V-BLANK", "warning", "未填写（没有发生的请填 0）"))
+            out.append(Finding.at(cell, "V-BLANK", "warning", "未填写（没有发生的请填 0）"))
     return out
 
 
@@ -118,13 +102,13 @@ def _soft_checks(report: Report) -> list[Finding]:
             value = report.values.get(cell.key)
             if cell.row_key == regs["row"] and value:
                 text = f"填报 {value}：乡镇、街道和县级部门不能制定规章，请核实"
-                out.append(_finding(cell, "T2-REGS", "warning", text, value))
+                out.append(Finding.at(cell, "T2-REGS", "warning", text, value))
     limit = next((Decimal(c["max"]) for c in checks.get("money_max", ()) if re.search(c.get("units", ""), unit)), None)
     for cell in form.cells:
         value = report.values.get(cell.key)
         if limit is not None and cell.kind == "money" and value is not None and value > limit:
             text = f"填报 {value} 万元，数额偏大，是否误按“元”填报？（单位应为万元）"
-            out.append(_finding(cell, "V-MONEY-UNIT", "warning", text, value, limit))
+            out.append(Finding.at(cell, "V-MONEY-UNIT", "warning", text, value, limit))
     return out
 
 

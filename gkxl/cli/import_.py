@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from gkxl.cli.common import EXIT_CANNOT_RUN, EXIT_FINDINGS, EXIT_OK, echo_json, fail, json_option
+from gkxl.cli.common import EXIT_CANNOT_RUN, EXIT_FINDINGS, EXIT_OK, fail, json_option
 
 
 def _expand(inputs: tuple[Path, ...]) -> list[Path]:
@@ -78,9 +78,8 @@ def command(
         gkxl import 各单位年报/ -o 导入/ --json > 导入结果.json
         gkxl import 刘楼乡.txt -o 导入/ --explain
     """
-    from gkxl.cli.validate import echo_result
+    from gkxl.cli.validate import echo_result, echo_totals
     from gkxl.importer import import_report, output_path, write_result
-    from gkxl.validate import FileResult
 
     paths = _expand(reports)
     if not paths:
@@ -96,14 +95,10 @@ def command(
         if not as_json and result.error:
             _echo_refusal(result)
         elif not as_json:
-            echo_result(FileResult(path, result.report, result.findings, result.error), show_info)
+            echo_result(result, show_info)
             if result.output:
                 click.echo(f"  已写入 {result.output}")
             if explain:
                 _explain(result)
-    if as_json:
-        echo_json({"files": [r.to_json() for r in results]})
-    elif len(results) > 1:
-        bad = sum(1 for r in results if not r.ok)
-        click.echo(f"\n共 {len(results)} 份报告：{len(results) - bad} 份通过，{bad} 份不通过或未能导入")
+    echo_totals(results, as_json, "份报告", "不通过或未能导入")
     raise SystemExit(_exit_code(results))

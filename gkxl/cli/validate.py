@@ -79,6 +79,16 @@ def _last_year(previous: Path, as_json: bool):
     return last_year
 
 
+def echo_totals(results, as_json: bool, noun: str = "个文件", failed: str = "不通过或无法读取") -> None:
+    """The JSON document, or (for several files) a closing count of what passed."""
+    if as_json:
+        echo_json({"files": [r.to_json() for r in results]})
+    elif len(results) > 1:
+        bad = sum(1 for r in results if not r.ok)
+        measure = noun[0]
+        click.echo(f"\n共 {len(results)} {noun}：{len(results) - bad} {measure}通过，{bad} {measure}{failed}")
+
+
 def exit_code(results) -> int:
     if any(r.error for r in results):
         return EXIT_CANNOT_RUN
@@ -142,9 +152,5 @@ def command(
                 result.error = exc if isinstance(exc, GkxlError) else GkxlError(f"标注副本写入失败：{exc}", path)
         if not as_json:
             echo_result(result, show_info)
-    if as_json:
-        echo_json({"files": [r.to_json() for r in results]})
-    elif len(results) > 1:
-        bad = sum(1 for r in results if not r.ok)
-        click.echo(f"\n共 {len(results)} 个文件：{len(results) - bad} 个通过，{bad} 个不通过或无法读取")
+    echo_totals(results, as_json)
     raise SystemExit(exit_code(results))

@@ -15,13 +15,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gkxl.errors import GkxlError
-from gkxl.findings import Finding, count
+from gkxl.findings import Finding
 from gkxl.importer.match import Match, match_lines
 from gkxl.importer.report import build_report
 from gkxl.importer.source import SUFFIXES, read_source
 from gkxl.importer.text import title_meta
 from gkxl.model import FORM_IDS, load_form
-from gkxl.reader import Report
+from gkxl.validate import FileResult
 
 MAX_LISTED = 12
 
@@ -31,37 +31,20 @@ class ImportRefused(GkxlError):
 
 
 @dataclass
-class ImportResult:
-    path: Path
-    report: Report | None = None
+class ImportResult(FileResult):
+    """A checked file, plus how its tables were read and where its workbook was written."""
+
     match: Match | None = None
-    findings: list[Finding] = field(default_factory=list)
-    error: GkxlError | None = None
     output: Path | None = None
     candidates: list[Match] = field(default_factory=list)
 
-    @property
-    def ok(self) -> bool:
-        return self.error is None and count(self.findings, "error") == 0
-
     def to_json(self) -> dict:
-        r = self.report
-        out = {
-            "path": str(self.path),
+        return {
+            **super().to_json(),
             "output": str(self.output) if self.output else None,
-            "form": r.form.id if r else None,
             "hybrid": bool(self.match and self.match.groups),
             "reading": self.match.reading if self.match else None,
-            "unit": r.unit if r else None,
-            "year": r.year if r else None,
-            "ok": self.ok,
-            "errors": count(self.findings, "error"),
-            "warnings": count(self.findings, "warning"),
-            "findings": [f.to_json() for f in self.findings],
         }
-        if self.error:
-            out["error"] = self.error.message
-        return out
 
 
 def _refusal(match: Match, path: Path) -> ImportRefused:
