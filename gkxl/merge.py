@@ -82,8 +82,8 @@ def resolve_inputs(args: Sequence[str | Path], out: Path) -> tuple[list[Path], l
     """(inputs, skipped): folders expanded; OUT found in a folder is skipped, OUT named as an input is refused."""
     from gkxl.inputs import expand_inputs
 
-    if out.suffix.lower() != ".xlsx":
-        raise UsageError("输出文件应为 .xlsx 工作簿", out)
+    if out.suffix.lower() not in (".xlsx", ".xlsm"):
+        raise UsageError("输出文件应为 .xlsx 工作簿（或带按钮的 .xlsm）", out)
     target, name = out.resolve(), _name_key(out)
 
     def is_out(path: Path) -> bool:  # the name first: resolving a thousand paths costs more than the merge sums

@@ -78,15 +78,8 @@ def write_next_year(
         wb[year.sheet][year.cell] = last.year + 1
         fill_previous(wb, form, last)
 
+    from gkxl.template import save_standard
+
     with atomic_path(output) as tmp:
-        if xlsm:
-            from gkxl.xlsm import build_xlsm
-
-            tmp.write_bytes(build_xlsm(form, prepare))
-        else:
-            from gkxl.template import build_workbook
-
-            wb = build_workbook(form)
-            prepare(wb)
-            wb.save(tmp)
+        save_standard(tmp, form, prepare, macros=xlsm)
     return last

@@ -64,23 +64,25 @@ def write_summary(out: str | Path, summary: Report, inputs: list[Checked], allow
     """Write the summary workbook atomically; return the findings of validating the written file."""
     from gkxl.sample import fill_workbook
     from gkxl.sheet_rows import append_rows
-    from gkxl.template import build_workbook
+    from gkxl.template import save_standard
     from gkxl.validate import check_file
 
     out, form = Path(out), summary.form
-    wb = build_workbook(form)
-    fill_workbook(wb, summary)
-    note_on_cover(wb, form, cover_lines(inputs, allow_errors))
-    add_detail_sheet(wb, [c.unit or "" for c in inputs], len(form.cells))
     provenance = sources(inputs, allow_errors)
-    add_sources_sheet(wb, len(provenance))
-    wb.properties.subject = f"汇总表：{summary.unit} {summary.year}年，{len(inputs)} 份报告"
+
+    def prepare(wb) -> None:
+        fill_workbook(wb, summary)
+        note_on_cover(wb, form, cover_lines(inputs, allow_errors))
+        add_detail_sheet(wb, [c.unit or "" for c in inputs], len(form.cells))
+        add_sources_sheet(wb, len(provenance))
+        wb.properties.subject = f"汇总表：{summary.unit} {summary.year}年，{len(inputs)} 份报告"
+
     rows = {
         DETAIL_SHEET: detail_rows(form, summary.values, [c.values for c in inputs]),
         SOURCES_SHEET: sources_rows(provenance),
     }
     with atomic_path(out) as tmp:
-        wb.save(tmp)
+        save_standard(tmp, form, prepare, macros=out.suffix.lower() == ".xlsm")  # .xlsm: with the 校验 buttons
         append_rows(tmp, rows)  # the bulk of the cells, straight into the sheets' XML
         result = check_file(tmp)
         if result.error:  # a bug, not bad input: keep the old output

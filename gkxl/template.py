@@ -6,6 +6,7 @@ protection without a password.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -214,9 +215,25 @@ def build_workbook(form: Form) -> Workbook:
     return wb
 
 
-def write_template(path: str | Path, form_id: str = "2021") -> Path:
+def save_standard(
+    path: Path, form: Form, prepare: Callable[[Workbook], None] | None = None, macros: bool = False
+) -> None:
+    """Save a standard workbook of `form` at `path`, after `prepare` (filling it in, adding sheets) ran on it;
+    `macros` makes the macro-enabled workbook (.xlsm) with the 校验 buttons. Callers write atomically."""
+    if macros:
+        from gkxl.xlsm import build_xlsm
+
+        path.write_bytes(build_xlsm(form, prepare))
+        return
+    wb = build_workbook(form)
+    if prepare:
+        prepare(wb)
+    wb.save(path)
+
+
+def write_template(path: str | Path, form_id: str = "2021", macros: bool = False) -> Path:
+    """The empty standard template (.xlsx, or .xlsm with `macros`), written atomically."""
     path = Path(path)
-    wb = build_workbook(load_form(form_id))
     with atomic_path(path) as tmp:
-        wb.save(tmp)
+        save_standard(tmp, load_form(form_id), macros=macros)
     return path

@@ -21,8 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from gkxl.atomic import atomic_path
-from gkxl.model import Form, load_form
+from gkxl.model import Form
 from gkxl.xlwings_conf import CONF_SHEET, TEMPLATE_SETTINGS, sheet_part
 
 if TYPE_CHECKING:
@@ -244,11 +243,3 @@ def build_xlsm(form: Form, prepare: Callable[[Workbook], None] | None = None) ->
     wb.save(buf)
     modules = {"xlwings": xlwings_module(), **macro_sources()}
     return _add_vba(_post_process(buf.getvalue(), wb, sheets), modules)
-
-
-def write_xlsm(path: str | Path, form_id: str = "2021") -> Path:
-    path = Path(path)
-    data = build_xlsm(load_form(form_id))
-    with atomic_path(path) as tmp:
-        tmp.write_bytes(data)
-    return path

@@ -425,7 +425,7 @@ def test_cli_refuses_output_that_is_an_input(tmp_path):
     result = run("merge", a, town(tmp_path, "2021", 1), "-o", a)
     assert result.exit_code == 2 and "输出文件不能是输入文件之一" in result.output
     assert a.read_bytes() == before
-    assert run("merge", a, "-o", tmp_path / "x.xlsm").exit_code == 2
+    assert run("merge", a, "-o", tmp_path / "x.csv").exit_code == 2  # not a workbook
     (tmp_path / "空文件夹").mkdir()
     empty = run("merge", tmp_path / "空文件夹", "-o", tmp_path / "x.xlsx")
     assert empty.exit_code == 2 and "没有找到要汇总的工作簿" in empty.output
@@ -542,3 +542,26 @@ def test_progress_bar_on_a_terminal_only_without_json(tmp_path):
     assert "读取并校验" in shown and "3/3" in shown and "已汇总 3 份报告" in shown
     shown = _on_terminal(["merge", *paths, "-o", str(tmp_path / "b.xlsx"), "--json"])
     assert "读取并校验" not in shown and json.loads(shown)["merged"] is True
+
+
+def test_a_summary_can_be_macro_enabled_and_merges_again(tmp_path):
+    """-o X.xlsm: the summary carries the 校验 buttons and VBA like the .xlsm template, and still merges."""
+    import zipfile
+
+    from gkxl.reader import read_report
+
+    county = tmp_path / "县"
+    county.mkdir()
+    for i in range(2):
+        town(county, "2021", i)
+    out = tmp_path / "某县汇总.xlsm"
+    result = run("merge", county, "-o", out, "--unit", "某县人民政府")
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(out) as zf:
+        names = zf.namelist()
+        assert "xl/vbaProject.bin" in names and any(n.startswith("xl/drawings/vmlDrawing") for n in names)
+    flat = read_report(out)
+    towns = [read_report(county / f"2021-{i}.xlsx").values for i in range(2)]
+    assert flat.unit == "某县人民政府" and flat.values == sum_values(load_form("2021"), towns)
+    city = run("merge", out, town(tmp_path, "2021", 5), "-o", tmp_path / "市.xlsx", "--unit", "某市")
+    assert city.exit_code == 0, city.output

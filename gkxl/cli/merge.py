@@ -56,7 +56,11 @@ def _progress(show: bool, length: int):
 @click.command(name="merge")
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="汇总表（.xlsx）。"
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="汇总表（.xlsx；.xlsm 则带“校验”等按钮）。",
 )
 @click.option("--unit", default="汇总", show_default=True, help="汇总单位名称，写在汇总表封面。")
 @click.option("--year", type=click.IntRange(1990, 2100), help="汇总年度（默认取各报告的年度；指定时各报告须同年）。")

@@ -48,11 +48,9 @@ def command(ctx: click.Context, form_id: str, output: Path, xlsm: bool, previous
             last = write_next_year(previous, output, form_id if explicit else None, xlsm=xlsm)
             click.echo(f"已生成 {last.unit or ''} {last.year + 1} 年模板，已预填上年数据：{output}")
             return
-        if xlsm:
-            from gkxl.xlsm import write_xlsm as write_template
-        else:
-            from gkxl.template import write_template
-        write_template(output, form_id)
+        from gkxl.template import write_template
+
+        write_template(output, form_id, macros=xlsm)
     except GkxlError as exc:
         fail(str(exc))
     click.echo(f"已生成模板（表式 {form_id}）：{output}")
