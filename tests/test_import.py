@@ -184,6 +184,18 @@ def test_township_text_2019_is_all_zeros():
     assert {f.rule for f in result.findings if f.severity != "info"} == {"META-UNIT", "META-YEAR"}
 
 
+def test_unit_and_year_given_for_a_report_without_a_title(tmp_path):
+    out = tmp_path / "out"
+    args = ["import", str(SAMPLES / "township-2019-report.txt"), "-o", str(out), "--json"]
+    run = CliRunner().invoke(cli, [*args, "--unit", "刘楼乡人民政府", "--year", "2019"])
+    assert run.exit_code == 0, run.output
+    file = json.loads(run.output)["files"][0]
+    assert (file["unit"], file["year"], file["ok"]) == ("刘楼乡人民政府", 2019, True)
+    assert not [f for f in file["findings"] if f["rule"].startswith("META")]
+    report = read_report(out / "township-2019-report.xlsx")
+    assert (report.unit, report.year) == ("刘楼乡人民政府", 2019)
+
+
 def test_word_template_with_blank_tables_is_all_not_filled():
     result = imported(SAMPLES / "official-2021-format-template.docx")
     form = load_form("2021")

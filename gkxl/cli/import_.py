@@ -62,8 +62,17 @@ def _exit_code(results) -> int:
 @click.option("--explain", is_flag=True, help="逐行显示找到的标签及其数字填入的单元格。")
 @click.option("--form", "form_id", type=click.Choice(["2021", "2019"]), help="只按这一表式导入（默认自动识别）。")
 @click.option("--show-info", is_flag=True, help="也显示提示（如已去掉的单位、按未填写处理的“/”）。")
+@click.option("--unit", help="填报单位名称（报告标题中没有单位名称时使用）。")
+@click.option("--year", type=click.IntRange(1990, 2100), help="年度（报告标题中没有年度时使用）。")
 def command(
-    reports: tuple[Path, ...], outdir: Path, as_json: bool, explain: bool, form_id: str | None, show_info: bool
+    reports: tuple[Path, ...],
+    outdir: Path,
+    as_json: bool,
+    explain: bool,
+    form_id: str | None,
+    show_info: bool,
+    unit: str | None,
+    year: int | None,
 ) -> None:
     """把已发布的年度报告（.txt/.html/.docx/.pdf）导入为标准工作簿，并校验。
 
@@ -77,6 +86,7 @@ def command(
         gkxl import 2024年报.pdf -o 导入/
         gkxl import 各单位年报/ -o 导入/ --json > 导入结果.json
         gkxl import 刘楼乡.txt -o 导入/ --explain
+        gkxl import 刘楼乡.txt -o 导入/ --unit 刘楼乡人民政府 --year 2019
     """
     from gkxl.cli.validate import echo_result, echo_totals
     from gkxl.importer import import_report, output_path, write_result
@@ -88,7 +98,7 @@ def command(
     duplicated = {s for s in stems if stems.count(s) > 1}
     results = []
     for path in paths:
-        result = import_report(path, form_id)
+        result = import_report(path, form_id, unit, year)
         if result.report is not None:
             write_result(result, output_path(path, outdir, duplicated))
         results.append(result)

@@ -64,8 +64,12 @@ def _best(matches: list[Match], year: int | None) -> Match:
     return max(matches, key=rank)
 
 
-def import_report(path: str | Path, form_id: str | None = None) -> ImportResult:
-    """Read one published report; the result holds its report and findings, or the reason it was refused."""
+def import_report(
+    path: str | Path, form_id: str | None = None, unit: str | None = None, year: int | None = None
+) -> ImportResult:
+    """Read one published report; the result holds its report and findings, or the reason it was refused.
+
+    `unit` and `year`, when given, stand in for what the report's title says (or does not say)."""
     from gkxl.validate import validate
 
     path = Path(path)
@@ -75,7 +79,8 @@ def import_report(path: str | Path, form_id: str | None = None) -> ImportResult:
     except GkxlError as exc:
         result.error = exc
         return result
-    unit, year = title_meta(source.head)
+    title_unit, title_year = title_meta(source.head)
+    unit, year = unit or title_unit, year or title_year
     forms = [load_form(form_id)] if form_id else [load_form(f) for f in FORM_IDS]
     result.candidates = [match_lines(lines, form, name) for name, lines in source.readings for form in forms]
     best = _best(result.candidates, year)
