@@ -108,6 +108,7 @@ class Table:
     title: str
     sections: tuple[Section, ...]
     cells: tuple[Cell, ...] = field(default=(), compare=False)
+    orientation: str = "portrait"  # of the printed page: the wide tables (表三, 表四) print landscape
 
     def cell(self, row_key: str | None, col_key: str) -> Cell:
         for c in self.cells:
@@ -246,7 +247,7 @@ def _table(data: dict) -> Table:
         )
         for s, r, c, row_path in entries
     )
-    return Table(data["id"], data["sheet"], data["title"], sections, cells)
+    return Table(data["id"], data["sheet"], data["title"], sections, cells, data.get("orientation", "portrait"))
 
 
 def parse_form(data: dict) -> Form:

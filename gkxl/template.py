@@ -21,7 +21,6 @@ if TYPE_CHECKING:
 
 FONT = "宋体"
 INPUT_FILL = "FFFDF5D8"  # pale yellow: where the clerk types
-LANDSCAPE_TABLES = {"apply", "appeal"}
 
 VALIDATION = {
     "count": ("whole", "greaterThanOrEqual", "0", None, "请填写不小于 0 的整数（件数）。"),
@@ -135,7 +134,7 @@ def _table_sheet(wb: Workbook, table: Table, st: dict) -> None:
     _size(ws, table)
     _fit_rows(ws, table)
     last_row, last_col = table_extent(table)
-    _print_setup(ws, table.id in LANDSCAPE_TABLES, last_row, last_col)
+    _print_setup(ws, table.orientation == "landscape", last_row, last_col)
     ws.sheet_view.showGridLines = False
     _protect(ws)
 
