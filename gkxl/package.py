@@ -36,7 +36,10 @@ def check_package(path: str | Path) -> None:
     if not path.exists():
         raise ReadError("文件不存在", path)
     if path.is_dir():
-        raise ReadError("这是文件夹，不是工作簿", path)
+        from gkxl.inputs import folder_workbooks
+
+        empty = not folder_workbooks(path)
+        raise ReadError("这是文件夹，其中没有找到工作簿（.xlsx/.xlsm）" if empty else "这是文件夹，不是工作簿", path)
     try:
         with path.open("rb") as fh:
             head = fh.read(8)

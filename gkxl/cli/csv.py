@@ -71,13 +71,17 @@ def command(
 def _run(inputs: tuple[Path, ...], outdir: Path, bom: bool, wide: bool, as_json: bool, log) -> int:
     from gkxl.csvjob import run_csv
     from gkxl.errors import GkxlError
-    from gkxl.inputs import expand_inputs
+    from gkxl.inputs import expand_inputs, folder_workbooks
 
     try:
         # A missing input folder (an unmounted share) must not read as "every file was removed".
         missing = [str(p) for p in inputs if not p.exists()]
         if missing:
             raise GkxlError(f"输入不存在：{'、'.join(missing)}；本次未运行，输出未改动")
+        # Nor may an empty input folder (an unmounted share's mount point) among others.
+        empty = [str(p) for p in inputs if p.is_dir() and not folder_workbooks(p)]
+        if empty:
+            raise GkxlError(f"输入文件夹中没有工作簿：{'、'.join(empty)}；本次未运行，输出未改动")
         paths = expand_inputs(list(inputs))
         if not paths:
             raise GkxlError("没有找到工作簿（.xlsx/.xlsm）；本次未运行，输出未改动")

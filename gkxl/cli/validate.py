@@ -135,7 +135,7 @@ def command(
     from gkxl.inputs import expand_inputs
     from gkxl.validate import check_file
 
-    paths = expand_inputs(list(inputs))
+    paths = expand_inputs(list(inputs), keep_empty=True)
     if not paths:
         fail("没有找到要校验的工作簿（.xlsx/.xlsm）")
     last_year = _last_year(previous, as_json) if previous else None
