@@ -107,7 +107,7 @@ def exit_code(results) -> int:
 @click.option("--show-info", is_flag=True, help="也显示提示（如全角数字已按数字读取）。")
 @click.option(
     "--previous",
-    type=click.Path(exists=True, path_type=Path),
+    type=click.Path(path_type=Path),  # a missing one gets the reader's Chinese message, not click's
     help="上年报告（文件，或按单位名称匹配的文件夹）：加做跨年度核对。",
 )
 def command(
