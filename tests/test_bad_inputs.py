@@ -274,3 +274,30 @@ def test_import_bad_report(kind, inputs, tmp_path):
     assert batch.exit_code == IMPORT_EXIT[kind], batch.output
     assert sorted(p.name for p in outdir.iterdir()) == ["刘楼乡.xlsx"]
     assert f"已写入 {outdir / '刘楼乡.xlsx'}" in batch.output
+
+
+@pytest.mark.parametrize("command", ["validate", "render", "import"])
+def test_a_file_without_read_permission(command, inputs, tmp_path, monkeypatch):
+    """The OS's reason comes in Chinese, not as 'Permission denied' (chmod cannot stop root, so the OS
+    refusal is simulated at Path.open, which every reader goes through)."""
+    import errno
+
+    locked = tmp_path / ("锁定.txt" if command == "import" else "锁定.xlsx")
+    shutil.copy(SAMPLES / "township-2019-report.txt" if command == "import" else inputs["good"], locked)
+    real_open = Path.open
+
+    def open_(self, *args, **kwargs):
+        if self == locked:
+            raise PermissionError(errno.EACCES, "Permission denied", str(self))
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", open_)
+    args = {
+        "validate": ["validate", locked],
+        "render": ["render", locked, "-o", tmp_path / "表格.html"],
+        "import": ["import", locked, "-o", tmp_path / "导入"],
+    }[command]
+    result = run(args, [])
+    assert result.exit_code == 2, result.output
+    assert_names_in_chinese(result.output, locked)
+    assert "没有访问权限" in result.output

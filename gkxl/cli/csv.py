@@ -51,6 +51,7 @@ def command(
     """
     import sys
 
+    from gkxl.errors import os_reason
     from gkxl.joblog import JobLog
 
     streams = [sys.stderr]
@@ -58,7 +59,7 @@ def command(
         if log_file:
             streams.append(log_file.open("a", encoding="utf-8"))
     except OSError as exc:
-        click.echo(f"错误：无法写日志文件 {log_file}（{exc.strerror}），本次未运行", err=True)
+        click.echo(f"错误：无法写日志文件 {log_file}（{os_reason(exc)}），本次未运行", err=True)
         raise SystemExit(EXIT_CANNOT_RUN) from None
     try:
         code = _run(inputs, outdir, bom, wide, as_json, JobLog(*streams))

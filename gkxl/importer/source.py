@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gkxl.errors import ReadError
+from gkxl.errors import ReadError, os_reason
 from gkxl.importer.text import Token, is_page_furniture, read_token
 
 SUFFIXES = (".txt", ".html", ".htm", ".docx", ".pdf")
@@ -107,7 +107,7 @@ def read_source(path: Path) -> Source:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise ReadError(f"文件无法读取（{exc.strerror or exc}）", path) from None
+        raise ReadError(f"文件无法读取（{os_reason(exc)}）", path) from None
     if not data:
         raise ReadError("文件为空（0 字节）", path)
     if suffix == ".txt":
