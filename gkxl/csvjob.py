@@ -13,7 +13,7 @@ from pathlib import Path
 
 from gkxl import __version__
 from gkxl.csvnames import ALL_STEM, assign_names
-from gkxl.errors import GkxlError
+from gkxl.errors import GkxlError, os_reason
 from gkxl.lock import folder_lock
 from gkxl.manifest import MANIFEST_NAME, Entry, Manifest, file_sha256, outputs_present, same_stat
 
@@ -75,7 +75,7 @@ class CsvJob:
         try:
             self.outdir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise GkxlError(f"无法创建输出文件夹（{exc.strerror}）", self.outdir) from None
+            raise GkxlError(f"无法创建输出文件夹（{os_reason(exc)}）", self.outdir) from None
         with folder_lock(self.outdir, lambda reason: self.log("LOCK", str(self.outdir), f"接管过期的锁：{reason}")):
             return self._locked_run(paths)
 
@@ -123,7 +123,7 @@ class CsvJob:
                 return self._unchanged(path, old)
             sha = file_sha256(path)
         except OSError as exc:
-            return self._failed(path, Entry(name, -1, 0, ""), old, f"无法读取文件（{exc.strerror}）")
+            return self._failed(path, Entry(name, -1, 0, ""), old, f"无法读取文件（{os_reason(exc)}）")
         entry = Entry(name, st.st_size, st.st_mtime_ns, sha)
         if usable and old.sha256 == sha and outputs_present(old, self.outdir):
             self.dirty = True  # touched, not changed: remember the new mtime, keep the CSV

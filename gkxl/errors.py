@@ -27,3 +27,26 @@ class ReadError(GkxlError):
 
 class UsageError(GkxlError):
     """Bad arguments: the command cannot run."""
+
+
+# The OS's own wording is English (or the system locale's); the common cases get a Chinese one.
+_OS_REASONS = {
+    "EACCES": "没有访问权限",
+    "EPERM": "没有访问权限",
+    "ENOENT": "文件或文件夹不存在",
+    "EISDIR": "这是文件夹",
+    "ENOTDIR": "路径中有一项不是文件夹",
+    "ENOSPC": "磁盘空间不足",
+    "EROFS": "磁盘只读",
+    "EBUSY": "文件正被其他程序占用",
+    "EEXIST": "已存在同名文件",
+    "ENAMETOOLONG": "文件名过长",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """Why an OS call failed, in Chinese when it is a common reason."""
+    import errno
+
+    name = errno.errorcode.get(exc.errno or 0, "")
+    return _OS_REASONS.get(name) or exc.strerror or str(exc)

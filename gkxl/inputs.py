@@ -12,13 +12,20 @@ def is_candidate(path: Path) -> bool:
     return path.suffix.lower() in WORKBOOK_SUFFIXES and not path.name.startswith(("~$", "."))
 
 
-def expand_inputs(paths: list[str | Path], recursive: bool = False) -> list[Path]:
-    """Files are kept as given (a bad one gets its own message later); folders give their workbooks, sorted."""
+def folder_workbooks(folder: Path, recursive: bool = False) -> list[Path]:
+    found = folder.rglob("*") if recursive else folder.iterdir()
+    return sorted(f for f in found if f.is_file() and is_candidate(f))
+
+
+def expand_inputs(paths: list[str | Path], recursive: bool = False, keep_empty: bool = False) -> list[Path]:
+    """Files are kept as given (a bad one gets its own message later); folders give their workbooks, sorted.
+    With `keep_empty`, a folder holding no workbook stays in the list, so it too gets a message instead of
+    silently dropping out of a batch."""
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            found = p.rglob("*") if recursive else p.iterdir()
-            out.extend(sorted(f for f in found if f.is_file() and is_candidate(f)))
+            found = folder_workbooks(p, recursive)
+            out.extend(found or ([p] if keep_empty else []))
         else:
             out.append(p)
     return list(dict.fromkeys(out))

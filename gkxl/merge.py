@@ -91,10 +91,10 @@ def resolve_inputs(args: Sequence[str | Path], out: Path) -> tuple[list[Path], l
 
     if any(is_out(Path(a)) and not Path(a).is_dir() for a in args):
         raise UsageError("输出文件不能是输入文件之一，请换一个输出文件名", out)
-    paths = expand_inputs(list(args))
+    paths = expand_inputs(list(args), keep_empty=True)  # an empty folder is refused, not skipped
     skipped = [p for p in paths if is_out(p)]
     kept = [p for p in paths if p not in skipped]
-    if not kept:
+    if all(p.is_dir() for p in kept):  # nothing but empty folders
         raise UsageError("没有找到要汇总的工作簿（.xlsx/.xlsm）")
     if len(kept) > MAX_INPUTS:
         raise UsageError(f"一次最多汇总 {MAX_INPUTS} 份报告，请分批汇总（如先按片区汇总，再汇总各片区的汇总表）")

@@ -11,7 +11,7 @@ import re
 import zipfile
 from pathlib import Path, PurePosixPath
 
-from gkxl.errors import ReadError
+from gkxl.errors import ReadError, os_reason
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -36,12 +36,15 @@ def check_package(path: str | Path) -> None:
     if not path.exists():
         raise ReadError("文件不存在", path)
     if path.is_dir():
-        raise ReadError("这是文件夹，不是工作簿", path)
+        from gkxl.inputs import folder_workbooks
+
+        empty = not folder_workbooks(path)
+        raise ReadError("这是文件夹，其中没有找到工作簿（.xlsx/.xlsm）" if empty else "这是文件夹，不是工作簿", path)
     try:
         with path.open("rb") as fh:
             head = fh.read(8)
     except OSError as exc:
-        raise ReadError(f"无法打开文件（{exc.strerror}）", path) from None
+        raise ReadError(f"无法打开文件（{os_reason(exc)}）", path) from None
     if not head:
         raise ReadError("文件为空（0 字节）", path)
     if head.startswith(OLE_MAGIC):

@@ -5,7 +5,8 @@ JSON payload (the shape used in xlwings' tests/test_remote_*.py) and records eve
 which an Excel client would then apply. Two things a real Excel does are done here instead:
 
 - `replay` applies the recorded actions to the payload, so a second button press sees the result of the
-  first (values, sheets, notes), as in Excel;
+  first (values, sheets, notes), as in Excel; a formula written reads back as its value, as Excel's
+  Range.value gives it (gkxl writes one kind: =HYPERLINK(link, name), whose value is the name);
 - fills: the engine cannot read a cell's fill synchronously, so `Fills` patches Range.color to read from a
   dict of the workbook's fills, updated by every fill the engine sets (the action is still recorded).
 """
@@ -13,6 +14,7 @@ which an Excel client would then apply. Two things a real Excel does are done he
 from __future__ import annotations
 
 import copy
+import re
 from pathlib import Path
 
 import pytest
@@ -83,6 +85,16 @@ def _address(action: dict) -> str:
     return f"${column_letters(action['start_column'] + 1)}${action['start_row'] + 1}"
 
 
+def _evaluated(value: object) -> object:
+    """What Excel shows for a value written to a cell: a formula's result (only HYPERLINK is known here)."""
+    if isinstance(value, str) and value.startswith("="):
+        m = re.fullmatch(r'=HYPERLINK\("[^"]*","([^"]*)"\)', value)
+        if m is None:
+            raise AssertionError(f"replay cannot evaluate {value}")
+        return m.group(1)
+    return value
+
+
 def replay(data: dict, recorded: list[dict]) -> dict:
     """The payload after an Excel client applied `recorded` actions to it."""
     data = copy.deepcopy(data)
@@ -98,7 +110,7 @@ def replay(data: dict, recorded: list[dict]) -> dict:
         elif func == "sheetClearContents":
             sheet["values"] = [[]]
         elif func == "setValues":
-            _put(sheet, a["start_row"], a["start_column"], a["values"])
+            _put(sheet, a["start_row"], a["start_column"], [[_evaluated(v) for v in row] for row in a["values"]])
         elif func == "addNote":
             sheet["notes"].append({"address": a["args"][0]})
         elif func == "deleteNote":
@@ -141,8 +153,6 @@ class Fills:
 
 
 def _absolute(cell: str) -> str:
-    import re
-
     m = re.fullmatch(r"([A-Z]+)(\d+)", cell)
     return f"${m.group(1)}${m.group(2)}" if m else cell
 

@@ -51,6 +51,7 @@ def command(
     """
     import sys
 
+    from gkxl.errors import os_reason
     from gkxl.joblog import JobLog
 
     streams = [sys.stderr]
@@ -58,7 +59,7 @@ def command(
         if log_file:
             streams.append(log_file.open("a", encoding="utf-8"))
     except OSError as exc:
-        click.echo(f"错误：无法写日志文件 {log_file}（{exc.strerror}），本次未运行", err=True)
+        click.echo(f"错误：无法写日志文件 {log_file}（{os_reason(exc)}），本次未运行", err=True)
         raise SystemExit(EXIT_CANNOT_RUN) from None
     try:
         code = _run(inputs, outdir, bom, wide, as_json, JobLog(*streams))
@@ -71,13 +72,17 @@ def command(
 def _run(inputs: tuple[Path, ...], outdir: Path, bom: bool, wide: bool, as_json: bool, log) -> int:
     from gkxl.csvjob import run_csv
     from gkxl.errors import GkxlError
-    from gkxl.inputs import expand_inputs
+    from gkxl.inputs import expand_inputs, folder_workbooks
 
     try:
         # A missing input folder (an unmounted share) must not read as "every file was removed".
         missing = [str(p) for p in inputs if not p.exists()]
         if missing:
             raise GkxlError(f"输入不存在：{'、'.join(missing)}；本次未运行，输出未改动")
+        # Nor may an empty input folder (an unmounted share's mount point) among others.
+        empty = [str(p) for p in inputs if p.is_dir() and not folder_workbooks(p)]
+        if empty:
+            raise GkxlError(f"输入文件夹中没有工作簿：{'、'.join(empty)}；本次未运行，输出未改动")
         paths = expand_inputs(list(inputs))
         if not paths:
             raise GkxlError("没有找到工作簿（.xlsx/.xlsm）；本次未运行，输出未改动")

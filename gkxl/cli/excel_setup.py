@@ -11,7 +11,7 @@ import click
 @click.command(name="excel-setup")
 @click.option(
     "--workbook",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),  # a folder gets the reader's Chinese message, not click's
     help="不写本机设置，改为把 Python 路径写入这个 .xlsm 的 xlwings.conf 工作表（写到 -o 指定的副本）。",
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="--workbook 的输出副本。")

@@ -15,7 +15,9 @@ def _expand(inputs: tuple[Path, ...]) -> list[Path]:
     out: list[Path] = []
     for p in inputs:
         if p.is_dir():
-            out += sorted(f for f in p.iterdir() if f.suffix.lower() in SUFFIXES and not f.name.startswith((".", "~$")))
+            found = [f for f in p.iterdir() if f.suffix.lower() in SUFFIXES and not f.name.startswith((".", "~$"))]
+            found.sort()
+            out += found or [p]  # an empty folder gets its own message instead of silently dropping out
         else:
             out.append(p)
     return list(dict.fromkeys(out))

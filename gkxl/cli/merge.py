@@ -93,7 +93,7 @@ def command(
         gkxl merge 各乡镇/ -o 某县汇总.xlsx --year 2024 --json > 汇总.json
         gkxl merge 县甲汇总.xlsx 县乙汇总.xlsx -o 市汇总.xlsx --unit 某市
     """
-    from gkxl.errors import GkxlError
+    from gkxl.errors import GkxlError, os_reason
     from gkxl.merge import merge, resolve_inputs
 
     if not unit.strip():
@@ -108,7 +108,7 @@ def command(
     except GkxlError as exc:
         fail(str(exc))
     except OSError as exc:
-        fail(f"{output}：无法写出汇总表（{exc.strerror or exc}）")
+        fail(f"{output}：无法写出汇总表（{os_reason(exc)}）")
     result.skipped = skipped
     if as_json:
         echo_json(result.to_json())

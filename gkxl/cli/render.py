@@ -48,7 +48,7 @@ def command(workbook: Path, output: Path) -> None:
         gkxl render 城关镇.xlsx -o 城关镇-表格.html
         gkxl render 城关镇.xlsx -o 城关镇-表格.docx
     """
-    from gkxl.errors import GkxlError
+    from gkxl.errors import GkxlError, os_reason
     from gkxl.render import output_format, render
     from gkxl.validate import check_file
 
@@ -62,7 +62,7 @@ def command(workbook: Path, output: Path) -> None:
     try:
         render(result.report, output)
     except OSError as exc:
-        fail(f"{output}：无法写入（{exc.strerror or exc}）")
+        fail(f"{output}：无法写入（{os_reason(exc)}）")
     report = result.report
     year = f"{report.year}年" if report.year else "年度未填"
     click.echo(f"已输出：{output}（{report.unit or '单位未填'} {year} 表式{report.form.id}）")

@@ -21,7 +21,7 @@ from gkxl.cli.common import form_option
 @click.option("--xlsm", is_flag=True, help="生成启用宏的模板（.xlsm）：表上有“校验”“清除标记”“自动合计”按钮。")
 @click.option(
     "--previous",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),  # a folder gets the reader's Chinese message, not click's
     help="上年报告：生成下一年度的模板，预填单位名称、年度和“上年数据”。",
 )
 @click.pass_context

@@ -107,7 +107,7 @@ def exit_code(results) -> int:
 @click.option("--show-info", is_flag=True, help="也显示提示（如全角数字已按数字读取）。")
 @click.option(
     "--previous",
-    type=click.Path(exists=True, path_type=Path),
+    type=click.Path(path_type=Path),  # a missing one gets the reader's Chinese message, not click's
     help="上年报告（文件，或按单位名称匹配的文件夹）：加做跨年度核对。",
 )
 def command(
@@ -135,7 +135,7 @@ def command(
     from gkxl.inputs import expand_inputs
     from gkxl.validate import check_file
 
-    paths = expand_inputs(list(inputs))
+    paths = expand_inputs(list(inputs), keep_empty=True)
     if not paths:
         fail("没有找到要校验的工作簿（.xlsx/.xlsm）")
     last_year = _last_year(previous, as_json) if previous else None

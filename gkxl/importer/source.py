@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gkxl.errors import ReadError
+from gkxl.errors import ReadError, os_reason
 from gkxl.importer.text import Token, is_page_furniture, read_token
 
 SUFFIXES = (".txt", ".html", ".htm", ".docx", ".pdf")
@@ -98,12 +98,18 @@ def text_lines(text: str, page_word: str = "行") -> list[Line]:
 def read_source(path: Path) -> Source:
     """Read a report file of any supported format into lines."""
     suffix = path.suffix.lower()
+    if not path.exists():
+        raise ReadError("文件不存在", path)
+    if path.is_dir():  # only an empty one gets here: a folder's reports are listed by the command
+        raise ReadError(f"这是文件夹，其中没有找到报告（{'、'.join(SUFFIXES)}）", path)
     if suffix not in SUFFIXES:
         raise ReadError(f"不支持的文件类型“{path.suffix}”（支持 {'、'.join(SUFFIXES)}）", path)
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise ReadError(f"文件无法读取（{exc.strerror or exc}）", path) from None
+        raise ReadError(f"文件无法读取（{os_reason(exc)}）", path) from None
+    if not data:
+        raise ReadError("文件为空（0 字节）", path)
     if suffix == ".txt":
         text = decode(data, path)
         pages = "页" if "\f" in text else "行"
