@@ -9,10 +9,10 @@ from pathlib import Path
 
 from gkxl.atomic import atomic_path
 from gkxl.errors import GkxlError
-from gkxl.findings import SEVERITY_TEXT, Finding
+from gkxl.findings import SEVERITY_ORDER, SEVERITY_TEXT, Finding
 from gkxl.reader import RESULTS_SHEET
 
-MARK_COLORS = {"error": "FFFF7C80", "warning": "FFFFC000"}  # red, amber
+MARK_COLORS = {"error": "FFFF7C80", "warning": "FFFFC000", "explained": "FFC6EFCE"}  # red, amber, green
 # The clerk writes a 说明 (explanation) in the last column; it is read back and kept on re-validation.
 RESULT_HEADERS = ("序号", "级别", "工作表", "单元格", "规则", "问题", "填报值", "应为", "说明")
 RESULT_WIDTHS = (6, 10, 8, 8, 16, 90, 10, 10, 40)
@@ -23,7 +23,7 @@ def results_rows(findings: list[Finding]) -> list[tuple]:
     return [
         (
             i,
-            "已说明" if f.explained else SEVERITY_TEXT[f.severity],
+            SEVERITY_TEXT[f.level],
             f.sheet,
             f.cell,
             f.rule,
@@ -42,14 +42,20 @@ def _plain(value: object) -> object:
     return json_number(value)
 
 
-def _mark(ws, finding: Finding, author: str = "gkxl") -> None:
+def _mark(ws, address: str, findings: list[Finding], author: str = "gkxl") -> None:
+    """Fill a cell in the colour of its worst finding; its comment holds every message (and 说明)."""
     from openpyxl.comments import Comment
     from openpyxl.styles import PatternFill
 
-    cell = ws[finding.cell]
-    cell.fill = PatternFill("solid", fgColor=MARK_COLORS[finding.severity])
-    text = cell.comment.text + "\n" + finding.message if cell.comment else finding.message
-    cell.comment = Comment(text, author, width=320, height=120)
+    cell = ws[address]
+    worst = min((f.level for f in findings), key=SEVERITY_ORDER.__getitem__)
+    cell.fill = PatternFill("solid", fgColor=MARK_COLORS[worst])
+    lines = [
+        f"{SEVERITY_TEXT[f.level]}：{f.message}" + (f"\n说明：{f.explanation}" if f.explanation else "")
+        for f in findings
+    ]
+    text = "\n".join(lines)
+    cell.comment = Comment(cell.comment.text + "\n" + text if cell.comment else text, author, width=320, height=120)
 
 
 def _results_sheet(wb, findings: list[Finding]) -> None:
@@ -80,9 +86,12 @@ def annotate(source: str | Path, findings: list[Finding], target: str | Path) ->
     if target.resolve() == source.resolve():
         raise GkxlError("标注副本不能覆盖原文件，请换一个输出文件名", target)
     wb = load_workbook(source, keep_vba=source.suffix.lower() == ".xlsm")
-    for finding in findings:
-        if finding.severity in MARK_COLORS and finding.sheet in wb.sheetnames:
-            _mark(wb[finding.sheet], finding)
+    by_cell: dict[tuple[str, str], list[Finding]] = {}
+    for f in findings:
+        if f.level in MARK_COLORS and f.sheet in wb.sheetnames:
+            by_cell.setdefault((f.sheet, f.cell), []).append(f)
+    for (sheet, address), found in by_cell.items():
+        _mark(wb[sheet], address, found)
     _results_sheet(wb, [f for f in findings if f.severity != "info"])
     with atomic_path(target) as tmp:
         wb.save(tmp)

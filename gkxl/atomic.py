@@ -8,11 +8,15 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from gkxl.errors import GkxlError
+
 
 @contextmanager
 def atomic_path(target: str | Path) -> Iterator[Path]:
     """Yield a temporary path beside `target`; rename it over `target` when the block succeeds."""
     target = Path(target)
+    if target.is_dir():
+        raise GkxlError("输出位置是一个已有的文件夹，请给出文件名", target)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp_path = _new_temp(target)
     try:

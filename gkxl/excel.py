@@ -48,7 +48,7 @@ from gkxl.values import Number
 MARKS_SHEET = "gkxl标记"  # hidden: the cells gkxl marked and the fill each had before
 MARKS_HEADER = ("工作表", "单元格", "级别", "原填充色", "gkxl批注", "说明")
 MARK_HEX = {severity: "#" + argb[2:].lower() for severity, argb in MARK_COLORS.items()}
-SEVERITY_RANK = {"error": 0, "warning": 1}
+SEVERITY_RANK = {"error": 0, "warning": 1, "explained": 2}
 TITLE = "gkxl"
 
 
@@ -149,14 +149,14 @@ def wanted_marks(findings: list[Finding], sheets: list[str]) -> dict[tuple[str, 
     """One mark per offending cell: the worst severity, and every message of the cell."""
     out: dict[tuple[str, str], Mark] = {}
     for f in findings:
-        if f.severity not in MARK_COLORS or f.sheet not in sheets:
+        if f.level not in MARK_COLORS or f.sheet not in sheets:
             continue
-        line = f"{SEVERITY_TEXT[f.severity]}：{f.message}"
+        line = f"{SEVERITY_TEXT[f.level]}：{f.message}"
         old = out.get((f.sheet, f.cell))
         if old is None:
-            out[(f.sheet, f.cell)] = Mark(f.sheet, f.cell, f.severity, line)
+            out[(f.sheet, f.cell)] = Mark(f.sheet, f.cell, f.level, line)
         else:
-            severity = min(old.severity, f.severity, key=SEVERITY_RANK.__getitem__)
+            severity = min(old.severity, f.level, key=SEVERITY_RANK.__getitem__)
             out[(f.sheet, f.cell)] = replace(old, severity=severity, text=f"{old.text}\n{line}")
     return out
 

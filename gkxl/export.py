@@ -55,8 +55,7 @@ def format_value(value: Number | None) -> str:
 
 def worst(findings: list[Finding]) -> str:
     """'error', 'warning', 'explained' (a warning the clerk confirmed), 'info', or 'ok' when there is nothing."""
-    levels = ("explained" if f.explained else f.severity for f in findings)
-    return min(levels, key=SEVERITY_ORDER.__getitem__, default="ok")
+    return min((f.level for f in findings), key=SEVERITY_ORDER.__getitem__, default="ok")
 
 
 @cache

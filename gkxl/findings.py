@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from gkxl.model import Cell
 
-SEVERITY_TEXT = {"error": "必须修改", "warning": "请核实", "info": "提示"}
+SEVERITY_TEXT = {"error": "必须修改", "warning": "请核实", "explained": "已说明", "info": "提示"}
 SEVERITY_ORDER = {"error": 0, "warning": 1, "explained": 2, "info": 3}  # 'explained': a warning with a 说明
 
 
@@ -50,6 +50,11 @@ class Finding:
     @property
     def explained(self) -> bool:
         return bool(self.explanation) and self.severity == "warning"
+
+    @property
+    def level(self) -> str:
+        """The severity as shown to people: a warning with the clerk's 说明 is 'explained'."""
+        return "explained" if self.explained else self.severity
 
     @property
     def location(self) -> tuple[str, str, str]:

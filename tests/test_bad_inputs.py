@@ -301,3 +301,27 @@ def test_a_file_without_read_permission(command, inputs, tmp_path, monkeypatch):
     assert result.exit_code == 2, result.output
     assert_names_in_chinese(result.output, locked)
     assert "没有访问权限" in result.output
+
+
+# ------------------------------------------------------------------- an output that is an existing folder
+
+OUTPUT_IS_A_FOLDER = {
+    "template": lambda good, out: ["template", "-o", out],
+    "template --xlsm": lambda good, out: ["template", "--xlsm", "-o", out],
+    "render": lambda good, out: ["render", good, "-o", out],
+    "merge": lambda good, out: ["merge", good, "-o", out],
+    "excel-setup --workbook": lambda good, out: ["excel-setup", "--workbook", good, "-o", out],
+}
+
+
+@pytest.mark.parametrize("command", OUTPUT_IS_A_FOLDER)
+def test_output_that_is_an_existing_folder(command, inputs, tmp_path):
+    suffix = {"render": ".html", "template --xlsm": ".xlsm", "excel-setup --workbook": ".xlsm"}.get(command, ".xlsx")
+    out = tmp_path / f"输出{suffix}"
+    out.mkdir()
+    macro_template = Path(__file__).parents[1] / "workbook" / "gkxl-2021.xlsm"
+    good = macro_template if command == "excel-setup --workbook" else inputs["good"]
+    result = run(OUTPUT_IS_A_FOLDER[command](good, out), [good])
+    assert result.exit_code == 2, result.output
+    assert "文件夹" in result.output and str(out) in result.output
+    assert list(out.iterdir()) == []

@@ -140,3 +140,13 @@ def test_committed_examples_are_up_to_date(tmp_path):
         old = read_report(committed / fresh.relative_to(tmp_path))
         new = read_report(fresh)
         assert (old.unit, old.year, old.values) == (new.unit, new.year, new.values), "rebuild: python -m gkxl.examples"
+
+
+def test_annotate_colours_a_cell_by_its_worst_finding(make_workbook, tmp_path):
+    """A blank total is a V-BLANK warning and a broken sum at once: red wins, both messages in the comment."""
+    src = make_workbook(edit=lambda r: r.values.__setitem__("apply_new_total", None))
+    out = tmp_path / "marked.xlsx"
+    run(src, "--annotate", out)
+    cell = load_workbook(out)["表三"]["J6"]
+    assert cell.fill.fgColor.rgb == "FFFF7C80"
+    assert "必须修改：" in cell.comment.text and "请核实：" in cell.comment.text

@@ -187,6 +187,8 @@ def test_explained_warning_travels_and_errors_cannot_be_explained(make_workbook,
     CliRunner().invoke(cli, ["validate", str(marked), "--annotate", str(again)])
     notes = [r[-1] for r in load_workbook(again)["校验结果"].iter_rows(min_row=2, values_only=True) if r[-1]]
     assert notes.count("本年新增停车收费，数字经核实无误") == 2
+    fee = load_workbook(again)["表二"]["B16"]  # the explained warning: green, its 说明 in the comment
+    assert fee.fill.fgColor.rgb == "FFC6EFCE" and "说明：本年新增停车收费" in fee.comment.text
     human = CliRunner().invoke(cli, ["validate", str(marked)]).output
     assert "已说明：本年新增停车收费" in human and "1 处已说明" in human
 

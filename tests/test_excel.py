@@ -87,7 +87,7 @@ def test_validate_marks_what_gkxl_validate_finds(excel, make_workbook, form):
     assert {k: [_hex(a) for a in v] for k, v in colours.items()} == {
         k: [excel.MARK_HEX[m.severity]] for k, m in wanted.items()
     }
-    assert excel.MARK_HEX == {"error": "#ff7c80", "warning": "#ffc000"}
+    assert excel.MARK_HEX == {"error": "#ff7c80", "warning": "#ffc000", "explained": "#c6efce"}
     notes = cell_actions(recorded, _names(data), "addNote")
     assert {k: [a["args"][1] for a in v] for k, v in notes.items()} == {k: [m.text] for k, m in wanted.items()}
     target_note = notes[(rule.target.sheet, rule.target.cell)][0]["args"][1]

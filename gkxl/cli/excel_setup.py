@@ -14,7 +14,7 @@ import click
     type=click.Path(path_type=Path),  # a folder gets the reader's Chinese message, not click's
     help="不写本机设置，改为把 Python 路径写入这个 .xlsm 的 xlwings.conf 工作表（写到 -o 指定的副本）。",
 )
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="--workbook 的输出副本。")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="--workbook 的输出副本。")
 @click.option("--interpreter", help="要写入的 Python 路径（默认：运行本命令的 Python）。")
 def command(workbook: Path | None, output: Path | None, interpreter: str | None) -> None:
     """设置 Excel 按钮调用的 Python（装好 gkxl 后在每台电脑上运行一次）。

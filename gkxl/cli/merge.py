@@ -58,7 +58,7 @@ def _progress(show: bool, length: int):
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     required=True,
     help="汇总表（.xlsx；.xlsm 则带“校验”等按钮）。",
 )

@@ -33,9 +33,7 @@ def _warn(result) -> None:
 
 @click.command(name="render")
 @click.argument("workbook", type=click.Path(path_type=Path))
-@click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="输出文件：.html 或 .docx。"
-)
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="输出文件：.html 或 .docx。")
 def command(workbook: Path, output: Path) -> None:
     """按官方表样输出报告的表二、表三、表四（HTML 网页或 Word 文档），可直接用于发布的年度报告。
 
@@ -61,6 +59,8 @@ def command(workbook: Path, output: Path) -> None:
         fail(str(result.error))
     try:
         render(result.report, output)
+    except GkxlError as exc:
+        fail(str(exc))
     except OSError as exc:
         fail(f"{output}：无法写入（{os_reason(exc)}）")
     report = result.report

@@ -14,7 +14,7 @@ from gkxl.cli.common import form_option
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     required=True,
     help="输出文件（.xlsx；加 --xlsm 时为 .xlsm）。",
 )
