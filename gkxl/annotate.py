@@ -58,6 +58,26 @@ def _mark(ws, address: str, findings: list[Finding], author: str = "gkxl") -> No
     cell.comment = Comment(cell.comment.text + "\n" + text if cell.comment else text, author, width=320, height=120)
 
 
+def _clear_marks(wb, author: str = "gkxl") -> None:
+    """Undo the marks of an earlier annotation (re-annotating an annotated copy is the 说明 workflow): gkxl's
+    comments go, and a cell still in a mark colour gets back the template's look (inputs are the unlocked,
+    yellow cells)."""
+    from openpyxl.styles import PatternFill
+
+    from gkxl.template import INPUT_FILL
+
+    marks = set(MARK_COLORS.values())
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if not (cell.comment and cell.comment.author == author):
+                    continue
+                cell.comment = None
+                if cell.fill.fgColor.rgb in marks:
+                    unlocked = cell.protection.locked is False
+                    cell.fill = PatternFill("solid", fgColor=INPUT_FILL) if unlocked else PatternFill()
+
+
 def _results_sheet(wb, findings: list[Finding]) -> None:
     from openpyxl.styles import Font
 
@@ -86,6 +106,7 @@ def annotate(source: str | Path, findings: list[Finding], target: str | Path) ->
     if target.resolve() == source.resolve():
         raise GkxlError("标注副本不能覆盖原文件，请换一个输出文件名", target)
     wb = load_workbook(source, keep_vba=source.suffix.lower() == ".xlsm")
+    _clear_marks(wb)
     by_cell: dict[tuple[str, str], list[Finding]] = {}
     for f in findings:
         if f.level in MARK_COLORS and f.sheet in wb.sheetnames:

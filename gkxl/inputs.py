@@ -7,6 +7,22 @@ from pathlib import Path
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 
 
+def output_names(paths: list[Path], name=lambda p: p.stem) -> dict[Path, str]:
+    """A distinct output name per input: `name(path)`, then '-2', '-3' … for inputs of the same name from
+    different folders, in input order, so that no output overwrites another."""
+    out: dict[Path, str] = {}
+    taken: set[str] = set()
+    for path in paths:
+        base = candidate = name(path)
+        n = 1
+        while candidate.casefold() in taken:  # Windows and macOS folders ignore case
+            n += 1
+            candidate = f"{base}-{n}"
+        taken.add(candidate.casefold())
+        out[path] = candidate
+    return out
+
+
 def is_candidate(path: Path) -> bool:
     """A workbook a folder scan should pick up: not Excel's ~$ lock file, not hidden."""
     return path.suffix.lower() in WORKBOOK_SUFFIXES and not path.name.startswith(("~$", "."))

@@ -281,8 +281,11 @@ def load_form(form_id: str = DEFAULT_FORM) -> Form:
 
 
 def form_for_year(year: int) -> Form:
+    """The form in force for reports of `year`."""
     for fid in FORM_IDS:
         form = load_form(fid)
         if form.covers_year(year):
             return form
-    raise KeyError(year)
+    from gkxl.errors import GkxlError
+
+    raise GkxlError(f"没有适用于 {year} 年报告的表式（本程序支持 {'、'.join(FORM_IDS)} 年表式）")

@@ -236,7 +236,13 @@ def _values(form: Form, grids: dict[str, Grid], report: Report) -> None:
     for key, sheet, row, col, kind, address in _cell_positions(form):
         raw = _at_index(grids[sheet], row, col)
         report.raw[key] = raw
-        if type(raw) is float and raw.is_integer() and kind != "money" and (raw >= 0 or kind == "signed_count"):
+        if (
+            type(raw) is float
+            and raw.is_integer()
+            and kind != "money"
+            and abs(raw) < 1e15
+            and (raw >= 0 or kind == "signed_count")
+        ):
             report.values[key] = int(raw)  # the common case, same result as parse() without its overhead
             continue
         parsed = parse(raw, kind)

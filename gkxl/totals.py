@@ -1,7 +1,9 @@
 """Every total of a report computed from its parts: the targets of the form's hard '=' rules.
 
-Blank parts count as 0, as in the rules. A total whose parts include an invalid cell (text, say) cannot be
-computed, and neither can any total that depends on it: those are left out.
+Blank parts count as 0, as in the rules, but a total whose parts are all blank stays blank (filling 0 would
+hide that nothing was filled in). A total whose parts include an invalid cell (text, say) cannot be
+computed, and neither can any total that depends on it; nor is a negative number written into a count (四、
+结转下年度继续办理 when 三 exceeds 一 + 二): those are left out for the clerk, and the engine says why.
 """
 
 from __future__ import annotations
@@ -20,20 +22,23 @@ def computed_totals(form: Form, values: dict[str, Number | None], invalid: set[s
     """Target key -> value from its parts, in dependency order (a total of totals comes after them)."""
     rules = total_rules(form)
     targets = {r.target.key for r in rules}
-    known: dict[str, Number] = {
-        c.key: values.get(c.key) or 0 for c in form.cells if c.key not in targets and c.key not in invalid
+    known: dict[str, Number | None] = {
+        c.key: values.get(c.key) for c in form.cells if c.key not in targets and c.key not in invalid
     }
     out: dict[str, Number] = {}
     pending = rules
     while pending:
         rest = []
         for rule in pending:
-            if rule.target.key in out:
+            if rule.target.key in known:
                 continue  # one target can close several rules (a grand total); the first computes it
-            if all(c.key in known for c in rule.parts):
-                known[rule.target.key] = out[rule.target.key] = rule.expected(known)
-            else:
+            if not all(c.key in known for c in rule.parts):
                 rest.append(rule)
+                continue
+            value = None if all(known[c.key] is None for c in rule.parts) else rule.expected(known)
+            known[rule.target.key] = value
+            if value is not None and not (value < 0 and rule.target.kind == "count"):
+                out[rule.target.key] = value
         if len(rest) == len(pending):
             break  # what is left depends on an invalid cell
         pending = rest

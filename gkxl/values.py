@@ -15,7 +15,8 @@ from typing import NamedTuple
 Number = int | Decimal
 
 MONEY_PLACES = 4
-_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+MAX_MAGNITUDE = Decimal(10) ** 15  # far beyond any report; keeps exact arithmetic within Decimal's 28 digits
+_NUMBER = re.compile(r"[+-]?(\d{1,20}(\.\d{0,20})?|\.\d{1,20})")
 
 
 class Problem(NamedTuple):
@@ -66,7 +67,8 @@ def parse(raw: object, kind: str) -> Parsed:
         if text.startswith("#"):
             return Parsed(None, Problem("V-NUMBER", "error", f"单元格为错误值 {text}，请填写数字"))
         if not _NUMBER.fullmatch(text):
-            return Parsed(None, Problem("V-NUMBER", "error", f"{_describe(raw)} 不是数字，请只填写阿拉伯数字"))
+            reason = "数字位数过多，请核对" if re.fullmatch(r"[+-]?[\d.]+", text) else "不是数字，请只填写阿拉伯数字"
+            return Parsed(None, Problem("V-NUMBER", "error", f"{_describe(raw)} {reason}"))
         number = Decimal(text)
         if changed:
             note = Problem("V-NORMALISED", "info", f"“{raw}”已按数字 {text} 读取（全角字符或空格）")
@@ -78,6 +80,8 @@ def parse(raw: object, kind: str) -> Parsed:
 
 
 def _check_domain(number: Decimal, kind: str, note: Problem | None) -> Parsed:
+    if abs(number) >= MAX_MAGNITUDE or (number and abs(number) < Decimal("1e-15")):
+        return Parsed(None, Problem("V-NUMBER", "error", f"数字 {number:.6g} 超出合理范围，请核对"))
     if kind == "money":
         if number < 0:
             return Parsed(None, Problem("V-MONEY", "error", f"金额 {number} 为负数，金额不能小于 0"))

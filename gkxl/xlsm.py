@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from gkxl.errors import GkxlError
 from gkxl.model import Form
 from gkxl.xlwings_conf import CONF_SHEET, TEMPLATE_SETTINGS, sheet_part
 
@@ -49,8 +50,6 @@ BUTTON_COLUMNS, BUTTON_ROWS = 2, 2  # each button's size, in cells
 def macro_sources(directory: Path = MACROS_DIR) -> dict[str, str]:
     """Module name -> VBA source (as committed: UTF-8, LF) of every .bas file in `directory`."""
     if not directory.is_dir():
-        from gkxl.errors import GkxlError
-
         raise GkxlError("找不到 VBA 源码文件夹 macros/：启用宏的模板需在 gkxl 源码目录中生成", directory)
     out = {}
     for path in sorted(directory.glob("*.bas")):
@@ -68,7 +67,7 @@ def xlwings_module() -> str:
 
     spec = importlib.util.find_spec("xlwings")  # located, not imported: only gkxl.excel imports xlwings
     if spec is None or spec.origin is None:
-        raise RuntimeError("xlwings is not installed")
+        raise GkxlError("没有安装 xlwings，无法生成启用宏的模板（请 pip install gkxl 的完整依赖）")
     return (Path(spec.origin).parent / "xlwings.bas").read_text(encoding="ascii").replace("\r\n", "\n")
 
 

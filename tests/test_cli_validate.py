@@ -150,3 +150,26 @@ def test_annotate_colours_a_cell_by_its_worst_finding(make_workbook, tmp_path):
     cell = load_workbook(out)["表三"]["J6"]
     assert cell.fill.fgColor.rgb == "FFFF7C80"
     assert "必须修改：" in cell.comment.text and "请核实：" in cell.comment.text
+
+
+def test_annotating_an_annotated_copy_drops_the_old_marks(make_workbook, tmp_path):
+    src = make_workbook(edit=_break_total)
+    first, second = tmp_path / "1.xlsx", tmp_path / "2.xlsx"
+    run(src, "--annotate", first)
+    wb = load_workbook(first)
+    wb["表三"]["D29"] = wb["表三"]["D29"].value - 1  # the clerk fixes the total in the annotated copy
+    wb.save(first)
+    assert run(first, "--annotate", second).exit_code == 0
+    cell = load_workbook(second)["表三"]["D29"]
+    assert cell.comment is None and cell.fill.fgColor.rgb == "FFFDF5D8"  # back to the template's input yellow
+
+
+def test_annotate_keeps_same_named_files_from_different_folders_apart(make_workbook, tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir(), b.mkdir()
+    first = make_workbook(seed=1, name="a/x.xlsx")
+    second = make_workbook(seed=2, name="b/x.xlsx", edit=_break_total)
+    out = tmp_path / "checked"
+    assert run(first, second, "--annotate", out).exit_code == 1
+    assert sorted(p.name for p in out.iterdir()) == ["x-2.校验.xlsx", "x.校验.xlsx"]
+    assert "校验结果" in load_workbook(out / "x-2.校验.xlsx").sheetnames

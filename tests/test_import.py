@@ -571,3 +571,21 @@ def test_cli_explain_shows_labels_and_cells(tmp_path):
     assert "2.其他法律行政法规禁止公开" in line and "D11=0" in line
     assert any("（六）其他处理" in x and "D28=0" in x for x in run.output.splitlines())
     assert "IMPORT-HYBRID" in run.output
+
+
+def test_same_named_reports_from_two_folders_get_two_workbooks(tmp_path):
+    for folder in ("甲", "乙"):
+        (tmp_path / folder).mkdir()
+        shutil.copy(SAMPLES / "township-2019-report.txt", tmp_path / folder / "年报.txt")
+    out = tmp_path / "out"
+    run = CliRunner().invoke(cli, ["import", str(tmp_path / "甲"), str(tmp_path / "乙"), "-o", str(out), "--json"])
+    outputs = [f["output"] for f in json.loads(run.output)["files"]]
+    assert outputs == [str(out / "年报.xlsx"), str(out / "年报-2.xlsx")]
+    assert sorted(p.name for p in out.iterdir()) == ["年报-2.xlsx", "年报.xlsx"]
+
+
+def test_title_wins_over_the_fallback_unit_and_year(tmp_path):
+    args = ["import", str(SAMPLES / "city-2024-report.pdftotext.txt"), "-o", str(tmp_path), "--json"]
+    run = CliRunner().invoke(cli, [*args, "--unit", "别的单位", "--year", "2019"])
+    file = json.loads(run.output)["files"][0]
+    assert (file["unit"], file["year"]) == ("淮安市人民政府", 2024)

@@ -239,3 +239,10 @@ def test_unreadable_reported_as_result_not_exception(tmp_path):
     path.write_bytes(io.BytesIO(b"garbage").getvalue())
     result = check_file(path)
     assert result.error and not result.ok and result.to_json()["ok"] is False
+
+
+@pytest.mark.parametrize("raw", ["12345678901234567890123456.12345", 1e30, "1" * 16])
+def test_absurdly_long_numbers_are_findings_not_crashes(with_raw, raw):
+    result = check_file(with_raw({"active_fees_amount": raw, "apply_granted_natural": raw}))
+    found = {f.key: f.rule for f in result.findings if f.severity == "error"}
+    assert found["active_fees_amount"] == "V-NUMBER" and found["apply_granted_natural"] == "V-NUMBER"

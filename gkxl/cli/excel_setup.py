@@ -29,7 +29,7 @@ def command(workbook: Path | None, output: Path | None, interpreter: str | None)
         gkxl excel-setup --workbook 模板.xlsm -o 模板-本机.xlsm
     """
     from gkxl.cli.common import fail
-    from gkxl.errors import GkxlError
+    from gkxl.errors import GkxlError, os_reason
     from gkxl.xlwings_conf import interpreter_key, set_workbook_settings, write_user_config
 
     settings = {interpreter_key(): interpreter or sys.executable}
@@ -46,3 +46,5 @@ def command(workbook: Path | None, output: Path | None, interpreter: str | None)
             click.echo(f"已写入本机设置 {path}：{settings}")
     except GkxlError as exc:
         fail(str(exc))
+    except OSError as exc:
+        fail(f"{exc.filename or ''}：无法写入设置（{os_reason(exc)}）")

@@ -91,18 +91,17 @@ def command(
         gkxl import 刘楼乡.txt -o 导入/ --unit 刘楼乡人民政府 --year 2019
     """
     from gkxl.cli.validate import echo_result, echo_totals
-    from gkxl.importer import import_report, output_path, write_result
+    from gkxl.importer import import_report, output_paths, write_result
 
     paths = _expand(reports)
     if not paths:
         fail("没有找到要导入的报告（.txt/.html/.htm/.docx/.pdf）")
-    stems = [p.stem for p in paths]
-    duplicated = {s for s in stems if stems.count(s) > 1}
+    targets = output_paths(paths, outdir)
     results = []
     for path in paths:
         result = import_report(path, form_id, unit, year)
         if result.report is not None:
-            write_result(result, output_path(path, outdir, duplicated))
+            write_result(result, targets[path])
         results.append(result)
         if not as_json and result.error:
             _echo_refusal(result)

@@ -59,9 +59,9 @@ def echo_result(result, show_info: bool = False) -> None:
     click.secho(f"  结论：{verdict(result)}", fg="green" if result.ok else "red")
 
 
-def _annotate_target(out: Path, source: Path, many: bool) -> Path:
+def _annotate_target(out: Path, source: Path, stem: str, many: bool) -> Path:
     if many or out.is_dir():
-        return out / f"{source.stem}.校验{source.suffix}"
+        return out / f"{stem}.校验{source.suffix}"
     return out
 
 
@@ -132,13 +132,14 @@ def command(
         gkxl validate 2024/ --previous 2023/
     """
     from gkxl.errors import GkxlError
-    from gkxl.inputs import expand_inputs
+    from gkxl.inputs import expand_inputs, output_names
     from gkxl.validate import check_file
 
     paths = expand_inputs(list(inputs), keep_empty=True)
     if not paths:
         fail("没有找到要校验的工作簿（.xlsx/.xlsm）")
     last_year = _last_year(previous, as_json) if previous else None
+    stems = output_names(paths)
     results = []
     for path in paths:
         result = check_file(path, form_id, last_year)
@@ -147,9 +148,10 @@ def command(
             from gkxl.annotate import annotate as write_annotated
 
             try:
-                write_annotated(path, result.findings, _annotate_target(annotate, path, len(paths) > 1))
-            except (GkxlError, OSError) as exc:
-                result.error = exc if isinstance(exc, GkxlError) else GkxlError(f"标注副本写入失败：{exc}", path)
+                target = _annotate_target(annotate, path, stems[path], len(paths) > 1)
+                write_annotated(path, result.findings, target)
+            except GkxlError as exc:
+                result.error = exc
         if not as_json:
             echo_result(result, show_info)
     echo_totals(results, as_json)

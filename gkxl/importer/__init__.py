@@ -69,7 +69,7 @@ def import_report(
 ) -> ImportResult:
     """Read one published report; the result holds its report and findings, or the reason it was refused.
 
-    `unit` and `year`, when given, stand in for what the report's title says (or does not say)."""
+    `unit` and `year`, when given, are used where the report's title names no unit or year."""
     from gkxl.validate import validate
 
     path = Path(path)
@@ -80,7 +80,7 @@ def import_report(
         result.error = exc
         return result
     title_unit, title_year = title_meta(source.head)
-    unit, year = unit or title_unit, year or title_year
+    unit, year = title_unit or unit, title_year or year  # the options stand in for what a title lacks
     forms = [load_form(form_id)] if form_id else [load_form(f) for f in FORM_IDS]
     result.candidates = [match_lines(lines, form, name) for name, lines in source.readings for form in forms]
     best = _best(result.candidates, year)
@@ -111,10 +111,16 @@ def _position(form, f: Finding) -> tuple:
     return (sheets.index(f.sheet) if f.sheet in sheets else 99, row, col, f.rule)
 
 
-def output_path(path: Path, outdir: Path, names: set[str]) -> Path:
-    """OUTDIR/<stem>.xlsx; '<name>.xlsx' when another input has the same stem (a.pdf and a.txt)."""
-    name = f"{path.stem}.xlsx" if path.stem not in names else f"{path.name}.xlsx"
-    return outdir / name
+def output_paths(paths: list[Path], outdir: Path) -> dict[Path, Path]:
+    """OUTDIR/<stem>.xlsx; '<name>.xlsx' when another input has the same stem (a.pdf and a.txt), and '-2' …
+    after that when the same name comes from several folders: no workbook overwrites another."""
+    from gkxl.inputs import output_names
+
+    def name(p: Path) -> str:  # a.pdf and a.txt stay told apart by their suffix
+        return p.name if any(q.stem == p.stem and q.name != p.name for q in paths) else p.stem
+
+    names = output_names(paths, name)
+    return {p: outdir / f"{names[p]}.xlsx" for p in paths}
 
 
 def write_result(result: ImportResult, target: Path) -> None:
@@ -122,10 +128,10 @@ def write_result(result: ImportResult, target: Path) -> None:
 
     try:
         write_report(result.report, target)
-    except OSError as exc:
-        result.error = GkxlError(f"工作簿写入失败：{exc}", target)
+    except GkxlError as exc:
+        result.error = exc
         return
     result.output = target
 
 
-__all__ = ["SUFFIXES", "ImportRefused", "ImportResult", "import_report", "output_path", "write_result"]
+__all__ = ["SUFFIXES", "ImportRefused", "ImportResult", "import_report", "output_paths", "write_result"]
