@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from gkxl.errors import GkxlError, os_reason
+from gkxl.errors import OutputError, os_reason
 
 
 @contextmanager
@@ -16,17 +16,15 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
     """Yield a temporary path beside `target`; rename it over `target` when the block succeeds."""
     target = Path(target)
     if target.is_dir():
-        raise GkxlError("输出位置是一个已有的文件夹，请给出文件名", target)
+        raise OutputError("输出位置是一个已有的文件夹，请给出文件名", target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp_path = _new_temp(target)
     except OSError as exc:
-        raise GkxlError(f"无法在此处写入（{os_reason(exc)}）", target) from None
+        raise OutputError(f"无法写入（{os_reason(exc)}）", target) from None
     try:
         yield tmp_path
         os.replace(tmp_path, target)
-    except OSError as exc:
-        raise GkxlError(f"写入失败（{os_reason(exc)}）", target) from None
     finally:
         if tmp_path.exists():
             tmp_path.unlink()

@@ -25,6 +25,10 @@ class ReadError(GkxlError):
     """A workbook that cannot be read as a report of a known form."""
 
 
+class OutputError(GkxlError):
+    """An output cannot be written where it was asked for (the input is not at fault)."""
+
+
 class UsageError(GkxlError):
     """Bad arguments: the command cannot run."""
 

@@ -47,4 +47,10 @@ def main() -> None:
         # Chinese messages on a Windows console (Task Scheduler, cmd.exe) need UTF-8 output.
         if hasattr(stream, "reconfigure") and (stream.encoding or "").lower() not in ("utf-8", "utf8"):
             stream.reconfigure(encoding="utf-8", errors="replace")
-    cli()
+    try:
+        cli(standalone_mode=True)
+    except OSError as exc:  # the disk, not the input: one readable line instead of a traceback
+        from gkxl.errors import os_reason
+
+        click.echo(f"错误：{exc.filename or ''}：无法读写文件（{os_reason(exc)}）", err=True)
+        sys.exit(2)

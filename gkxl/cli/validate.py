@@ -131,7 +131,7 @@ def command(
         gkxl validate 城关镇-2024.xlsx --previous 城关镇-2023.xlsx
         gkxl validate 2024/ --previous 2023/
     """
-    from gkxl.errors import GkxlError
+    from gkxl.errors import GkxlError, os_reason
     from gkxl.inputs import expand_inputs, output_names
     from gkxl.validate import check_file
 
@@ -152,6 +152,8 @@ def command(
                 write_annotated(path, result.findings, target)
             except GkxlError as exc:
                 result.error = exc
+            except OSError as exc:  # a full disk, say: this copy is lost, the other files go on
+                result.error = GkxlError(f"标注副本写入失败（{os_reason(exc)}）", target)
         if not as_json:
             echo_result(result, show_info)
     echo_totals(results, as_json)
