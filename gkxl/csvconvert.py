@@ -36,6 +36,11 @@ def convert_job(job: tuple[Path, Entry], outdir: Path, bom: bool, wide: bool) ->
         return Converted(entry, crash=f"{type(exc).__name__}：{exc}")
 
 
+def worker_died(job: tuple[Path, Entry], exc: Exception) -> Converted:
+    """The outcome of an input whose worker process failed (killed, out of memory): not the input's fault."""
+    return Converted(job[1], crash=f"{type(exc).__name__}：{exc}")
+
+
 def possible_outputs(name: str) -> list[str]:
     """Every file `convert` may write for `name`, whatever the form: to clean up after a failure."""
     sheets = {t.sheet: None for form_id in FORM_IDS for t in load_form(form_id).tables}

@@ -82,6 +82,7 @@ class CsvJob:
         self.dirty = False  # the manifest needs saving
         self.changed = False  # some CSV was written or removed: all.csv needs rebuilding
         self.fresh = False  # the manifest was made with these settings: its entries can be trusted
+        self.crashed = False  # a conversion failed for a reason not the input's (a full disk, a killed worker)
 
     def run(self, paths: list[Path]) -> JobResult:
         """Convert `paths` into the output folder; raise GkxlError when the run cannot happen at all."""
@@ -113,6 +114,8 @@ class CsvJob:
                 outcome = self._finish(keys[key], next(converted), previous.get(key)) if done else plan()
                 manifest.entries[key] = outcome.entry
                 result.outcomes.append(outcome)
+        if self.crashed:
+            _remove_temp_files(self.outdir)  # a worker that was killed (and its pool with it) left a file half-written
         self.dirty = self.dirty or old is None or old.settings != self.settings or set(previous) != set(keys)
         if self.changed or not (self.outdir / ALL_NAME).exists():
             self._write_all(manifest)
@@ -150,11 +153,11 @@ class CsvJob:
 
     def _conversions(self, keys: dict[str, Path], plans: dict[str, Plan]) -> Iterator[Converted]:
         """Convert the inputs that need it, in worker processes when there are many (or --jobs says so)."""
-        from gkxl.csvconvert import convert_job
+        from gkxl.csvconvert import convert_job, worker_died
 
         todo = [(keys[key], plan) for key, plan in plans.items() if isinstance(plan, Entry)]
         workers = default_workers(len(todo)) if self.jobs is None else self.jobs
-        return map_ordered(partial(convert_job, outdir=self.outdir, **self.settings), todo, workers)
+        return map_ordered(partial(convert_job, outdir=self.outdir, **self.settings), todo, workers, worker_died)
 
     def _unchanged(self, path: Path, entry: Entry) -> Outcome:
         note = {"ok": "", "errors": f"，上次：{entry.reason}", "failed": f"，上次无法读取：{entry.reason}"}
@@ -177,6 +180,7 @@ class CsvJob:
         if converted.error is not None:
             return self._failed(path, entry, old, converted.error)
         if converted.crash is not None:
+            self.crashed = True
             self._delete(possible_outputs(entry.name))  # what was written before the failure
             # Not the input's fault (a full disk, a bug): forget its signature so the next run tries again.
             entry.size, entry.mtime_ns, entry.sha256 = -1, 0, ""

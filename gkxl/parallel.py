@@ -29,9 +29,16 @@ def default_workers(n_inputs: int) -> int:
     return max(1, cores()) if n_inputs >= PARALLEL_MIN else 1
 
 
-def map_ordered(func: Callable[[T], R], items: Sequence[T], workers: int) -> Iterator[R]:
+def map_ordered(
+    func: Callable[[T], R],
+    items: Sequence[T],
+    workers: int,
+    on_error: Callable[[T, Exception], R] | None = None,
+) -> Iterator[R]:
     """`func(item)` for every item, in order; in `workers` processes when > 1 (`func` must then pickle:
-    a module-level function or a functools.partial of one)."""
+    a module-level function or a functools.partial of one). `on_error(item, exc)` stands in for the items of
+    a chunk whose worker failed (e.g. was killed: the pool is then broken, so every chunk not yet done
+    fails too, and all workers have stopped by the time it is called); without it, the failure is raised."""
     if workers <= 1 or len(items) <= 1:
         yield from map(func, items)
         return
@@ -40,8 +47,18 @@ def map_ordered(func: Callable[[T], R], items: Sequence[T], workers: int) -> Ite
     pool = ProcessPoolExecutor(max_workers=min(workers, len(chunks)), initializer=_ignore_interrupt)
     try:
         futures = [pool.submit(_run_chunk, func, chunk) for chunk in chunks]
-        for future in futures:
-            yield from future.result()
+        failure: Exception | None = None
+        for future, chunk in zip(futures, chunks, strict=True):
+            try:
+                results = future.result()
+            except Exception as exc:
+                if on_error is None:
+                    raise
+                if failure is None:  # stop every worker first: none may still write while the caller cleans up
+                    failure = exc
+                    pool.shutdown(wait=True, cancel_futures=True)
+                results = [on_error(item, failure) for item in chunk]
+            yield from results
     finally:  # done, interrupted or abandoned: cancel what has not started, let the running chunks finish
         pool.shutdown(wait=True, cancel_futures=True)
 

@@ -185,3 +185,32 @@ def test_interrupted_parallel_run_leaves_only_whole_files(make_workbook, tmp_pat
     assert done.returncode == 0, done.stderr.decode("utf-8")
     whole = files(out)
     assert all(whole[name] == data for name, data in left.items())  # each file left was complete
+
+
+@pytest.mark.skipif(multiprocessing.get_start_method() != "fork", reason="the patch must reach the workers")
+def test_a_killed_worker_fails_its_files_and_the_next_run_converts_them(make_workbook, tmp_path, monkeypatch):
+    import gkxl.csvconvert
+
+    folder = make_inputs(make_workbook, tmp_path / "in")
+    assert run(folder, tmp_path / "clean", 1).exit_code == 1
+    real_convert = gkxl.csvconvert.convert
+
+    def killed(path, *args):
+        if path.name == "乡04.xlsx":
+            os._exit(9)  # as the kernel's out-of-memory killer would
+        return real_convert(path, *args)
+
+    monkeypatch.setattr(gkxl.csvconvert, "convert", killed)
+    out = tmp_path / "out"
+    result = run(folder, out, 2)
+    assert result.exit_code == 1, result.output
+    lines = log_lines(result.output, out)
+    assert len(lines) == 13 and lines[4].startswith("FAILED") and "转换失败（BrokenProcessPool" in lines[4]
+    assert not list(out.glob(".*tmp")) and not (out / LOCK_NAME).exists() and (out / MANIFEST_NAME).exists()
+
+    monkeypatch.setattr(gkxl.csvconvert, "convert", real_convert)
+    result = run(folder, out, 2)
+    redone = [line.split()[0] for line in log_lines(result.output, out)]
+    crashed = [i for i, line in enumerate(lines) if "转换失败" in line]  # 乡04 and those queued after it
+    assert redone[4] == "OK" and [i for i, w in enumerate(redone[:-1]) if w != "UNCHANGED"] == crashed
+    assert files(out) == files(tmp_path / "clean")
