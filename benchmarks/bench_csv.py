@@ -3,6 +3,9 @@
     python benchmarks/bench_csv.py            # 1,000 workbooks
     python benchmarks/bench_csv.py --files 200
 
+`gkxl csv` with no --jobs converts in one worker process per core when there are >= 48 files to convert;
+`--jobs 1` (one process) and `--jobs 2` rows show the difference.
+
 Targets (issue 5): converting N workbooks takes at most 3x reading them with python-calamine; a re-run with
 nothing changed takes under 1 s for 1,000 files. `gkxl csv` is timed as a real command (a new process, as a
 scheduler starts it), so both gkxl figures include interpreter start-up. Each figure is the best of
@@ -25,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from gkxl.model import load_form  # noqa: E402
+from gkxl.parallel import default_workers  # noqa: E402
 from gkxl.sample import random_report, write_report  # noqa: E402
 
 
@@ -93,7 +97,7 @@ def main() -> None:
     parser.add_argument("--distinct", type=int, default=40, help="distinct workbooks among the files")
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    base, form_only, conv, wide, rerun = [], [], [], [], []
+    base, form_only, conv, serial, two, wide, rerun = [], [], [], [], [], [], []
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "in"
         paths = make_inputs(folder, args.files, args.distinct)
@@ -108,19 +112,26 @@ def main() -> None:
             if snapshot(outdir) != before:
                 sys.exit("the unchanged re-run wrote files")
             wide.append(run_gkxl(folder, Path(tmp) / f"wide{n}", "--wide"))
-            shutil.rmtree(outdir)
-            shutil.rmtree(Path(tmp) / f"wide{n}")
+            serial.append(run_gkxl(folder, Path(tmp) / f"serial{n}", "--jobs", "1"))
+            two.append(run_gkxl(folder, Path(tmp) / f"two{n}", "--jobs", "2"))
+            for made in (outdir, *(Path(tmp) / f"{kind}{n}" for kind in ("wide", "serial", "two"))):
+                shutil.rmtree(made)
     n = args.files
     (bw, bc), (cw, cc), (ww, wc), (rw, rc) = best(*base), best(*conv), best(*wide), best(*rerun)
     fw, fc = best(*form_only)
+    (sw, sc), (tw, tc) = best(*serial), best(*two)
     print(f"{n} workbooks ({args.distinct} distinct, forms 2021 and 2019), Python {sys.version.split()[0]}, "
-          f"best of {args.rounds}")  # fmt: skip
+          f"best of {args.rounds}; default --jobs here: {default_workers(n)}")  # fmt: skip
     print(f"  python-calamine, read every sheet: {bw:6.2f} s wall ({bw / n * 1000:.2f} ms/file), {bc:6.2f} s CPU")
     print(f"  python-calamine, read 封面 and tables: {fw:4.2f} s wall ({fw / n * 1000:.2f} ms/file), {fc:6.2f} s CPU")
     print(f"  gkxl csv, convert:                 {cw:6.2f} s wall ({cw / n * 1000:.2f} ms/file), {cc:6.2f} s CPU  "
           f"ratio {cw / bw:.2f}x wall, {cc / bc:.2f}x CPU (target <= 3x); "
           f"{cw / fw:.2f}x the form sheets only")  # fmt: skip
     print(f"  gkxl csv --wide, convert:          {ww:6.2f} s wall, {wc:6.2f} s CPU  ratio {ww / bw:.2f}x wall")
+    print(f"  gkxl csv --jobs 1, convert:        {sw:6.2f} s wall ({sw / n * 1000:.2f} ms/file), {sc:6.2f} s CPU  "
+          f"ratio {sw / bw:.2f}x wall")  # fmt: skip
+    print(f"  gkxl csv --jobs 2, convert:        {tw:6.2f} s wall ({tw / n * 1000:.2f} ms/file), {tc:6.2f} s CPU  "
+          f"ratio {tw / bw:.2f}x wall; {sw / tw:.2f}x faster than --jobs 1")  # fmt: skip
     print(f"  gkxl csv, re-run, nothing changed: {rw:6.2f} s wall, {rc:6.2f} s CPU  (target < 1 s for 1,000 files)")
 
 

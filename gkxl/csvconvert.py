@@ -2,15 +2,43 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from gkxl.csvfile import write_rows, write_text
 from gkxl.csvnames import outputs
+from gkxl.errors import GkxlError
 from gkxl.export import long_csv, wide_grid
 from gkxl.findings import count, count_explained, explanations
 from gkxl.manifest import Entry
 from gkxl.model import FORM_IDS, load_form
 from gkxl.validate import check_file
+
+
+@dataclass
+class Converted:
+    """What a worker sends back for one input: the filled-in entry and the log note, or why it failed."""
+
+    entry: Entry
+    note: str = ""
+    error: str | None = None  # the input's fault: the workbook cannot be read
+    crash: str | None = None  # not the input's fault (a full disk, a bug): "<exception type>：<message>"
+
+
+def convert_job(job: tuple[Path, Entry], outdir: Path, bom: bool, wide: bool) -> Converted:
+    """`convert` for a worker process: never raises for a bad input or a failed write, so a batch goes on."""
+    path, entry = job
+    try:
+        return Converted(entry, convert(path, entry, outdir, bom, wide))
+    except GkxlError as exc:
+        return Converted(entry, error=exc.message)
+    except Exception as exc:  # a bug or a full disk must not stop the other files
+        return Converted(entry, crash=f"{type(exc).__name__}：{exc}")
+
+
+def worker_died(job: tuple[Path, Entry], exc: Exception) -> Converted:
+    """The outcome of an input whose worker process failed (killed, out of memory): not the input's fault."""
+    return Converted(job[1], crash=f"{type(exc).__name__}：{exc}")
 
 
 def possible_outputs(name: str) -> list[str]:

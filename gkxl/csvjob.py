@@ -7,15 +7,22 @@ rest go on, and a run that changes nothing writes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gkxl import __version__
 from gkxl.csvnames import ALL_STEM, assign_names
 from gkxl.errors import GkxlError, os_reason
 from gkxl.lock import folder_lock
 from gkxl.manifest import MANIFEST_NAME, Entry, Manifest, file_sha256, outputs_present, same_stat
+from gkxl.parallel import default_workers, map_ordered
+
+if TYPE_CHECKING:
+    from gkxl.csvconvert import Converted
 
 ALL_NAME = f"{ALL_STEM}.csv"
 Log = Callable[[str, str, str], None]  # (status word, subject, reason)
@@ -34,6 +41,9 @@ class Outcome:
         out = e.outputs[0] if e.outputs else None
         return {"path": self.path, "status": self.word, "state": e.status, "output": out, "unit": e.unit,
                 "year": e.year, "form": e.form, "rows": e.rows, "reason": e.reason}  # fmt: skip
+
+
+Plan = Entry | Callable[[], Outcome]  # an input to convert (with its new entry), or its outcome without converting
 
 
 @dataclass
@@ -62,13 +72,17 @@ class JobResult:
 
 
 class CsvJob:
-    def __init__(self, outdir: Path, bom: bool = True, wide: bool = False, log: Log = lambda *a: None):
+    def __init__(
+        self, outdir: Path, bom: bool = True, wide: bool = False, log: Log = lambda *a: None, jobs: int | None = None
+    ):
         self.outdir = outdir
+        self.jobs = jobs  # worker processes for the conversions; None: all cores when there are many
         self.settings = {"bom": bom, "wide": wide}
         self.log = log
         self.dirty = False  # the manifest needs saving
         self.changed = False  # some CSV was written or removed: all.csv needs rebuilding
         self.fresh = False  # the manifest was made with these settings: its entries can be trusted
+        self.crashed = False  # a conversion failed for a reason not the input's (a full disk, a killed worker)
 
     def run(self, paths: list[Path]) -> JobResult:
         """Convert `paths` into the output folder; raise GkxlError when the run cannot happen at all."""
@@ -93,10 +107,15 @@ class CsvJob:
             result.outcomes.append(self._remove(key, previous[key]))
         kept = {k: e.name for k, e in previous.items() if k in keys}
         names = assign_names({k: p.stem for k, p in keys.items()}, kept)
-        for key, path in keys.items():
-            outcome = self._one(path, key, names[key], previous.get(key))
-            manifest.entries[key] = outcome.entry
-            result.outcomes.append(outcome)
+        plans = {key: self._plan(path, names[key], previous.get(key)) for key, path in keys.items()}
+        with closing(self._conversions(keys, plans)) as converted:
+            for key, plan in plans.items():  # in input order, each as soon as its conversion is done
+                done = isinstance(plan, Entry)
+                outcome = self._finish(keys[key], next(converted), previous.get(key)) if done else plan()
+                manifest.entries[key] = outcome.entry
+                result.outcomes.append(outcome)
+        if self.crashed:
+            _remove_temp_files(self.outdir)  # a worker that was killed (and its pool with it) left a file half-written
         self.dirty = self.dirty or old is None or old.settings != self.settings or set(previous) != set(keys)
         if self.changed or not (self.outdir / ALL_NAME).exists():
             self._write_all(manifest)
@@ -115,20 +134,30 @@ class CsvJob:
         for name in names:
             (self.outdir / name).unlink(missing_ok=True)
 
-    def _one(self, path: Path, key: str, name: str, old: Entry | None) -> Outcome:
+    def _plan(self, path: Path, name: str, old: Entry | None) -> Plan:
+        """Decide by stat and hash whether `path` needs converting; its log line waits for its turn."""
         try:
             st = path.stat()
             usable = old is not None and self.fresh and old.gkxl == __version__
             if usable and same_stat(old, st) and outputs_present(old, self.outdir):
-                return self._unchanged(path, old)
+                return partial(self._unchanged, path, old)
             sha = file_sha256(path)
         except OSError as exc:
-            return self._failed(path, Entry(name, -1, 0, ""), old, f"无法读取文件（{os_reason(exc)}）")
+            return partial(self._failed, path, Entry(name, -1, 0, ""), old, f"无法读取文件（{os_reason(exc)}）")
         entry = Entry(name, st.st_size, st.st_mtime_ns, sha)
         if usable and old.sha256 == sha and outputs_present(old, self.outdir):
             self.dirty = True  # touched, not changed: remember the new mtime, keep the CSV
-            return self._unchanged(path, Entry(**{**old.__dict__, "size": entry.size, "mtime_ns": entry.mtime_ns}))
-        return self._convert(path, entry, old)
+            touched = Entry(**{**old.__dict__, "size": entry.size, "mtime_ns": entry.mtime_ns})
+            return partial(self._unchanged, path, touched)
+        return entry
+
+    def _conversions(self, keys: dict[str, Path], plans: dict[str, Plan]) -> Iterator[Converted]:
+        """Convert the inputs that need it, in worker processes when there are many (or --jobs says so)."""
+        from gkxl.csvconvert import convert_job, worker_died
+
+        todo = [(keys[key], plan) for key, plan in plans.items() if isinstance(plan, Entry)]
+        workers = default_workers(len(todo)) if self.jobs is None else self.jobs
+        return map_ordered(partial(convert_job, outdir=self.outdir, **self.settings), todo, workers, worker_died)
 
     def _unchanged(self, path: Path, entry: Entry) -> Outcome:
         note = {"ok": "", "errors": f"，上次：{entry.reason}", "failed": f"，上次无法读取：{entry.reason}"}
@@ -143,23 +172,24 @@ class CsvJob:
         self.log(FAILED, str(path), reason)
         return Outcome(FAILED, str(path), entry)
 
-    def _convert(self, path: Path, entry: Entry, old: Entry | None) -> Outcome:
-        from gkxl.csvconvert import convert, possible_outputs
+    def _finish(self, path: Path, converted: Converted, old: Entry | None) -> Outcome:
+        """Log a conversion done by a worker, and delete what it made stale or left behind."""
+        from gkxl.csvconvert import possible_outputs
 
-        try:
-            result = convert(path, entry, self.outdir, **self.settings)
-        except GkxlError as exc:
-            return self._failed(path, entry, old, exc.message)
-        except Exception as exc:  # a bug or a full disk must not stop the other files
+        entry = converted.entry
+        if converted.error is not None:
+            return self._failed(path, entry, old, converted.error)
+        if converted.crash is not None:
+            self.crashed = True
             self._delete(possible_outputs(entry.name))  # what was written before the failure
             # Not the input's fault (a full disk, a bug): forget its signature so the next run tries again.
             entry.size, entry.mtime_ns, entry.sha256 = -1, 0, ""
-            return self._failed(path, entry, old, f"转换失败（{type(exc).__name__}：{exc}）")
+            return self._failed(path, entry, old, f"转换失败（{converted.crash}）")
         self._delete([n for n in (old.outputs if old else []) if n not in entry.outputs])
         self.changed = self.dirty = True
         word = OK if entry.status == "ok" else ERRORS
         where = f"{entry.unit or '（单位未填）'} {entry.year or '？'}年 表式{entry.form}"
-        self.log(word, str(path), f"→ {entry.outputs[0]}，{where}，{entry.rows} 行{result}")
+        self.log(word, str(path), f"→ {entry.outputs[0]}，{where}，{entry.rows} 行{converted.note}")
         return Outcome(word, str(path), entry)
 
     def _write_all(self, manifest: Manifest) -> None:
@@ -180,5 +210,12 @@ def _remove_temp_files(outdir: Path) -> None:
             tmp.unlink(missing_ok=True)
 
 
-def run_csv(paths: list[Path], outdir: Path, bom: bool = True, wide: bool = False, log: Log | None = None) -> JobResult:
-    return CsvJob(outdir, bom, wide, log or (lambda *a: None)).run(paths)
+def run_csv(
+    paths: list[Path],
+    outdir: Path,
+    bom: bool = True,
+    wide: bool = False,
+    log: Log | None = None,
+    jobs: int | None = None,
+) -> JobResult:
+    return CsvJob(outdir, bom, wide, log or (lambda *a: None), jobs).run(paths)

@@ -7,20 +7,16 @@ as its id, not as the whole definition), so the parent only sums and writes.
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from gkxl.errors import GkxlError
 from gkxl.findings import Finding, count, count_explained, explanations
+from gkxl.parallel import default_workers, map_ordered
 from gkxl.summary_sheets import SOURCES_SHEET, Source, read_sources
 from gkxl.values import Number
-
-PARALLEL_MIN = 48  # below this many inputs, starting worker processes costs more than it saves
-CHUNK = 24  # inputs per task: few enough round trips, and a progress bar that still moves
 
 
 @dataclass
@@ -81,32 +77,14 @@ def check_input(path: Path) -> Checked:
     return checked
 
 
-def _check_chunk(paths: Sequence[Path]) -> list[Checked]:
-    return [check_input(p) for p in paths]
-
-
-def default_workers(n_inputs: int) -> int:
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    return max(1, cores) if n_inputs >= PARALLEL_MIN else 1
-
-
 def check_inputs(
     paths: Sequence[Path], workers: int | None = None, advance: Callable[[int], None] | None = None
 ) -> list[Checked]:
     """Check every input, in order. `advance(n)` is called as inputs finish (for a progress bar)."""
     workers = default_workers(len(paths)) if workers is None else workers
-    advance = advance or (lambda n: None)
-    if workers <= 1:
-        out = []
-        for path in paths:
-            out.append(check_input(path))
+    out = []
+    for checked in map_ordered(check_input, list(paths), workers):
+        out.append(checked)
+        if advance:
             advance(1)
-        return out
-    chunks = [list(paths[i : i + CHUNK]) for i in range(0, len(paths), CHUNK)]
-    results: list[list[Checked]] = [[] for _ in chunks]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = {pool.submit(_check_chunk, chunk): i for i, chunk in enumerate(chunks)}
-        for future in as_completed(futures):
-            results[futures[future]] = future.result()
-            advance(len(results[futures[future]]))
-    return [c for chunk in results for c in chunk]
+    return out

@@ -137,9 +137,9 @@ def test_consistent_inputs_give_a_consistent_summary(tmp_path, form):
 
 
 def test_parallel_reading_gives_the_same_results(tmp_path, monkeypatch):
-    import gkxl.merge_inputs as merge_inputs
+    import gkxl.parallel as parallel
 
-    monkeypatch.setattr(merge_inputs, "CHUNK", 2)
+    monkeypatch.setattr(parallel, "CHUNK", 2)
     paths = [town(tmp_path, "2021", i) for i in range(5)] + [tmp_path / "missing.xlsx"]
     one, two = check_inputs(paths, workers=1), check_inputs(paths, workers=2)
     assert [(c.path, c.sha256, c.values, c.findings, c.error) for c in one] == [

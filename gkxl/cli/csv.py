@@ -23,9 +23,17 @@ def _summary(result) -> str:
               help="UTF-8 文件头加 BOM（Excel 双击打开中文不乱码）；导入数据库用 --no-bom。")  # fmt: skip
 @click.option("--wide", is_flag=True, help="另为每张表写一个与印制表样相同排列的 CSV：<文件名>.<表名>.csv。")
 @click.option("--log", "log_file", type=click.Path(dir_okay=False, path_type=Path), help="日志同时追加写入此文件。")
+@click.option("-j", "--jobs", type=click.IntRange(min=1),
+              help="并行转换的进程数（默认：要转换的文件达 48 个时用全部 CPU 核，否则 1）。")  # fmt: skip
 @json_option
 def command(
-    inputs: tuple[Path, ...], outdir: Path, bom: bool, wide: bool, log_file: Path | None, as_json: bool
+    inputs: tuple[Path, ...],
+    outdir: Path,
+    bom: bool,
+    wide: bool,
+    log_file: Path | None,
+    jobs: int | None,
+    as_json: bool,
 ) -> None:
     """把年度报告工作簿转换为 CSV（长表：每个填报单元格一行），供数据库和报表使用。
 
@@ -36,6 +44,7 @@ def command(
       - 未变化的文件跳过；没有任何变化时什么都不写；
       - 先写临时文件再改名，不会留下半个文件；
       - 同一输出文件夹同时只运行一个；
+      - 要转换的文件多时用全部 CPU 核并行转换（-j 指定进程数），日志仍按输入顺序；
       - 每个文件一行带时间的日志，写到标准错误输出（--json 的汇总写到标准输出）。
 
     \b
@@ -62,14 +71,14 @@ def command(
         click.echo(f"错误：无法写日志文件 {log_file}（{os_reason(exc)}），本次未运行", err=True)
         raise SystemExit(EXIT_CANNOT_RUN) from None
     try:
-        code = _run(inputs, outdir, bom, wide, as_json, JobLog(*streams))
+        code = _run(inputs, outdir, bom, wide, jobs, as_json, JobLog(*streams))
     finally:
         for stream in streams[1:]:
             stream.close()
     raise SystemExit(code)
 
 
-def _run(inputs: tuple[Path, ...], outdir: Path, bom: bool, wide: bool, as_json: bool, log) -> int:
+def _run(inputs: tuple[Path, ...], outdir: Path, bom: bool, wide: bool, jobs: int | None, as_json: bool, log) -> int:
     from gkxl.csvjob import run_csv
     from gkxl.errors import GkxlError
     from gkxl.inputs import expand_inputs, folder_workbooks
@@ -86,7 +95,7 @@ def _run(inputs: tuple[Path, ...], outdir: Path, bom: bool, wide: bool, as_json:
         paths = expand_inputs(list(inputs))
         if not paths:
             raise GkxlError("没有找到工作簿（.xlsx/.xlsm）；本次未运行，输出未改动")
-        result = run_csv(paths, outdir, bom=bom, wide=wide, log=log)
+        result = run_csv(paths, outdir, bom=bom, wide=wide, log=log, jobs=jobs)
     except GkxlError as exc:
         log("NOTRUN", str(outdir), str(exc))
         if as_json:
