@@ -7,7 +7,7 @@ from pathlib import Path
 
 from gkxl.csvfile import write_rows, write_text
 from gkxl.csvnames import outputs
-from gkxl.errors import GkxlError
+from gkxl.errors import GkxlError, OutputError, os_reason
 from gkxl.export import long_csv, wide_grid
 from gkxl.findings import count, count_explained, explanations
 from gkxl.manifest import Entry
@@ -30,15 +30,19 @@ def convert_job(job: tuple[Path, Entry], outdir: Path, bom: bool, wide: bool) ->
     path, entry = job
     try:
         return Converted(entry, convert(path, entry, outdir, bom, wide))
+    except OutputError as exc:  # the output folder, not the workbook: try again next run
+        return Converted(entry, crash=exc.message)
     except GkxlError as exc:
         return Converted(entry, error=exc.message)
-    except Exception as exc:  # a bug or a full disk must not stop the other files
+    except OSError as exc:  # a full disk, say
+        return Converted(entry, crash=os_reason(exc))
+    except Exception as exc:  # a bug must not stop the other files
         return Converted(entry, crash=f"{type(exc).__name__}：{exc}")
 
 
 def worker_died(job: tuple[Path, Entry], exc: Exception) -> Converted:
     """The outcome of an input whose worker process failed (killed, out of memory): not the input's fault."""
-    return Converted(job[1], crash=f"{type(exc).__name__}：{exc}")
+    return Converted(job[1], crash=f"处理进程意外退出（{type(exc).__name__}），下次运行时重新转换")
 
 
 def possible_outputs(name: str) -> list[str]:

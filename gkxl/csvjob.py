@@ -200,7 +200,7 @@ class CsvJob:
         try:
             concat_csv(self.outdir / ALL_NAME, COLUMNS, sources, self.settings["bom"])
         except OSError as exc:
-            raise GkxlError(f"无法写入 {ALL_NAME}（{exc}）", self.outdir) from None
+            raise GkxlError(f"无法写入 {ALL_NAME}（{os_reason(exc)}）", self.outdir) from None
 
 
 def _remove_temp_files(outdir: Path) -> None:

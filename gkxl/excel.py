@@ -259,10 +259,9 @@ def _results_sheet(s: Session, findings: list[Finding], form: Form) -> None:
 
 
 def _verdict(findings: list[Finding]) -> str:
-    from gkxl.cli.validate import verdict
     from gkxl.validate import FileResult
 
-    return verdict(FileResult(Path("."), None, findings))
+    return FileResult(Path("."), None, findings).verdict
 
 
 def validate(book: xw.Book | None = None) -> Outcome:

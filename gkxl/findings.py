@@ -85,10 +85,6 @@ def json_number(value: object) -> object:
     return value
 
 
-def sort_key(f: Finding) -> tuple:
-    return (SEVERITY_ORDER[f.severity], f.sheet, f.cell, f.rule)
-
-
 def count(findings: list[Finding], severity: str) -> int:
     """Findings of a severity; explained warnings are not counted as open warnings."""
     return sum(1 for f in findings if f.severity == severity and not f.explained)

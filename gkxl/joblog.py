@@ -1,6 +1,6 @@
 """Log lines of a scheduled job: one per file, plain text, timestamped, greppable by a status word.
 
-2025-01-31T02:00:03+08:00 OK 乡镇/城关镇.xlsx -> 城关镇.csv：城关镇人民政府 2024年 表式2021，200 行
+2025-01-31T02:00:03+08:00 OK 乡镇/城关镇.xlsx：→ 城关镇.csv，城关镇人民政府 2024年 表式2021，200 行
 """
 
 from __future__ import annotations

@@ -84,6 +84,31 @@ def _create(path: Path) -> bool:
     return True
 
 
+def _take_over(path: Path, on_takeover: Callable[[str], None]) -> None:
+    """Replace a stale lock. Two runs that both found it stale must not both take it over (the second would
+    delete the first one's fresh lock), so taking over is itself guarded by an O_EXCL file, and the lock is
+    judged again while holding it."""
+    guard = path.with_name(path.name + ".takeover")
+    busy = LockHeld(f"另一个 gkxl csv 刚刚开始写这个输出文件夹，本次未运行；锁文件：{path}")
+    if not _create(guard):
+        try:
+            if time.time() - guard.stat().st_mtime > UNREADABLE_GRACE_S:
+                guard.unlink(missing_ok=True)  # left by a run that died while taking over
+        except FileNotFoundError:
+            pass
+        raise busy
+    try:
+        reason = _stale_reason(path)
+        if reason is None:
+            raise busy
+        on_takeover(reason)
+        path.unlink(missing_ok=True)
+        if not _create(path):
+            raise busy
+    finally:
+        guard.unlink(missing_ok=True)
+
+
 @contextmanager
 def folder_lock(folder: Path, on_takeover: Callable[[str], None] = lambda reason: None) -> Iterator[Path]:
     """Hold the lock of `folder` for the block; raise LockHeld when another live run holds it."""
@@ -94,10 +119,7 @@ def folder_lock(folder: Path, on_takeover: Callable[[str], None] = lambda reason
             pid, host = _owner(path)
             who = f"进程 {pid}" + (f"（{host}）" if host else "") if pid else "另一进程"
             raise LockHeld(f"另一个 gkxl csv 正在写这个输出文件夹（{who}），本次未运行；锁文件：{path}")
-        on_takeover(reason)
-        path.unlink(missing_ok=True)
-        if not _create(path):
-            raise LockHeld(f"另一个 gkxl csv 刚刚开始写这个输出文件夹，本次未运行；锁文件：{path}")
+        _take_over(path, on_takeover)
     try:
         yield path
     finally:

@@ -14,10 +14,11 @@ from functools import cache, cached_property
 from pathlib import Path
 from typing import NamedTuple
 
-FORM_IDS = ("2021", "2019")
-DEFAULT_FORM = "2021"
-KINDS = ("count", "signed_count", "money")
 FORMS_DIR = Path(__file__).parent / "forms"
+# One JSON file per form version: adding a version is adding a file. Newest first; the newest is the default.
+FORM_IDS = tuple(sorted((p.stem for p in FORMS_DIR.glob("*.json")), reverse=True))
+DEFAULT_FORM = FORM_IDS[0]
+KINDS = ("count", "signed_count", "money")
 TEMPLATE_VERSION = "1"  # of the workbook layout (cover, sheets, cells); the reader refuses other versions
 
 
@@ -268,6 +269,9 @@ def parse_form(data: dict) -> Form:
     keys = [c.key for c in form.cells]
     if len(keys) != len(set(keys)):
         raise ValueError(f"form {form.id}: duplicate cell keys")
+    unknown = {c.kind for c in form.cells} - set(KINDS)
+    if unknown:
+        raise ValueError(f"form {form.id}: unknown kinds {sorted(unknown)}")
     return form
 
 

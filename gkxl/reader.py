@@ -168,7 +168,7 @@ def read_report(path: str | Path, form_id: str | None = None) -> Report:
         form = detect_form(cover, path, form_id)
         grids = {t.sheet: _sheet(book, t.sheet, table_extent(t)[0] + 1, path) for t in form.tables if t.sheet in names}
         grids[cover_sheet] = cover
-        for optional, nrows in ((_previous_sheet(form), 60), (RESULTS_SHEET, MAX_RESULT_ROWS)):
+        for optional, nrows in ((_previous_sheet(form), _previous_rows(form)), (RESULTS_SHEET, MAX_RESULT_ROWS)):
             if optional in names:
                 grids[optional] = _sheet(book, optional, nrows, path)
     finally:
@@ -194,6 +194,13 @@ def report_from_grids(form: Form, grids: dict[str, Grid], names: list[str], path
 
 def _previous_sheet(form: Form) -> str | None:
     return form.previous_sheet["sheet"] if form.previous_sheet else None
+
+
+def _previous_rows(form: Form) -> int:
+    from gkxl.previous_block import previous_cells
+
+    cells = previous_cells(form)
+    return split_address(cells[-1].cell)[0] if cells else 0
 
 
 def _previous_block(form: Form, grids: dict[str, Grid], report: Report) -> None:

@@ -49,7 +49,7 @@ def _in_column(table: Table, col: str, row: str | None) -> Cell:
 
 
 def _in_row(table: Table, row: str | None, col: str) -> Cell:
-    return table.cell(row, col)
+    return table.cell(row, col)  # the same lookup, with the row fixed first (for functools.partial)
 
 
 def spec_lines(table: Table, spec: dict) -> list[Callable[[str], Cell]]:
@@ -87,7 +87,3 @@ def form_rules(form: Form) -> tuple[Rule, ...]:
 
 def hard_rules(form: Form) -> tuple[Rule, ...]:
     return tuple(r for r in form_rules(form) if r.severity == "error")
-
-
-def rule_titles(form: Form) -> dict[str, str]:
-    return {s["id"]: s["title"] for s in form.rule_specs}

@@ -166,6 +166,18 @@ class FileResult:
     def ok(self) -> bool:
         return self.error is None and count(self.findings, "error") == 0
 
+    @property
+    def verdict(self) -> str:
+        """One line for the file, as the CLI, the 校验 button and render print it."""
+        if self.error:
+            return "无法读取" if self.report is None else "无法完成核对"
+        errors, warnings = count(self.findings, "error"), count(self.findings, "warning")
+        explained = count_explained(self.findings)
+        settled = f"，{explained} 处已说明" if explained else ""
+        if errors:
+            return f"不通过：{errors} 处必须修改，{warnings} 处请核实{settled}"
+        return f"通过（{warnings} 处请核实{settled}）" if warnings or explained else "通过"
+
     def to_json(self) -> dict:
         r = self.report
         out = {

@@ -237,3 +237,15 @@ def test_explanation_travels_into_the_csv_manifest(make_workbook, tmp_path):
     entry = next(iter(json.loads((out / MANIFEST_NAME).read_text(encoding="utf-8"))["entries"].values()))
     assert (entry["explained"], entry["warnings"]) == (1, 0)
     assert entry["explanations"] == ["V-MONEY-UNIT 表二!B16：含土地出让收费，已核实"]
+
+
+def test_unreadable_files_in_the_previous_folder_are_reported_in_json(pair, tmp_path):
+    last, this = pair()
+    folder = tmp_path / "2023"
+    folder.mkdir()
+    last.rename(folder / "城关镇.xlsx")
+    (folder / "坏文件.xlsx").write_bytes(b"not a workbook")
+    result = CliRunner().invoke(cli, ["validate", "--json", str(this), "--previous", str(folder)])
+    data = json.loads(result.output)
+    assert len(data["previous_unreadable"]) == 1 and "坏文件.xlsx" in data["previous_unreadable"][0]
+    assert data["files"][0]["ok"] is True

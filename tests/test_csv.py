@@ -425,3 +425,17 @@ def test_real_process_exit_codes_and_utf8(make_workbook, tmp_path):
     done = subprocess.run(command, cwd=ROOT, capture_output=True, env=env)
     assert done.returncode == 0
     assert "城关镇人民政府" in done.stderr.decode("utf-8")
+
+
+def test_only_one_run_takes_over_a_stale_lock(make_workbook, tmp_path):
+    """Two runs that both find a dead run's lock: the one that finds another taking it over backs off."""
+    path = make_workbook("2021")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / LOCK_NAME).write_text("999999999 " + socket.gethostname(), encoding="utf-8")  # a dead pid
+    (out / f"{LOCK_NAME}.takeover").write_text(f"{os.getpid()} {socket.gethostname()}", encoding="utf-8")
+    result = run(path, "-o", out)
+    assert result.exit_code == 2 and "刚刚开始写这个输出文件夹" in result.output
+    (out / f"{LOCK_NAME}.takeover").unlink()  # the other run finished taking over (and died, say)
+    assert run(path, "-o", out).exit_code == 0
+    assert not (out / LOCK_NAME).exists() and not (out / f"{LOCK_NAME}.takeover").exists()

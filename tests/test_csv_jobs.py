@@ -133,7 +133,7 @@ def test_a_failed_write_in_a_worker_is_retried_next_run(make_workbook, tmp_path,
     monkeypatch.setattr(gkxl.csvfile, "_write", disk_full)
     result = run(folder, out, 2)
     lines = log_lines(result.output, out)
-    assert lines[4].startswith("FAILED") and "转换失败（OSError" in lines[4]
+    assert lines[4].startswith("FAILED") and "转换失败（磁盘空间不足）" in lines[4]
     assert not (out / "乡04.csv").exists() and not list(out.glob(".*tmp"))
     assert (out / "乡05.csv").exists()
 
@@ -205,7 +205,8 @@ def test_a_killed_worker_fails_its_files_and_the_next_run_converts_them(make_wor
     result = run(folder, out, 2)
     assert result.exit_code == 1, result.output
     lines = log_lines(result.output, out)
-    assert len(lines) == 13 and lines[4].startswith("FAILED") and "转换失败（BrokenProcessPool" in lines[4]
+    assert len(lines) == 13 and lines[4].startswith("FAILED")
+    assert "转换失败（处理进程意外退出（BrokenProcessPool）" in lines[4]
     assert not list(out.glob(".*tmp")) and not (out / LOCK_NAME).exists() and (out / MANIFEST_NAME).exists()
 
     monkeypatch.setattr(gkxl.csvconvert, "convert", real_convert)

@@ -13,7 +13,6 @@ from test_excel import _lone_rule, _names, _run
 from xlwings_remote import Fills, cell_actions, payload, replay
 
 from gkxl.annotate import RESULT_HEADERS, RESULTS_SHEET
-from gkxl.cli.validate import verdict
 from gkxl.crossyear import block_rules
 from gkxl.model import load_form
 from gkxl.validate import FileResult, check_file
@@ -84,7 +83,7 @@ def test_a_note_on_a_warning_is_read_back_and_written_again(excel, make_workbook
     assert by_rule["V-BLANK"].explained and by_rule["V-BLANK"].explanation == WARNING_NOTE
     assert not by_rule[rule.id].explained and by_rule[rule.id].explanation == ERROR_NOTE  # an error stays open
     assert second.verdict == "不通过：1 处必须修改，0 处请核实，1 处已说明"
-    assert second.verdict == verdict(FileResult(path, None, second.findings))  # the CLI's verdict, word for word
+    assert second.verdict == FileResult(path, None, second.findings).verdict  # the CLI's verdict, word for word
     alert = recorded[-1]
     assert alert["func"] == "alert" and alert["args"][0].startswith(second.verdict) and alert["args"][3] == "critical"
 

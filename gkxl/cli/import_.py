@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from gkxl.cli.common import EXIT_CANNOT_RUN, EXIT_FINDINGS, EXIT_OK, fail, json_option
+from gkxl.model import FORM_IDS
 
 
 def _expand(inputs: tuple[Path, ...]) -> list[Path]:
@@ -62,7 +63,7 @@ def _exit_code(results) -> int:
 @click.option("-o", "--outdir", type=click.Path(path_type=Path), required=True, help="工作簿写入的文件夹。")
 @json_option
 @click.option("--explain", is_flag=True, help="逐行显示找到的标签及其数字填入的单元格。")
-@click.option("--form", "form_id", type=click.Choice(["2021", "2019"]), help="只按这一表式导入（默认自动识别）。")
+@click.option("--form", "form_id", type=click.Choice(FORM_IDS), help="只按这一表式导入（默认自动识别）。")
 @click.option("--show-info", is_flag=True, help="也显示提示（如已去掉的单位、按未填写处理的“/”）。")
 @click.option("--unit", help="填报单位名称（报告标题中没有单位名称时使用）。")
 @click.option("--year", type=click.IntRange(1990, 2100), help="年度（报告标题中没有年度时使用）。")

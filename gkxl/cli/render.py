@@ -13,7 +13,7 @@ MAX_LISTED = 10
 
 def _warn(result) -> None:
     """The validation verdict, so nobody publishes a table with gaps or broken totals unawares."""
-    from gkxl.cli.validate import MARKS, verdict
+    from gkxl.cli.validate import MARKS
 
     report = result.report
     blanks = [f for f in result.findings if f.rule == "V-BLANK"]
@@ -28,7 +28,7 @@ def _warn(result) -> None:
         click.secho(f"  {mark} {f.sheet}!{f.cell} {f.message}  [{f.rule}]", fg=color, err=True)
     if len(shown) > MAX_LISTED:
         click.echo(f"  ……另有 {len(shown) - MAX_LISTED} 处，详见 gkxl validate {result.path}", err=True)
-    click.secho(f"校验结论：{verdict(result)}", fg="green" if result.ok else "red", err=True)
+    click.secho(f"校验结论：{result.verdict}", fg="green" if result.ok else "red", err=True)
 
 
 @click.command(name="render")

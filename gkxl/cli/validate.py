@@ -8,22 +8,10 @@ from pathlib import Path
 import click
 
 from gkxl.cli.common import EXIT_CANNOT_RUN, EXIT_FINDINGS, EXIT_OK, echo_json, fail, json_option
+from gkxl.model import FORM_IDS
 
 MAX_BLANKS_LISTED = 5
 MARKS = {"error": ("✗", "red"), "warning": ("!", "yellow"), "info": ("·", None)}
-
-
-def verdict(result) -> str:
-    from gkxl.findings import count, count_explained
-
-    if result.error:
-        return "无法读取" if result.report is None else "无法完成核对"
-    errors, warnings = count(result.findings, "error"), count(result.findings, "warning")
-    explained = count_explained(result.findings)
-    settled = f"，{explained} 处已说明" if explained else ""
-    if errors:
-        return f"不通过：{errors} 处必须修改，{warnings} 处请核实{settled}"
-    return f"通过（{warnings} 处请核实{settled}）" if warnings or explained else "通过"
 
 
 def _title(result) -> str:
@@ -56,7 +44,7 @@ def echo_result(result, show_info: bool = False) -> None:
             if f.explanation:
                 note = "已说明" if f.explained else "说明（错误不能以说明代替修改）"
                 click.echo(f"            {note}：{f.explanation}")
-    click.secho(f"  结论：{verdict(result)}", fg="green" if result.ok else "red")
+    click.secho(f"  结论：{result.verdict}", fg="green" if result.ok else "red")
 
 
 def _annotate_target(out: Path, source: Path, stem: str, many: bool) -> Path:
@@ -79,10 +67,12 @@ def _last_year(previous: Path, as_json: bool):
     return last_year
 
 
-def echo_totals(results, as_json: bool, noun: str = "个文件", failed: str = "不通过或无法读取") -> None:
-    """The JSON document, or (for several files) a closing count of what passed."""
+def echo_totals(
+    results, as_json: bool, noun: str = "个文件", failed: str = "不通过或无法读取", extra: dict | None = None
+) -> None:
+    """The JSON document (with `extra` keys), or (for several files) a closing count of what passed."""
     if as_json:
-        echo_json({"files": [r.to_json() for r in results]})
+        echo_json({"files": [r.to_json() for r in results], **(extra or {})})
     elif len(results) > 1:
         bad = sum(1 for r in results if not r.ok)
         measure = noun[0]
@@ -103,7 +93,7 @@ def exit_code(results) -> int:
     type=click.Path(path_type=Path),
     help="写一份标注副本（多个文件时为文件夹）：问题单元格标红/标黄并加批注，附“校验结果”表。原文件不改动。",
 )
-@click.option("--form", "form_id", type=click.Choice(["2021", "2019"]), help="只接受这一表式（默认按文件自动识别）。")
+@click.option("--form", "form_id", type=click.Choice(FORM_IDS), help="只接受这一表式（默认按文件自动识别）。")
 @click.option("--show-info", is_flag=True, help="也显示提示（如全角数字已按数字读取）。")
 @click.option(
     "--previous",
@@ -156,5 +146,6 @@ def command(
                 result.error = GkxlError(f"标注副本写入失败（{os_reason(exc)}）", target)
         if not as_json:
             echo_result(result, show_info)
-    echo_totals(results, as_json)
+    skipped = {"previous_unreadable": last_year.problems} if last_year and last_year.problems else None
+    echo_totals(results, as_json, extra=skipped)
     raise SystemExit(exit_code(results))
