@@ -29,7 +29,6 @@ Interior.ColorIndex, then .Color).
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
 from pathlib import Path
 
 import xlwings as xw
@@ -43,7 +42,7 @@ from gkxl.previous_block import previous_cells
 from gkxl.reader import COVER_ROWS, Report, detect_form, report_from_grids
 from gkxl.totals import computed_totals, total_rules
 from gkxl.validate import validate as validate_report
-from gkxl.values import Number
+from gkxl.values import cell_number
 
 MARKS_SHEET = "gkxl标记"  # hidden: the cells gkxl marked and the fill each had before
 MARKS_HEADER = ("工作表", "单元格", "级别", "原填充色", "gkxl批注", "说明")
@@ -296,10 +295,6 @@ def clear(book: xw.Book | None = None) -> Outcome:
     return Outcome(text, s.calls)
 
 
-def _cell_value(value: Number) -> int | float:
-    return float(value) if isinstance(value, Decimal) else value
-
-
 def runs(cells: dict[tuple[int, int], object]) -> list[tuple[int, int, list[list[object]]]]:
     """Group cells into as few rectangular one-row or one-column blocks as possible: (row, col, values)."""
     rows: list[tuple[int, int, list[object]]] = []
@@ -334,7 +329,7 @@ def fill_totals(book: xw.Book | None = None) -> Outcome:
     by_sheet: dict[str, dict[tuple[int, int], object]] = {}
     for key, value in changed.items():
         cell = form.cell(key)
-        by_sheet.setdefault(cell.sheet, {})[split_address(cell.cell)] = _cell_value(value)
+        by_sheet.setdefault(cell.sheet, {})[split_address(cell.cell)] = cell_number(value)
     for sheet, cells in by_sheet.items():
         for r, c, values in runs(cells):
             rng = s.sheet(sheet).range(f"{column_letters(c)}{r}")

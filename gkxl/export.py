@@ -6,7 +6,6 @@ labels and the values at the positions the layout gives them, so it reads like t
 
 from __future__ import annotations
 
-from decimal import Decimal
 from functools import cache
 
 from gkxl.csvfile import NEWLINE, csv_line
@@ -14,7 +13,7 @@ from gkxl.findings import SEVERITY_ORDER, Finding
 from gkxl.layout import table_extent, table_labels
 from gkxl.model import Form, Table, split_address
 from gkxl.validate import FileResult
-from gkxl.values import Number
+from gkxl.values import Number, number_text
 
 COLUMNS = (
     "unit",
@@ -42,15 +41,6 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 def neutralise(text: str) -> str:
     """Text a spreadsheet would run as a formula gets a leading apostrophe. Never applied to numbers."""
     return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-def format_value(value: Number | None) -> str:
-    """Counts as integers, money as exact decimal text (never an exponent), a blank as empty."""
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    return str(value)
 
 
 def worst(findings: list[Finding]) -> str:
@@ -99,7 +89,7 @@ def long_csv(result: FileResult, source_file: str, sha256: str) -> str:
         # Severities and rule ids are plain words: no quoting needed.
         status = f"{worst(found)},{' '.join(dict.fromkeys(f.rule for f in found))}" if found else "ok,"
         value = values.get(key)
-        text = "" if value is None else str(value) if type(value) is int else format_value(value)
+        text = "" if value is None else str(value) if type(value) is int else number_text(value)
         lines.append(f"{head},{segment},{text},{status},{tail}{NEWLINE}")
     return "".join(lines)
 
@@ -112,5 +102,5 @@ def wide_grid(table: Table, values: dict[str, Number | None]) -> list[list[str]]
         grid[label.top - 1][label.left - 1] = neutralise(label.text)
     for cell in table.cells:
         row, col = split_address(cell.cell)
-        grid[row - 1][col - 1] = format_value(values.get(cell.key))
+        grid[row - 1][col - 1] = number_text(values.get(cell.key))
     return grid

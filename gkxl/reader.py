@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
@@ -13,7 +12,7 @@ from gkxl.errors import ReadError
 from gkxl.layout import table_extent, table_labels
 from gkxl.model import FORM_IDS, TEMPLATE_VERSION, Form, column_letters, load_form, split_address
 from gkxl.package import check_package, formula_cells
-from gkxl.values import Number, Problem, parse
+from gkxl.values import Number, Problem, parse, squash
 
 Grid = list[list[object]]
 RESULTS_SHEET = "校验结果"  # written by annotate and the Excel button; its 说明 column is read back
@@ -54,11 +53,6 @@ def unit_key(unit: str | None) -> str:
     return "".join(unicodedata.normalize("NFKC", unit or "").split())
 
 
-def _squash(text: object) -> str:
-    """Compare labels ignoring spaces and line breaks (Excel/WPS may reflow them)."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text or "")))
-
-
 def _at(grid: Grid, address: str) -> object:
     row, col = split_address(address)
     return _at_index(grid, row - 1, col - 1)
@@ -79,7 +73,7 @@ def _label_checks(form: Form) -> tuple[tuple[str, int, int, str, str, str], ...]
     for table in form.tables:
         for label in sorted(table_labels(table), key=lambda lb: (lb.top, lb.left)):
             address = f"{column_letters(label.left)}{label.top}"
-            out.append((table.sheet, label.top - 1, label.left - 1, address, label.text, _squash(label.text)))
+            out.append((table.sheet, label.top - 1, label.left - 1, address, label.text, squash(label.text)))
     return tuple(out)
 
 
@@ -111,12 +105,12 @@ def detect_form(cover_grid: Grid | None, path: Path | str | None, expected: str 
     if cover_grid is None:
         raise ReadError(f"不是 gkxl 标准模板：缺少“{cover['sheet']}”工作表（请用 gkxl template 生成的模板填报）", path)
     raw_id = _at(cover_grid, cover["form_cell"])
-    form_id = str(int(raw_id)) if isinstance(raw_id, float) else _squash(raw_id)
+    form_id = str(int(raw_id)) if isinstance(raw_id, float) else squash(raw_id)
     if form_id not in FORM_IDS:
         where = f"{cover['sheet']}!{cover['form_cell']}"
         raise ReadError(f"无法识别表式“{raw_id or ''}”（应为 {' 或 '.join(FORM_IDS)}）", path, where)
     version = _at(cover_grid, cover["version_cell"])
-    version = str(int(version)) if isinstance(version, float) else _squash(version)
+    version = str(int(version)) if isinstance(version, float) else squash(version)
     if version != TEMPLATE_VERSION:
         raise ReadError(f"模板版本“{version}”与本程序（版本 {TEMPLATE_VERSION}）不符，请用新模板重新填报", path)
     if expected and form_id != expected:
@@ -132,7 +126,7 @@ def _layout_problems(form: Form, grids: dict[str, Grid], names: list[str]) -> li
         if sheet not in grids:
             continue
         found = _at_index(grids[sheet], row, col)
-        if found != text and _squash(found) != squashed:
+        if found != text and squash(found) != squashed:
             wrong.setdefault(sheet, []).append(f"{sheet}!{address} 应为“{text}”，实为“{found or ''}”")
     misplaced = []
     for sheet, problems in wrong.items():
@@ -225,7 +219,7 @@ def _explanations(grid: Grid | None) -> dict[tuple[str, str, str], str]:
     """The clerk's 说明 on the 校验结果 sheet, keyed by (rule, sheet, cell) so they survive a re-validation."""
     if not grid:
         return {}
-    header = [_squash(h) for h in grid[0]]
+    header = [squash(h) for h in grid[0]]
     try:
         rule, sheet, cell, note = (header.index(h) for h in ("规则", "工作表", "单元格", "说明"))
     except ValueError:

@@ -15,7 +15,7 @@ from gkxl.atomic import atomic_path
 from gkxl.model import Form
 from gkxl.reader import Report
 from gkxl.rules import Rule, form_rules
-from gkxl.values import Number
+from gkxl.values import Number, cell_number
 
 
 def _draw(rng: random.Random, kind: str, scale: int) -> Number:
@@ -96,7 +96,7 @@ def fill_workbook(wb, report: Report) -> None:
         wb[meta.sheet][meta.cell] = value
     for cell in form.cells:
         value = report.values.get(cell.key)
-        wb[cell.sheet][cell.cell] = report.raw.get(cell.key, value) if value is None else _cell_value(value)
+        wb[cell.sheet][cell.cell] = report.raw.get(cell.key, value) if value is None else cell_number(value)
     _fill_previous_block(wb, report)
 
 
@@ -109,9 +109,4 @@ def _fill_previous_block(wb, report: Report) -> None:
     wb[cells[0].sheet][BLOCK_YEAR_CELL] = report.previous_year
     for prev in cells:
         value = report.previous_block.get(prev.key)
-        wb[prev.sheet][prev.cell] = None if value is None else _cell_value(value)
-
-
-def _cell_value(value: Number) -> int | float:
-    # Workbooks store numbers as IEEE doubles; an amount with at most 4 places survives the round trip exactly.
-    return float(value) if isinstance(value, Decimal) else value
+        wb[prev.sheet][prev.cell] = None if value is None else cell_number(value)

@@ -42,6 +42,27 @@ def plain_decimal(number: Decimal) -> Decimal:
     return Decimal(int(number)) if number == number.to_integral_value() else number.normalize()
 
 
+def squash(text: object) -> str:
+    """How printed labels are compared: NFKC, no whitespace ('第二十条 第（一）项' == '第二十条第(一)项');
+    Excel, WPS and PDF extraction reflow and re-space labels."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text or "")))
+
+
+def number_text(value: Number | None) -> str:
+    """Counts as integers, money as exact decimal text (7730.28: no trailing zeros, never an exponent),
+    a blank as empty."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(plain_decimal(value), "f")
+    return str(int(value))
+
+
+def cell_number(value: Number) -> int | float:
+    """A value as a workbook stores it: an IEEE double, which keeps an amount of at most 4 places exactly."""
+    return float(value) if isinstance(value, Decimal) else value
+
+
 def _normalise_text(raw: str) -> tuple[str, bool]:
     text = unicodedata.normalize("NFKC", raw).strip()
     return text, text != raw

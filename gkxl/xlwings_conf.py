@@ -14,11 +14,12 @@ import os
 import re
 import sys
 import zipfile
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from xml.sax.saxutils import escape
 
 from gkxl.atomic import atomic_path
 from gkxl.errors import GkxlError
+from gkxl.package import sheet_part
 
 CONF_SHEET = "xlwings.conf"
 # The gkxl package is installed: the workbook's folder must not shadow it on sys.path.
@@ -97,19 +98,6 @@ def sheet_xml(settings: dict[str, str], sheet_pr: str = "") -> bytes:
         f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{_MAIN}" xmlns:r="{_REL}">'
         f"{sheet_pr}{cols}<sheetData>{rows}</sheetData></worksheet>"
     ).encode()
-
-
-def sheet_part(zf: zipfile.ZipFile, sheet: str) -> str | None:
-    """The zip part holding the named sheet."""
-    workbook = zf.read("xl/workbook.xml").decode()
-    found = next((m for m in re.finditer(r"<sheet\b[^>]*/>", workbook) if f'name="{escape(sheet)}"' in m.group()), None)
-    if found is None:
-        return None
-    rid = re.search(r'r:id="([^"]+)"', found.group()).group(1)
-    rels = zf.read("xl/_rels/workbook.xml.rels").decode()
-    rel = next(m.group() for m in re.finditer(r"<Relationship\b[^>]*>", rels) if f'Id="{rid}"' in m.group())
-    target = re.search(r'Target="([^"]+)"', rel).group(1)
-    return target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
 
 
 def set_workbook_settings(source: Path, target: Path, settings: dict[str, str]) -> Path:

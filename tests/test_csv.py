@@ -19,12 +19,13 @@ from click.testing import CliRunner
 
 from gkxl.cli import cli
 from gkxl.csvnames import assign_names
-from gkxl.export import COLUMNS, format_value, neutralise
+from gkxl.export import COLUMNS, neutralise
 from gkxl.layout import table_extent
 from gkxl.lock import LOCK_NAME
 from gkxl.manifest import MANIFEST_NAME
 from gkxl.model import load_form
 from gkxl.sample import random_report, write_report
+from gkxl.values import number_text as format_value
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ROOT = Path(__file__).parent.parent

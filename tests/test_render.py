@@ -20,8 +20,9 @@ from gkxl.layout import table_labels
 from gkxl.model import load_form, parse_form, split_address
 from gkxl.reader import Report, read_report
 from gkxl.render import render
-from gkxl.render.grid import fit_widths, format_value, report_grid
+from gkxl.render.grid import fit_widths, report_grid
 from gkxl.sample import random_report
+from gkxl.values import number_text as format_value
 
 FORMATS = ["html", "docx"]
 READERS = {"html": tables_html, "docx": tables_docx}

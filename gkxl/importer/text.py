@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+
+from gkxl.values import squash
 
 # Cell contents that mean "nothing reported" (read as not filled, never as 0).
 PLACEHOLDERS = frozenset({"/", "-", "—", "——", "–", "―", "\\"})
@@ -15,11 +16,6 @@ _VALUE = re.compile(rf"(?P<number>{_NUMBER})(?P<unit>{_UNIT})?")
 _ENUM = re.compile(r"(?<![\d.])(\d{1,2})\s*[、.．,，]")
 _QUOTES = str.maketrans("", "", "“”\"'‘’「」『』")
 _TITLE = re.compile(r"([\u4e00-\u9fff（）()]{2,40}?)(\d{4})年度?政府信息公开工作年度报告")
-
-
-def squash(text: object) -> str:
-    """NFKC, no whitespace: how labels are compared ('第二十条 第（一）项' == '第二十条第(一)项')."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text or "")))
 
 
 def norm_label(text: object) -> str:

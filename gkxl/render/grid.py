@@ -10,12 +10,11 @@ from __future__ import annotations
 import math
 import unicodedata
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from gkxl.layout import table_labels
 from gkxl.model import Form, Table, split_address
-from gkxl.values import Number, plain_decimal
+from gkxl.values import Number, number_text
 
 if TYPE_CHECKING:
     from gkxl.reader import Report
@@ -69,15 +68,6 @@ class ReportGrid:
     tables: tuple[TableGrid, ...]
 
 
-def format_value(value: Number | None) -> str:
-    """Counts as integers, money as its exact decimal (7730.28, never 7730.2800), blank as ''."""
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return str(plain_decimal(value))
-    return str(int(value))
-
-
 def text_width(text: str) -> float:
     """Printed width in em: CJK and full-width characters count 1, others ½."""
     return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.5 for ch in text)
@@ -92,7 +82,7 @@ def _rectangles(table: Table, values: dict[str, Number | None]) -> list[Rectangl
     out = [r for r in out if r[5] != "title"]
     for cell in table.cells:
         row, col = split_address(cell.cell)
-        out.append((row, col, row, col + cell.span - 1, format_value(values.get(cell.key)), "value", cell.key))
+        out.append((row, col, row, col + cell.span - 1, number_text(values.get(cell.key)), "value", cell.key))
     return out
 
 
