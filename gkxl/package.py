@@ -22,7 +22,8 @@ EXTENSIONS = {".xlsx", ".xlsm"}
 
 
 def _ole_kind(path: Path) -> str:
-    data = path.read_bytes()[: 1 << 20]
+    with path.open("rb") as fh:
+        data = fh.read(1 << 20)  # the directory that names the streams sits near the start
     if "EncryptionInfo".encode("utf-16-le") in data or b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d" in data:
         return "文件设有打开密码（已加密），请在 Excel 中取消密码后另存为 .xlsx 再提交"
     if path.suffix.lower() == ".et":

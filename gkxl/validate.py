@@ -112,10 +112,16 @@ def _soft_checks(report: Report) -> list[Finding]:
     return out
 
 
-def _position(form: Form, f: Finding) -> tuple:
-    sheets = [form.cover["sheet"]] + [t.sheet for t in form.tables]
-    row, col = split_address(f.cell)
-    return (sheets.index(f.sheet) if f.sheet in sheets else 99, row, col, f.rule)
+def sort_findings(form: Form, findings: list[Finding], leading: tuple[str, ...] = ()) -> list[Finding]:
+    """In reading order: sheet by sheet (any `leading` sheets first, then the cover and the tables), then
+    row by row."""
+    sheets = [*leading, form.cover["sheet"], *(t.sheet for t in form.tables)]
+
+    def position(f: Finding) -> tuple:
+        row, col = split_address(f.cell) if f.cell else (0, 0)
+        return (sheets.index(f.sheet) if f.sheet in sheets else len(sheets), row, col, f.rule)
+
+    return sorted(findings, key=position)
 
 
 def _previous_block_findings(report: Report) -> list[Finding]:
@@ -150,7 +156,7 @@ def validate(report: Report, previous: Previous | None = None) -> list[Finding]:
     findings = [
         replace(f, path=path, explanation=report.explanations.get(f.location) or f.explanation) for f in findings
     ]
-    return sorted(findings, key=lambda f: _position(report.form, f))
+    return sort_findings(report.form, findings)
 
 
 @dataclass

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gkxl.errors import GkxlError
-from gkxl.findings import Finding
 from gkxl.importer.match import Match, match_lines
 from gkxl.importer.report import build_report
 from gkxl.importer.source import SUFFIXES, read_source
@@ -70,7 +69,8 @@ def import_report(
     """Read one published report; the result holds its report and findings, or the reason it was refused.
 
     `unit` and `year`, when given, are used where the report's title names no unit or year."""
-    from gkxl.validate import validate
+    from gkxl.importer.report import IMPORT_SHEET
+    from gkxl.validate import sort_findings, validate
 
     path = Path(path)
     result = ImportResult(path)
@@ -98,17 +98,8 @@ def import_report(
         return result
     report, notes = build_report(best, unit, year, path)
     result.report = report
-    result.findings = sorted(notes + validate(report), key=lambda f: _position(report.form, f))
+    result.findings = sort_findings(report.form, notes + validate(report), leading=(IMPORT_SHEET,))
     return result
-
-
-def _position(form, f: Finding) -> tuple:
-    from gkxl.importer.report import IMPORT_SHEET
-    from gkxl.model import split_address
-
-    sheets = [IMPORT_SHEET, form.cover["sheet"], *(t.sheet for t in form.tables)]
-    row, col = split_address(f.cell) if f.cell else (0, 0)
-    return (sheets.index(f.sheet) if f.sheet in sheets else 99, row, col, f.rule)
 
 
 def output_paths(paths: list[Path], outdir: Path) -> dict[Path, Path]:
