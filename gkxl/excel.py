@@ -263,14 +263,21 @@ def _verdict(findings: list[Finding]) -> str:
     return FileResult(Path("."), None, findings).verdict
 
 
+def _read_or_say_why(s: Session, action: str) -> Report | Outcome:
+    """The book's report, or (when its layout is broken, say) the Outcome after telling the clerk why."""
+    try:
+        return read(s)
+    except GkxlError as exc:
+        s.alert(f"无法{action}：{exc.message}", error=True)
+        return Outcome(exc.message, s.calls)
+
+
 def validate(book: xw.Book | None = None) -> Outcome:
     """校验: check the book, mark the offending cells, list the findings, show the verdict."""
     s = Session(book or xw.Book.caller())
-    try:
-        report = read(s)
-    except GkxlError as exc:
-        s.alert(f"无法校验：{exc.message}", error=True)
-        return Outcome(exc.message, s.calls)
+    report = _read_or_say_why(s, "校验")
+    if isinstance(report, Outcome):
+        return report
     findings = validate_report(report)
     marks = apply_marks(s, wanted_marks(findings, s.names))
     _results_sheet(s, findings, report.form)
@@ -317,11 +324,9 @@ def runs(cells: dict[tuple[int, int], object]) -> list[tuple[int, int, list[list
 def fill_totals(book: xw.Book | None = None) -> Outcome:
     """自动合计: write every total (the target of a hard '=' rule) from its parts."""
     s = Session(book or xw.Book.caller())
-    try:
-        report = read(s)
-    except GkxlError as exc:
-        s.alert(f"无法合计：{exc.message}", error=True)
-        return Outcome(exc.message, s.calls)
+    report = _read_or_say_why(s, "合计")
+    if isinstance(report, Outcome):
+        return report
     form = report.form
     invalid = {k for k, p in report.problems.items() if p.severity == "error"}
     totals = computed_totals(form, report.values, invalid)
