@@ -27,9 +27,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from gkxl.model import load_form  # noqa: E402
+from gkxl.form.model import load_form  # noqa: E402
 from gkxl.parallel import default_workers  # noqa: E402
-from gkxl.sample import random_report, write_report  # noqa: E402
+from gkxl.workbook.sample import random_report, write_report  # noqa: E402
 
 
 def make_inputs(folder: Path, files: int, distinct: int) -> list[Path]:

@@ -23,10 +23,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # measure this tree's gkxl, not an installed one
 
-from gkxl.merge import merge
-from gkxl.merge_inputs import check_inputs, default_workers
-from gkxl.model import load_form
-from gkxl.sample import random_report, write_report
+from gkxl.form.model import load_form
+from gkxl.merge.combine import merge
+from gkxl.merge.inputs import check_inputs, default_workers
+from gkxl.workbook.sample import random_report, write_report
 
 
 def _write(args: tuple[Path, int]) -> None:

@@ -16,8 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from gkxl.model import load_form
-from gkxl.sample import random_report, write_report
+from gkxl.form.model import load_form
+from gkxl.workbook.sample import random_report, write_report
 
 BASELINE = (
     "import sys, python_calamine as c; wb = c.CalamineWorkbook.from_path(sys.argv[1]); "

@@ -4,7 +4,7 @@
 Run once from the repository root (needs LibreOffice, poppler-utils and Pillow):
     python scripts/guide_pictures.py [docs/]
 Pages are picked from the PDF by their title. The red cells are the conditional formats and formulas every
-template carries (gkxl.checks_sheet), not marks added for the picture.
+template carries (gkxl.workbook.checks_sheet), not marks added for the picture.
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this checkout's gkxl, not an installed one
 
-from gkxl.checks_sheet import TITLE
-from gkxl.model import load_form
-from gkxl.sample import fill_workbook, random_report
-from gkxl.template import build_workbook
+from gkxl.form.model import load_form
+from gkxl.workbook.checks_sheet import TITLE
+from gkxl.workbook.sample import fill_workbook, random_report
+from gkxl.workbook.template import build_workbook
 
 BROKEN = "apply_closed_total_natural"  # （七）总计·自然人, raised by 1 as if a late case was not added to a part
 DPI = 150

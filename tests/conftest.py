@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from gkxl.model import load_form
-from gkxl.reader import Report
-from gkxl.sample import random_report, write_report
+from gkxl.form.model import load_form
+from gkxl.read.reader import Report
+from gkxl.workbook.sample import random_report, write_report
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -19,8 +19,8 @@ import pytest
 from click.testing import CliRunner
 
 from gkxl.cli import cli
-from gkxl.model import load_form
-from gkxl.sample import random_report, write_report
+from gkxl.form.model import load_form
+from gkxl.workbook.sample import random_report, write_report
 
 SAMPLES = Path(__file__).parent / "fixtures" / "samples"
 BAD_WORKBOOKS = ["missing", "folder", "empty", "text", "truncated", "encrypted", "other_program", "renamed_sheet"]

@@ -2,7 +2,7 @@
 
 The engine under test is a real spreadsheet: LibreOffice headless converts the filled workbooks (which
 recalculates every formula) and renders the conditional formats to HTML. What it says must agree with the
-Python engine (gkxl.validate) cell for cell.
+Python engine (gkxl.check.validate) cell for cell.
 """
 
 from __future__ import annotations
@@ -18,14 +18,14 @@ import pytest
 from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 
-from gkxl.checks_sheet import SHEET
-from gkxl.crossyear import block_rules
-from gkxl.model import column_letters, load_form, split_address
-from gkxl.reader import read_report
-from gkxl.rules import form_rules
-from gkxl.sample import random_report, write_report
-from gkxl.template import build_workbook
-from gkxl.validate import validate
+from gkxl.check.crossyear import block_rules
+from gkxl.check.validate import validate
+from gkxl.form.model import column_letters, load_form, split_address
+from gkxl.form.rules import form_rules
+from gkxl.read.reader import read_report
+from gkxl.workbook.checks_sheet import SHEET
+from gkxl.workbook.sample import random_report, write_report
+from gkxl.workbook.template import build_workbook
 
 SOFFICE = shutil.which("soffice")
 needs_soffice = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")

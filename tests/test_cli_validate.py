@@ -121,7 +121,7 @@ def test_annotate_several_files_into_a_folder(make_workbook, tmp_path):
 
 
 def test_examples_validate(tmp_path):
-    from gkxl.examples import build_examples
+    from gkxl.workbook.examples import build_examples
 
     build_examples(tmp_path)
     assert run(tmp_path).exit_code == 0
@@ -132,14 +132,15 @@ def test_examples_validate(tmp_path):
 def test_committed_examples_are_up_to_date(tmp_path):
     from pathlib import Path
 
-    from gkxl.examples import build_examples
-    from gkxl.reader import read_report
+    from gkxl.read.reader import read_report
+    from gkxl.workbook.examples import build_examples
 
     committed = Path(__file__).parents[1] / "examples"
     for fresh in build_examples(tmp_path):
         old = read_report(committed / fresh.relative_to(tmp_path))
         new = read_report(fresh)
-        assert (old.unit, old.year, old.values) == (new.unit, new.year, new.values), "rebuild: python -m gkxl.examples"
+        rebuild = "rebuild: python -m gkxl.workbook.examples"
+        assert (old.unit, old.year, old.values) == (new.unit, new.year, new.values), rebuild
 
 
 def test_annotate_colours_a_cell_by_its_worst_finding(make_workbook, tmp_path):

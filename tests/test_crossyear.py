@@ -8,9 +8,9 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from gkxl.cli import cli
-from gkxl.model import load_form
-from gkxl.reader import Report, read_report
-from gkxl.sample import random_report, write_report
+from gkxl.form.model import load_form
+from gkxl.read.reader import Report, read_report
+from gkxl.workbook.sample import random_report, write_report
 
 PARTS = ["natural", "business", "research", "welfare", "legal", "other"]
 
@@ -211,7 +211,7 @@ def _explained_workbook(make_workbook, tmp_path):
 
 
 def test_explanation_travels_into_the_merge_provenance(make_workbook, tmp_path):
-    from gkxl.summary_sheets import SOURCES_SHEET
+    from gkxl.merge.sheets import SOURCES_SHEET
 
     explained = _explained_workbook(make_workbook, tmp_path)
     other = make_workbook(seed=4, name="河口乡.xlsx", unit="河口乡人民政府", year=2024)
@@ -228,7 +228,7 @@ def test_explanation_travels_into_the_merge_provenance(make_workbook, tmp_path):
 
 
 def test_explanation_travels_into_the_csv_manifest(make_workbook, tmp_path):
-    from gkxl.manifest import MANIFEST_NAME
+    from gkxl.csv.manifest import MANIFEST_NAME
 
     explained = _explained_workbook(make_workbook, tmp_path)
     out = tmp_path / "csv"

@@ -18,14 +18,14 @@ import pytest
 from click.testing import CliRunner
 
 from gkxl.cli import cli
-from gkxl.csvnames import assign_names
-from gkxl.export import COLUMNS, neutralise
-from gkxl.layout import table_extent
-from gkxl.lock import LOCK_NAME
-from gkxl.manifest import MANIFEST_NAME
-from gkxl.model import load_form
-from gkxl.sample import random_report, write_report
-from gkxl.values import number_text as format_value
+from gkxl.csv.export import COLUMNS, neutralise
+from gkxl.csv.lock import LOCK_NAME
+from gkxl.csv.manifest import MANIFEST_NAME
+from gkxl.csv.names import assign_names
+from gkxl.form.layout import table_extent
+from gkxl.form.model import load_form
+from gkxl.read.values import number_text as format_value
+from gkxl.workbook.sample import random_report, write_report
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ROOT = Path(__file__).parent.parent
@@ -194,7 +194,7 @@ def test_a_deleted_output_is_made_again(make_workbook, tmp_path):
 
 
 def test_interrupted_write_leaves_no_truncated_csv(make_workbook, tmp_path, monkeypatch):
-    import gkxl.csvfile
+    import gkxl.csv.files
 
     good, other = make_workbook("2021", seed=1), make_workbook("2019", seed=2)
     out = tmp_path / "out"
@@ -202,14 +202,14 @@ def test_interrupted_write_leaves_no_truncated_csv(make_workbook, tmp_path, monk
     complete = (out / f"{good.stem}.csv").read_bytes()
     shutil.copy(make_workbook("2021", seed=5, name="new.xlsx"), good)  # changed: to be converted again
 
-    real_write = gkxl.csvfile._write
+    real_write = gkxl.csv.files._write
 
     def dies_half_way(path, chunks):
         with path.open("wb") as fh:
             fh.write(b"".join(chunks)[:1000])
         raise KeyboardInterrupt  # the job is killed in the middle of writing
 
-    monkeypatch.setattr(gkxl.csvfile, "_write", dies_half_way)
+    monkeypatch.setattr(gkxl.csv.files, "_write", dies_half_way)
     run(good, other, "-o", out)
     assert (out / f"{good.stem}.csv").read_bytes() == complete  # the old file, whole
     assert not list(out.glob(".*tmp")) and not (out / LOCK_NAME).exists()
@@ -221,13 +221,13 @@ def test_interrupted_write_leaves_no_truncated_csv(make_workbook, tmp_path, monk
             fh.write(b"".join(chunks)[:1000])
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(gkxl.csvfile, "_write", disk_full)
+    monkeypatch.setattr(gkxl.csv.files, "_write", disk_full)
     result = run(good, other, "-o", out)
     assert result.exit_code == 1 and "FAILED" in words(result.output)
     assert not (out / f"{good.stem}.csv").exists()  # failed: no rows rather than stale or partial ones
     assert not list(out.glob(".*tmp"))
 
-    monkeypatch.setattr(gkxl.csvfile, "_write", real_write)
+    monkeypatch.setattr(gkxl.csv.files, "_write", real_write)
     assert run(good, other, "-o", out).exit_code == 0
     assert len(read_csv(out / f"{good.stem}.csv")) == 200
 

@@ -17,8 +17,8 @@ from click.testing import CliRunner
 
 import gkxl.parallel
 from gkxl.cli import cli
-from gkxl.lock import LOCK_NAME
-from gkxl.manifest import MANIFEST_NAME
+from gkxl.csv.lock import LOCK_NAME
+from gkxl.csv.manifest import MANIFEST_NAME
 from gkxl.parallel import PARALLEL_MIN, cores
 
 ROOT = Path(__file__).parent.parent
@@ -117,11 +117,11 @@ def test_many_inputs_use_every_core_by_default(make_workbook, tmp_path, pools):
 
 @pytest.mark.skipif(multiprocessing.get_start_method() != "fork", reason="the patch must reach the workers")
 def test_a_failed_write_in_a_worker_is_retried_next_run(make_workbook, tmp_path, monkeypatch):
-    import gkxl.csvfile
+    import gkxl.csv.files
 
     folder = make_inputs(make_workbook, tmp_path / "in")
     out = tmp_path / "out"
-    real_write = gkxl.csvfile._write
+    real_write = gkxl.csv.files._write
 
     def disk_full(path, chunks):
         if not path.name.startswith(".乡04.csv"):
@@ -130,14 +130,14 @@ def test_a_failed_write_in_a_worker_is_retried_next_run(make_workbook, tmp_path,
             fh.write(b"".join(chunks)[:1000])
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(gkxl.csvfile, "_write", disk_full)
+    monkeypatch.setattr(gkxl.csv.files, "_write", disk_full)
     result = run(folder, out, 2)
     lines = log_lines(result.output, out)
     assert lines[4].startswith("FAILED") and "转换失败（磁盘空间不足）" in lines[4]
     assert not (out / "乡04.csv").exists() and not list(out.glob(".*tmp"))
     assert (out / "乡05.csv").exists()
 
-    monkeypatch.setattr(gkxl.csvfile, "_write", real_write)
+    monkeypatch.setattr(gkxl.csv.files, "_write", real_write)
     lines = log_lines(run(folder, out, 2).output, out)
     assert lines[4].startswith("OK ") and lines[5].startswith("UNCHANGED")
     assert (out / "乡04.csv").exists() and MANIFEST_NAME in os.listdir(out)
@@ -189,18 +189,18 @@ def test_interrupted_parallel_run_leaves_only_whole_files(make_workbook, tmp_pat
 
 @pytest.mark.skipif(multiprocessing.get_start_method() != "fork", reason="the patch must reach the workers")
 def test_a_killed_worker_fails_its_files_and_the_next_run_converts_them(make_workbook, tmp_path, monkeypatch):
-    import gkxl.csvconvert
+    import gkxl.csv.convert
 
     folder = make_inputs(make_workbook, tmp_path / "in")
     assert run(folder, tmp_path / "clean", 1).exit_code == 1
-    real_convert = gkxl.csvconvert.convert
+    real_convert = gkxl.csv.convert.convert
 
     def killed(path, *args):
         if path.name == "乡04.xlsx":
             os._exit(9)  # as the kernel's out-of-memory killer would
         return real_convert(path, *args)
 
-    monkeypatch.setattr(gkxl.csvconvert, "convert", killed)
+    monkeypatch.setattr(gkxl.csv.convert, "convert", killed)
     out = tmp_path / "out"
     result = run(folder, out, 2)
     assert result.exit_code == 1, result.output
@@ -209,7 +209,7 @@ def test_a_killed_worker_fails_its_files_and_the_next_run_converts_them(make_wor
     assert "转换失败（处理进程意外退出（BrokenProcessPool）" in lines[4]
     assert not list(out.glob(".*tmp")) and not (out / LOCK_NAME).exists() and (out / MANIFEST_NAME).exists()
 
-    monkeypatch.setattr(gkxl.csvconvert, "convert", real_convert)
+    monkeypatch.setattr(gkxl.csv.convert, "convert", real_convert)
     result = run(folder, out, 2)
     redone = [line.split()[0] for line in log_lines(result.output, out)]
     crashed = [i for i, line in enumerate(lines) if "转换失败" in line]  # 乡04 and those queued after it

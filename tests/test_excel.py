@@ -1,6 +1,6 @@
-"""gkxl.excel against xlwings' own Book API, on xlwings' remote engine (see tests/xlwings_remote.py).
+"""gkxl.excel.buttons against xlwings' own Book API, on xlwings' remote engine (see tests/xlwings_remote.py).
 
-Each test fills a real workbook with gkxl.sample, hands its values to xlwings as an Excel client would,
+Each test fills a real workbook with gkxl.workbook.sample, hands its values to xlwings as an Excel client would,
 presses a button (validate / clear / fill_totals) and checks the actions xlwings recorded for Excel.
 """
 
@@ -14,23 +14,23 @@ from pathlib import Path
 import pytest
 from xlwings_remote import Fills, actions, cell_actions, open_book, payload, replay
 
-from gkxl.annotate import RESULT_HEADERS, RESULTS_SHEET, results_rows
-from gkxl.model import load_form
-from gkxl.template import INPUT_FILL
-from gkxl.totals import computed_totals, total_rules
-from gkxl.validate import check_file, rule_findings
+from gkxl.check.validate import check_file, rule_findings
+from gkxl.form.model import load_form
+from gkxl.form.totals import computed_totals, total_rules
+from gkxl.workbook.annotate import RESULT_HEADERS, RESULTS_SHEET, results_rows
+from gkxl.workbook.styles import INPUT_FILL
 
 TEMPLATE_FILL = "#" + INPUT_FILL[2:].lower()
 
 
 @pytest.fixture
 def excel(monkeypatch):
-    """gkxl.excel, with the remote engine licensed for this test only, and a record of the cells' fills."""
+    """gkxl.excel.buttons, with the remote engine licensed for this test only, and a record of the cells' fills."""
     monkeypatch.setenv("XLWINGS_LICENSE_KEY", "noncommercial")
-    import gkxl.excel
+    import gkxl.excel.buttons
 
-    monkeypatch.setattr(gkxl.excel, "fills", Fills(monkeypatch), raising=False)
-    return gkxl.excel
+    monkeypatch.setattr(gkxl.excel.buttons, "fills", Fills(monkeypatch), raising=False)
+    return gkxl.excel.buttons
 
 
 def _template_fills(fills: Fills, form) -> None:
@@ -174,7 +174,7 @@ def test_the_clerks_own_note_is_kept(excel, make_workbook):
 
 
 def _set(data: dict, sheet: str, cell: str, value) -> None:
-    from gkxl.model import split_address
+    from gkxl.form.model import split_address
 
     row, col = split_address(cell)
     data["sheets"][_names(data).index(sheet)]["values"][row - 1][col - 1] = value
@@ -278,7 +278,7 @@ def test_a_workbook_not_from_the_template_gets_one_clear_message(excel, make_wor
 
 @pytest.mark.parametrize("form_id", ["2021", "2019"])
 def test_computed_totals_recover_a_consistent_report(form_id):
-    from gkxl.sample import consistent_values
+    from gkxl.workbook.sample import consistent_values
 
     form = load_form(form_id)
     for seed in range(5):
@@ -300,4 +300,4 @@ def test_only_gkxl_excel_imports_xlwings():
         for p in root.rglob("*.py")
         if re.search(r"^\s*(import xlwings|from xlwings)", p.read_text(encoding="utf-8"), re.M)
     }
-    assert importing == {"excel.py"}
+    assert importing == {"excel/buttons.py"}

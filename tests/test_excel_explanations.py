@@ -12,10 +12,10 @@ import pytest
 from test_excel import _lone_rule, _names, _run
 from xlwings_remote import Fills, cell_actions, payload, replay
 
-from gkxl.annotate import RESULT_HEADERS, RESULTS_SHEET
-from gkxl.crossyear import block_rules
-from gkxl.model import load_form
-from gkxl.validate import FileResult, check_file
+from gkxl.check.crossyear import block_rules
+from gkxl.check.validate import FileResult, check_file
+from gkxl.form.model import load_form
+from gkxl.workbook.annotate import RESULT_HEADERS, RESULTS_SHEET
 
 WARNING_NOTE = "本项确实没有发生，已与业务科室核实"
 ERROR_NOTE = "合计数以上报系统为准"
@@ -24,10 +24,10 @@ ERROR_NOTE = "合计数以上报系统为准"
 @pytest.fixture
 def excel(monkeypatch):
     monkeypatch.setenv("XLWINGS_LICENSE_KEY", "noncommercial")
-    import gkxl.excel
+    import gkxl.excel.buttons
 
-    monkeypatch.setattr(gkxl.excel, "fills", Fills(monkeypatch), raising=False)
-    return gkxl.excel
+    monkeypatch.setattr(gkxl.excel.buttons, "fills", Fills(monkeypatch), raising=False)
+    return gkxl.excel.buttons
 
 
 def _one_error_one_warning(form):

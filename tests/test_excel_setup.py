@@ -11,7 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from gkxl.cli import cli
-from gkxl.xlwings_conf import CONF_SHEET, TEMPLATE_SETTINGS, interpreter_key, read_user_config
+from gkxl.excel.conf import interpreter_key, read_user_config
+from gkxl.workbook.xlsm import CONF_SHEET, TEMPLATE_SETTINGS
 
 TEMPLATE = Path(__file__).resolve().parent.parent / "workbook" / "gkxl-2021.xlsm"
 

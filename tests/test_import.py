@@ -16,15 +16,15 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from gkxl.check.validate import check_file
 from gkxl.cli import cli
+from gkxl.form.layout import table_labels, value_merges
+from gkxl.form.model import load_form, split_address
 from gkxl.importer import ImportRefused, import_report
 from gkxl.importer.match import match_lines
 from gkxl.importer.source import read_source
-from gkxl.layout import table_labels, value_merges
-from gkxl.model import load_form, split_address
-from gkxl.reader import read_report
-from gkxl.sample import random_report
-from gkxl.validate import check_file
+from gkxl.read.reader import read_report
+from gkxl.workbook.sample import random_report
 
 SAMPLES = Path(__file__).parent / "fixtures" / "samples"
 APPLY_COLUMNS = 7
@@ -430,7 +430,7 @@ def test_no_tables_at_all(tmp_path):
 
 
 def table_grid(table, report) -> dict[tuple[int, int], tuple[str, int, int]]:
-    """{(row, col): (text, rowspan, colspan)} of the standard layout (gkxl.layout), values included."""
+    """{(row, col): (text, rowspan, colspan)} of the standard layout (gkxl.form.layout), values included."""
     grid = {}
     for label in table_labels(table)[1:]:  # the title is printed above the table
         grid[(label.top, label.left)] = (label.text, label.bottom - label.top + 1, label.right - label.left + 1)

@@ -17,14 +17,14 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from gkxl.check.validate import check_file
 from gkxl.cli import cli
-from gkxl.merge import merge, refusals, sum_values
-from gkxl.merge_inputs import check_inputs
-from gkxl.model import load_form
-from gkxl.reader import read_report
-from gkxl.sample import random_report, write_report
-from gkxl.summary_sheets import DETAIL_HEADERS, DETAIL_SHEET, SOURCE_HEADERS, SOURCES_SHEET, read_sources
-from gkxl.validate import check_file
+from gkxl.form.model import load_form
+from gkxl.merge.combine import merge, refusals, sum_values
+from gkxl.merge.inputs import check_inputs
+from gkxl.merge.sheets import DETAIL_HEADERS, DETAIL_SHEET, SOURCE_HEADERS, SOURCES_SHEET, read_sources
+from gkxl.read.reader import read_report
+from gkxl.workbook.sample import random_report, write_report
 
 TOWNS = ["城关镇人民政府", "河口乡人民政府", "东街街道办事处", "石桥镇人民政府", "刘楼乡人民政府", "西关街道办事处"]
 
@@ -379,7 +379,7 @@ def test_refuses_a_summary_whose_sources_sheet_is_damaged(tmp_path):
 
 
 def test_refusals_pick_the_majority_form_and_year():
-    from gkxl.merge_inputs import Checked
+    from gkxl.merge.inputs import Checked
 
     def checked(i, form_id="2021", year=2024):
         return Checked(Path(f"{i}.xlsx"), sha256=str(i), form_id=form_id, unit=f"u{i}", year=year)
@@ -483,7 +483,7 @@ def test_streamed_rows_escape_text_and_keep_decimals_exact(tmp_path):
     from openpyxl import Workbook, load_workbook
     from python_calamine import CalamineWorkbook
 
-    from gkxl.sheet_rows import append_rows
+    from gkxl.workbook.sheet_rows import append_rows
 
     wb = Workbook()
     wb.active.title = "数据"
@@ -548,7 +548,7 @@ def test_a_summary_can_be_macro_enabled_and_merges_again(tmp_path):
     """-o X.xlsm: the summary carries the 校验 buttons and VBA like the .xlsm template, and still merges."""
     import zipfile
 
-    from gkxl.reader import read_report
+    from gkxl.read.reader import read_report
 
     county = tmp_path / "县"
     county.mkdir()

@@ -5,8 +5,8 @@ import pytest
 from click.testing import CliRunner
 
 from gkxl.cli import cli
-from gkxl.model import FORM_IDS, load_form
-from gkxl.rules import form_rules, hard_rules
+from gkxl.form.model import FORM_IDS, load_form
+from gkxl.form.rules import form_rules, hard_rules
 
 A1 = re.compile(r"^[A-Za-z]{1,3}\d+$")
 

@@ -9,9 +9,9 @@ import msoffcrypto
 import pytest
 from openpyxl import load_workbook
 
+from gkxl.check.validate import check_file
 from gkxl.errors import ReadError
-from gkxl.reader import read_report
-from gkxl.validate import check_file
+from gkxl.read.reader import read_report
 
 
 def _findings_at(result, key):

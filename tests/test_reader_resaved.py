@@ -16,12 +16,12 @@ from pathlib import Path
 
 import pytest
 
-from gkxl.annotate import annotate
+from gkxl.check.validate import validate
 from gkxl.errors import ReadError
-from gkxl.model import load_form
-from gkxl.reader import read_report
-from gkxl.sample import random_report, write_report
-from gkxl.validate import validate
+from gkxl.form.model import load_form
+from gkxl.read.reader import read_report
+from gkxl.workbook.annotate import annotate
+from gkxl.workbook.sample import random_report, write_report
 
 SOFFICE = shutil.which("soffice")
 pytestmark = [
@@ -50,7 +50,7 @@ def _report(form_id: str, seed: int):
     full_width = form.cells[5]
     report.values[full_width.key] = None
     report.raw[full_width.key] = "１２"
-    from gkxl.previous_block import previous_cells
+    from gkxl.read.previous_block import previous_cells
 
     report.previous_year = report.year - 1
     report.previous_block = {c.key: i for i, c in enumerate(previous_cells(form))}

@@ -16,13 +16,13 @@ from hypothesis import strategies as st
 from rendered import Rendered, extract, rectangles, tables_docx, tables_html
 
 from gkxl.cli import cli
-from gkxl.layout import table_labels
-from gkxl.model import load_form, parse_form, split_address
-from gkxl.reader import Report, read_report
+from gkxl.form.layout import table_labels
+from gkxl.form.model import load_form, parse_form, split_address
+from gkxl.read.reader import Report, read_report
+from gkxl.read.values import number_text as format_value
 from gkxl.render import render
 from gkxl.render.grid import fit_widths, report_grid
-from gkxl.sample import random_report
-from gkxl.values import number_text as format_value
+from gkxl.workbook.sample import random_report
 
 FORMATS = ["html", "docx"]
 READERS = {"html": tables_html, "docx": tables_docx}
@@ -243,9 +243,9 @@ def _wide_form():
     """Form 2021 with a 表四 of 20 columns: too wide for a portrait page, not for a landscape one."""
     from importlib import resources
 
-    data = json.loads(resources.files("gkxl.forms").joinpath("2021.json").read_text(encoding="utf-8"))
+    data = json.loads(resources.files("gkxl.form").joinpath("forms/2021.json").read_text(encoding="utf-8"))
     appeal = next(t for t in data["tables"] if t["id"] == "appeal")
-    from gkxl.model import column_letters
+    from gkxl.form.model import column_letters
 
     extra = [
         {"key": f"x{i}", "label": ["附加", f"第{i}栏"], "col": column_letters(16 + i), "kind": "count"}
@@ -350,7 +350,7 @@ def test_cli_reports_errors_renders_and_exits_1(make_workbook, tmp_path):
 
 
 def test_cli_blank_template_renders_empty_tables(tmp_path):
-    from gkxl.template import write_template
+    from gkxl.workbook.standard import write_template
 
     path = write_template(tmp_path / "blank.xlsx", "2019")
     out = tmp_path / "blank.html"

@@ -6,9 +6,9 @@ from openpyxl import load_workbook
 from parts import differing_parts
 
 from gkxl.cli import cli
-from gkxl.layout import table_labels
-from gkxl.model import FORM_IDS, column_letters, load_form, split_address
-from gkxl.template import write_template
+from gkxl.form.layout import table_labels
+from gkxl.form.model import FORM_IDS, column_letters, load_form, split_address
+from gkxl.workbook.standard import write_template
 
 WORKBOOK_DIR = Path(__file__).parents[1] / "workbook"
 

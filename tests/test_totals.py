@@ -2,10 +2,10 @@
 
 import random
 
-from gkxl.model import load_form
-from gkxl.sample import consistent_values
-from gkxl.totals import computed_totals, total_rules
-from gkxl.validate import rule_findings
+from gkxl.check.validate import rule_findings
+from gkxl.form.model import load_form
+from gkxl.form.totals import computed_totals, total_rules
+from gkxl.workbook.sample import consistent_values
 
 
 def test_totals_of_a_consistent_report_are_its_own(form):

@@ -6,11 +6,11 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gkxl.model import load_form
-from gkxl.reader import Report
-from gkxl.rules import hard_rules
-from gkxl.sample import consistent_values, random_report, write_report
-from gkxl.validate import check_file, validate
+from gkxl.check.validate import check_file, validate
+from gkxl.form.model import load_form
+from gkxl.form.rules import hard_rules
+from gkxl.read.reader import Report
+from gkxl.workbook.sample import consistent_values, random_report, write_report
 
 FORMS = st.sampled_from(["2021", "2019"])
 

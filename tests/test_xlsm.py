@@ -14,10 +14,18 @@ import pytest
 from click.testing import CliRunner
 
 from gkxl.cli import cli
-from gkxl.model import load_form
-from gkxl.template import build_workbook
-from gkxl.xlsm import BUTTONS, MACROS_DIR, build_xlsm, macro_sources, xlwings_module
-from gkxl.xlwings_conf import CONF_SHEET, TEMPLATE_SETTINGS, sheet_part
+from gkxl.form.model import load_form
+from gkxl.read.package import sheet_part
+from gkxl.workbook.template import build_workbook
+from gkxl.workbook.xlsm import (
+    BUTTONS,
+    CONF_SHEET,
+    MACROS_DIR,
+    TEMPLATE_SETTINGS,
+    build_xlsm,
+    macro_sources,
+    xlwings_module,
+)
 
 WORKBOOK_DIR = Path(__file__).resolve().parent.parent / "workbook"
 FORMS = ("2021", "2019")
@@ -129,7 +137,7 @@ def test_openpyxl_reads_the_same_sheets_as_the_xlsx_template(built, form):
 
 
 def test_gkxl_validate_reads_the_xlsm(built):
-    from gkxl.validate import check_file
+    from gkxl.check.validate import check_file
 
     result = check_file(built["2021"])
     assert result.error is None and result.ok

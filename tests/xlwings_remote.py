@@ -1,4 +1,4 @@
-"""A workbook held by xlwings' remote engine, for testing gkxl.excel on Linux.
+"""A workbook held by xlwings' remote engine, for testing gkxl.excel.buttons on Linux.
 
 xlwings' remote engine (`xw.Book(json=payload)`) runs xlwings' own Book, Sheet and Range code against a
 JSON payload (the shape used in xlwings' tests/test_remote_*.py) and records every change as an action,
@@ -80,7 +80,7 @@ def _put(sheet: dict, row: int, col: int, values: list[list[object]]) -> None:
 
 
 def _address(action: dict) -> str:
-    from gkxl.model import column_letters
+    from gkxl.form.model import column_letters
 
     return f"${column_letters(action['start_column'] + 1)}${action['start_row'] + 1}"
 

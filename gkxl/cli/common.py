@@ -6,7 +6,7 @@ import json
 
 import click
 
-from gkxl.model import DEFAULT_FORM, FORM_IDS
+from gkxl.form.model import DEFAULT_FORM, FORM_IDS
 
 EXIT_OK, EXIT_FINDINGS, EXIT_CANNOT_RUN = 0, 1, 2
 

@@ -60,8 +60,8 @@ def command(
     """
     import sys
 
+    from gkxl.csv.joblog import JobLog
     from gkxl.errors import os_reason
-    from gkxl.joblog import JobLog
 
     streams = [sys.stderr]
     try:
@@ -79,9 +79,9 @@ def command(
 
 
 def _run(inputs: tuple[Path, ...], outdir: Path, bom: bool, wide: bool, jobs: int | None, as_json: bool, log) -> int:
-    from gkxl.csvjob import run_csv
+    from gkxl.csv.job import run_csv
     from gkxl.errors import GkxlError
-    from gkxl.inputs import expand_inputs, folder_workbooks
+    from gkxl.read.inputs import expand_inputs, folder_workbooks
 
     try:
         # A missing input folder (an unmounted share) must not read as "every file was removed".

@@ -30,7 +30,7 @@ def command(workbook: Path | None, output: Path | None, interpreter: str | None)
     """
     from gkxl.cli.common import fail
     from gkxl.errors import GkxlError, os_reason
-    from gkxl.xlwings_conf import interpreter_key, set_workbook_settings, write_user_config
+    from gkxl.excel.conf import interpreter_key, set_workbook_settings, write_user_config
 
     settings = {interpreter_key(): interpreter or sys.executable}
     try:

@@ -17,7 +17,7 @@ def command(form_id: str, as_json: bool) -> None:
     Example:
         gkxl form --form 2021 --json > form-2021.json
     """
-    from gkxl.model import load_form
+    from gkxl.form.model import load_form
 
     form = load_form(form_id)
     if as_json:

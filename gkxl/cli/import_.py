@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from gkxl.cli.common import EXIT_CANNOT_RUN, EXIT_FINDINGS, EXIT_OK, fail, json_option
-from gkxl.model import FORM_IDS
+from gkxl.form.model import FORM_IDS
 
 
 def _expand(inputs: tuple[Path, ...]) -> list[Path]:

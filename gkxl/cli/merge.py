@@ -30,10 +30,10 @@ def echo_refusal(result, output: Path) -> None:
 
 
 def echo_merged(result) -> None:
+    from gkxl.check.validate import FileResult
     from gkxl.cli.validate import echo_result
-    from gkxl.model import load_form
-    from gkxl.reader import Report
-    from gkxl.validate import FileResult
+    from gkxl.form.model import load_form
+    from gkxl.read.reader import Report
 
     inputs = result.inputs
     click.secho(f"已汇总 {len(inputs)} 份报告 → {result.output}", fg="green", bold=True)
@@ -94,7 +94,7 @@ def command(
         gkxl merge 县甲汇总.xlsx 县乙汇总.xlsx -o 市汇总.xlsx --unit 某市
     """
     from gkxl.errors import GkxlError, os_reason
-    from gkxl.merge import merge, resolve_inputs
+    from gkxl.merge.combine import merge, resolve_inputs
 
     if not unit.strip():
         fail("--unit 不能为空")

@@ -46,9 +46,9 @@ def command(workbook: Path, output: Path) -> None:
         gkxl render 城关镇.xlsx -o 城关镇-表格.html
         gkxl render 城关镇.xlsx -o 城关镇-表格.docx
     """
+    from gkxl.check.validate import check_file
     from gkxl.errors import GkxlError, os_reason
     from gkxl.render import output_format, render
-    from gkxl.validate import check_file
 
     try:
         output_format(output)

@@ -42,13 +42,13 @@ def command(ctx: click.Context, form_id: str, output: Path, xlsm: bool, previous
         fail("启用宏的模板请用 --xlsm 并以 .xlsm 结尾" if xlsm else "输出为 .xlsm 时请加 --xlsm（启用宏的模板）")
     try:
         if previous:
-            from gkxl.previous_sheet import write_next_year
+            from gkxl.workbook.standard import write_next_year
 
             explicit = ctx.get_parameter_source("form_id") == click.core.ParameterSource.COMMANDLINE
             last = write_next_year(previous, output, form_id if explicit else None, xlsm=xlsm)
             click.echo(f"已生成 {last.unit or ''} {last.year + 1} 年模板，已预填上年数据：{output}")
             return
-        from gkxl.template import write_template
+        from gkxl.workbook.standard import write_template
 
         write_template(output, form_id, macros=xlsm)
     except GkxlError as exc:

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from gkxl.cli.common import EXIT_CANNOT_RUN, EXIT_FINDINGS, EXIT_OK, echo_json, fail, json_option
-from gkxl.model import FORM_IDS
+from gkxl.form.model import FORM_IDS
 
 MAX_BLANKS_LISTED = 5
 MARKS = {"error": ("✗", "red"), "warning": ("!", "yellow"), "info": ("·", None)}
@@ -54,7 +54,7 @@ def _annotate_target(out: Path, source: Path, stem: str, many: bool) -> Path:
 
 
 def _last_year(previous: Path, as_json: bool):
-    from gkxl.crossyear import LastYear
+    from gkxl.check.crossyear import LastYear
     from gkxl.errors import GkxlError
 
     try:
@@ -121,9 +121,9 @@ def command(
         gkxl validate 城关镇-2024.xlsx --previous 城关镇-2023.xlsx
         gkxl validate 2024/ --previous 2023/
     """
+    from gkxl.check.validate import check_file
     from gkxl.errors import GkxlError, os_reason
-    from gkxl.inputs import expand_inputs, output_names
-    from gkxl.validate import check_file
+    from gkxl.read.inputs import expand_inputs, output_names
 
     paths = expand_inputs(list(inputs), keep_empty=True)
     if not paths:
@@ -135,7 +135,7 @@ def command(
         result = check_file(path, form_id, last_year)
         results.append(result)
         if annotate and result.report:
-            from gkxl.annotate import annotate as write_annotated
+            from gkxl.workbook.annotate import annotate as write_annotated
 
             try:
                 target = _annotate_target(annotate, path, stems[path], len(paths) > 1)

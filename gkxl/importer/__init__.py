@@ -14,13 +14,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from gkxl.check.validate import FileResult
 from gkxl.errors import GkxlError
+from gkxl.form.model import FORM_IDS, load_form
 from gkxl.importer.match import Match, match_lines
 from gkxl.importer.report import build_report
 from gkxl.importer.source import SUFFIXES, read_source
 from gkxl.importer.text import title_meta
-from gkxl.model import FORM_IDS, load_form
-from gkxl.validate import FileResult
 
 MAX_LISTED = 12
 
@@ -69,8 +69,8 @@ def import_report(
     """Read one published report; the result holds its report and findings, or the reason it was refused.
 
     `unit` and `year`, when given, are used where the report's title names no unit or year."""
+    from gkxl.check.validate import sort_findings, validate
     from gkxl.importer.report import IMPORT_SHEET
-    from gkxl.validate import sort_findings, validate
 
     path = Path(path)
     result = ImportResult(path)
@@ -105,7 +105,7 @@ def import_report(
 def output_paths(paths: list[Path], outdir: Path) -> dict[Path, Path]:
     """OUTDIR/<stem>.xlsx; '<name>.xlsx' when another input has the same stem (a.pdf and a.txt), and '-2' …
     after that when the same name comes from several folders: no workbook overwrites another."""
-    from gkxl.inputs import output_names
+    from gkxl.read.inputs import output_names
 
     def name(p: Path) -> str:  # a.pdf and a.txt stay told apart by their suffix
         return p.name if any(q.stem == p.stem and q.name != p.name for q in paths) else p.stem
@@ -115,7 +115,7 @@ def output_paths(paths: list[Path], outdir: Path) -> dict[Path, Path]:
 
 
 def write_result(result: ImportResult, target: Path) -> None:
-    from gkxl.sample import write_report
+    from gkxl.workbook.sample import write_report
 
     try:
         write_report(result.report, target)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gkxl.importer.source import Line, Source, cell_line, text_line
+from gkxl.importer.lines import Line, Source, cell_line, text_line
 
 _MARK = "\x00GKXL-TABLE-{}\x00"
 

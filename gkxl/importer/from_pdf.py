@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from gkxl.errors import ReadError
-from gkxl.importer.source import Line, Source, cell_line, text_line
+from gkxl.importer.lines import Line, Source, cell_line, text_line
 
 
 def _inside(obj: dict, boxes: list[tuple]) -> bool:

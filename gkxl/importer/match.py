@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
-from gkxl.importer.source import Line
+from gkxl.form.model import Form, Section, Table
+from gkxl.importer.lines import Line
 from gkxl.importer.targets import Target, form_targets, group_members, section_header, table_anchors
 from gkxl.importer.text import Token, norm_label, similarity, squash
-from gkxl.model import Form, Section, Table
 
 THRESHOLD = 0.75  # least similarity for a printed label to count as a row's label
 MARGIN = 0.08  # the best row must beat every other row by this much, else the line is ambiguous

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gkxl.findings import Finding
+from gkxl.check.findings import Finding
+from gkxl.form.model import Cell
 from gkxl.importer.match import Match, Placed
 from gkxl.importer.targets import Target, group_members
 from gkxl.importer.text import Token
-from gkxl.model import Cell
-from gkxl.reader import Report
-from gkxl.values import parse
+from gkxl.read.reader import Report
+from gkxl.read.values import parse
 
 IMPORT_SHEET = "导入"
 COUNT_UNITS = ("件", "个", "项", "条")

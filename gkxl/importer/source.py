@@ -1,98 +1,13 @@
-"""Every format of a published report becomes the same thing: a sequence of lines, each a label and values.
-
-A `Line` is one row of a table (tabular sources: HTML, DOCX, PDF tables) or one line of text (copied from a
-web page or extracted from a PDF). Its label pieces are the texts before its values; a line with no values is
-a label fragment (a header, a caption, or part of a label broken over several lines or pages).
-"""
+"""Read a report file (txt, html, docx, pdf) into lines: the one entry point over the format readers."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from gkxl.errors import ReadError, os_reason
-from gkxl.importer.text import Token, is_page_furniture, read_token
+from gkxl.importer.lines import Source, decode, text_lines
 
 SUFFIXES = (".txt", ".html", ".htm", ".docx", ".pdf")
-
-
-@dataclass(frozen=True)
-class Line:
-    labels: tuple[str, ...]
-    values: tuple[Token, ...]
-    where: str
-    tabular: bool = False
-
-    @property
-    def label(self) -> str:
-        return "".join(self.labels)
-
-    @property
-    def shown(self) -> str:
-        """The line as a person would quote it."""
-        parts = [re.sub(r"\s+", " ", p).strip() for p in self.labels] + [t.raw or "（空）" for t in self.values]
-        return " ".join(p for p in parts if p)
-
-
-@dataclass
-class Source:
-    """What a report file holds: one or more readings of its lines (e.g. PDF tables, PDF text), and its top."""
-
-    readings: list[tuple[str, list[Line]]]
-    head: list[str] = field(default_factory=list)
-    fallback: Callable[[], tuple[str, list[Line]]] | None = None  # a slower reading, tried when the first fails
-
-
-def text_line(text: str, where: str) -> Line | None:
-    """'规章 0 0 0' -> label '规章', three values. Page furniture and empty lines give None."""
-    if not text.strip() or is_page_furniture(text):
-        return None
-    words = text.split()
-    values: list[Token] = []
-    while words:
-        token = read_token(words[-1])
-        if token is None:
-            break
-        values.insert(0, token)
-        words.pop()
-    label = " ".join(words)
-    return Line((label,) if label else (), tuple(values), where)
-
-
-def cell_line(cells: list[str | None], where: str) -> Line | None:
-    """A table row: None cells (covered by a merge) are dropped; the values are the cells after the last label."""
-    texts = [c for c in cells if c is not None]
-    kinds = [read_token(t) for t in texts]
-    last_label = max((i for i, k in enumerate(kinds) if k is None), default=-1)
-    labels = tuple(t for t, k in zip(texts[: last_label + 1], kinds, strict=False) if k is None)
-    values = tuple(k for k in kinds[last_label + 1 :] if k is not None)
-    if not labels and len(values) < 2 and all(v.blank for v in values):
-        return None  # an empty row, or the empty remainder of a merged cell
-    return Line(labels, values, where, tabular=True)
-
-
-def decode(data: bytes, path: Path) -> str:
-    """UTF-8 (with or without BOM), else GB18030 (a superset of GBK/GB2312, as Chinese Windows saves text)."""
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ReadError("无法识别文字编码（应为 UTF-8 或 GB18030/GBK）", path)
-
-
-def text_lines(text: str, page_word: str = "行") -> list[Line]:
-    """Lines of plain text; form feeds (PDF page breaks) count pages when page_word is '页'."""
-    out, page = [], 1
-    for n, raw in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), 1):  # keep \f
-        page += raw.count("\f")
-        where = f"第 {page} 页" if page_word == "页" else f"第 {n} 行"
-        line = text_line(raw.replace("\f", ""), where)
-        if line:
-            out.append(line)
-    return out
 
 
 def read_source(path: Path) -> Source:

@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
+from gkxl.form.model import Cell, Form, Section, Table
 from gkxl.importer.text import norm_label
-from gkxl.model import Cell, Form, Section, Table
 
 
 @dataclass(frozen=True, eq=False)

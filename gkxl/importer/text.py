@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from gkxl.values import squash
+from gkxl.read.values import squash
 
 # Cell contents that mean "nothing reported" (read as not filled, never as 0).
 PLACEHOLDERS = frozenset({"/", "-", "—", "——", "–", "―", "\\"})

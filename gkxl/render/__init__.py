@@ -12,7 +12,7 @@ from gkxl.atomic import write_atomic
 from gkxl.errors import UsageError
 
 if TYPE_CHECKING:
-    from gkxl.reader import Report
+    from gkxl.read.reader import Report
 
 FORMATS = {".html": "html", ".htm": "html", ".docx": "docx"}
 

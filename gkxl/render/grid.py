@@ -1,6 +1,6 @@
 """The neutral grid model of the printed tables: rows of cells with text, spans and a role.
 
-Built from the form definition's layout (gkxl.layout), so every label sits where the template puts it and
+Built from the form definition's layout (gkxl.form.layout), so every label sits where the template puts it and
 the HTML and DOCX writers only translate cells into markup. Sheet rows and columns that hold nothing (the
 template's spacer row under the title) are dropped; the table title becomes the heading above the table.
 """
@@ -12,12 +12,12 @@ import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from gkxl.layout import table_labels
-from gkxl.model import Form, Table, split_address
-from gkxl.values import Number, number_text
+from gkxl.form.layout import table_labels
+from gkxl.form.model import Form, Table, split_address
+from gkxl.read.values import Number, number_text
 
 if TYPE_CHECKING:
-    from gkxl.reader import Report
+    from gkxl.read.reader import Report
 
 ROLES = ("caption", "corner", "column", "row", "value", "blank")
 LABEL_CAP = {"row": 16.0, "group": 5.0, "column": 6.0, "corner": 16.0, "caption": 16.0}

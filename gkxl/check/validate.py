@@ -1,0 +1,226 @@
+"""The validation engine: every finding of a report, in one pass."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from gkxl.check.findings import Finding, count, count_explained
+from gkxl.errors import GkxlError
+from gkxl.form.model import Form, split_address
+from gkxl.form.rules import Rule, form_rules
+from gkxl.read.reader import Report, read_report
+from gkxl.read.values import Number
+
+if TYPE_CHECKING:
+    from gkxl.check.crossyear import LastYear, Previous
+
+MAX_NAMED_BLANKS = 5
+
+
+def _signed(n: Number) -> str:
+    return f"+{n}" if n > 0 else str(n)
+
+
+def _blank_note(names: list[str]) -> str:
+    if not names:
+        return ""
+    shown = "、".join(names[:MAX_NAMED_BLANKS])
+    more = f"等 {len(names)} 项" if len(names) > MAX_NAMED_BLANKS else ""
+    return f"（其中未填写：{shown}{more}）"
+
+
+def _rule_finding(rule: Rule, values: dict[str, Number | None]) -> Finding | None:
+    reported = values.get(rule.target.key)
+    expected = rule.expected(values)
+    if rule.holds(reported or 0, expected):
+        return None
+    shown = "未填写" if reported is None else str(reported)
+    if rule.op == "=":
+        text = f"填报 {shown}，{rule.basis} {expected}，相差 {_signed((reported or 0) - expected)}"
+    else:
+        text = f"填报 {shown}，{rule.basis}（{expected}）"
+    blanks = [c.label for c in rule.parts if values.get(c.key) is None]
+    return Finding.at(
+        rule.target, rule.id, rule.severity, text + _blank_note(blanks), reported, expected, blank_parts=tuple(blanks)
+    )
+
+
+def rule_findings(form: Form, values: dict[str, Number | None], invalid: set[str] = frozenset()) -> list[Finding]:
+    """Findings of the consistency rules. Rules touching an invalid cell are skipped: that cell has its own."""
+    out = []
+    for rule in form_rules(form):
+        if invalid and (rule.target.key in invalid or any(c.key in invalid for c in rule.parts)):
+            continue
+        finding = _rule_finding(rule, values)
+        if finding:
+            out.append(finding)
+    return out
+
+
+def _value_findings(report: Report) -> list[Finding]:
+    out = []
+    for cell in report.form.cells:
+        problem = report.problems.get(cell.key)
+        if problem:
+            out.append(Finding.at(cell, problem.rule, problem.severity, problem.message, report.raw.get(cell.key)))
+        elif report.values.get(cell.key) is None:
+            out.append(Finding.at(cell, "V-BLANK", "warning", "未填写（没有发生的请填 0）"))
+    return out
+
+
+def _meta_findings(report: Report) -> list[Finding]:
+    form, out = report.form, []
+    unit, year = form.meta_cell("unit"), form.meta_cell("year")
+
+    def meta(m, rule, severity, message, reported=None):
+        return Finding(rule, severity, m.sheet, m.cell, m.key, f"{m.sheet} {m.label}：{message}", reported)
+
+    if not report.unit:
+        out.append(meta(unit, "META-UNIT", "warning", "未填写填报单位名称"))
+    if "year" in report.problems:
+        out.append(meta(year, "META-YEAR", "error", report.problems["year"].message, report.raw.get("year")))
+    elif report.year is None:
+        out.append(meta(year, "META-YEAR", "warning", "未填写年度"))
+    elif not form.covers_year(report.year):
+        first, last = form.years
+        span = f"{first}—{last} 年" if last else f"{first} 年及以后"
+        text = f"{report.year} 年的报告不应使用表式 {form.id}（适用于 {span}）"
+        out.append(meta(year, "META-YEAR", "error", text, report.year))
+    return out
+
+
+def _soft_checks(report: Report) -> list[Finding]:
+    form, checks, out = report.form, report.form.checks, []
+    unit = report.unit or ""
+    regs = checks.get("regs_row")
+    if regs and not re.search(regs["allowed_units"], unit):
+        for cell in form.table(regs["table"]).cells:
+            value = report.values.get(cell.key)
+            if cell.row_key == regs["row"] and value:
+                text = f"填报 {value}：乡镇、街道和县级部门不能制定规章，请核实"
+                out.append(Finding.at(cell, "T2-REGS", "warning", text, value))
+    limit = next((Decimal(c["max"]) for c in checks.get("money_max", ()) if re.search(c.get("units", ""), unit)), None)
+    for cell in form.cells:
+        value = report.values.get(cell.key)
+        if limit is not None and cell.kind == "money" and value is not None and value > limit:
+            text = f"填报 {value} 万元，数额偏大，是否误按“元”填报？（单位应为万元）"
+            out.append(Finding.at(cell, "V-MONEY-UNIT", "warning", text, value, limit))
+    return out
+
+
+def sort_findings(form: Form, findings: list[Finding], leading: tuple[str, ...] = ()) -> list[Finding]:
+    """In reading order: sheet by sheet (any `leading` sheets first, then the cover and the tables), then
+    row by row."""
+    sheets = [*leading, form.cover["sheet"], *(t.sheet for t in form.tables)]
+
+    def position(f: Finding) -> tuple:
+        row, col = split_address(f.cell) if f.cell else (0, 0)
+        return (sheets.index(f.sheet) if f.sheet in sheets else len(sheets), row, col, f.rule)
+
+    return sorted(findings, key=position)
+
+
+def _previous_block_findings(report: Report) -> list[Finding]:
+    from gkxl.read.previous_block import previous_cells
+
+    out = []
+    for cell in previous_cells(report.form):
+        problem = report.problems.get(cell.key)
+        if problem:
+            message = f"{cell.sheet} {cell.label}：{problem.message}"
+            out.append(Finding(problem.rule, problem.severity, cell.sheet, cell.cell, cell.key, message))
+    return out
+
+
+def _cross_year(report: Report, previous: Previous | None) -> list[Finding]:
+    if previous is None and not any(v is not None for v in report.previous_block.values()):
+        return []  # no figures of last year: nothing to compare (and no need to load the rules)
+    from gkxl.check.crossyear import cross_year_findings, previous_from_block
+
+    previous = previous or previous_from_block(report)
+    return cross_year_findings(report, previous) if previous else []
+
+
+def validate(report: Report, previous: Previous | None = None) -> list[Finding]:
+    """All findings of one report: metadata, values, consistency rules, soft checks, and (when last year's
+    figures are known, from `previous` or the workbook's 上年数据 block) the cross-year rules."""
+    invalid = {k for k, p in report.problems.items() if p.severity == "error"}
+    findings = _meta_findings(report) + _value_findings(report) + _previous_block_findings(report)
+    findings += rule_findings(report.form, report.values, invalid)
+    findings += _soft_checks(report) + _cross_year(report, previous)
+    path = str(report.path) if report.path else None
+    findings = [
+        replace(f, path=path, explanation=report.explanations.get(f.location) or f.explanation) for f in findings
+    ]
+    return sort_findings(report.form, findings)
+
+
+@dataclass
+class FileResult:
+    """The outcome of checking one file: its report and findings, or why it could not be read."""
+
+    path: Path
+    report: Report | None = None
+    findings: list[Finding] = field(default_factory=list)
+    error: GkxlError | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and count(self.findings, "error") == 0
+
+    @property
+    def verdict(self) -> str:
+        """One line for the file, as the CLI, the 校验 button and render print it."""
+        if self.error:
+            return "无法读取" if self.report is None else "无法完成核对"
+        errors, warnings = count(self.findings, "error"), count(self.findings, "warning")
+        explained = count_explained(self.findings)
+        settled = f"，{explained} 处已说明" if explained else ""
+        if errors:
+            return f"不通过：{errors} 处必须修改，{warnings} 处请核实{settled}"
+        return f"通过（{warnings} 处请核实{settled}）" if warnings or explained else "通过"
+
+    def to_json(self) -> dict:
+        r = self.report
+        out = {
+            "path": str(self.path),
+            "form": r.form.id if r else None,
+            "unit": r.unit if r else None,
+            "year": r.year if r else None,
+            "ok": self.ok,
+            "errors": count(self.findings, "error"),
+            "warnings": count(self.findings, "warning"),
+            "explained": count_explained(self.findings),
+            "findings": [f.to_json() for f in self.findings],
+        }
+        if self.error:
+            out["error"] = self.error.message
+        return out
+
+
+def check_file(path: str | Path, form_id: str | None = None, last_year: LastYear | None = None) -> FileResult:
+    """Read and validate one workbook; an unreadable file gives a result with `error`, never an exception.
+
+    With `last_year` (last year's report, or a folder of them matched by unit) the cross-year rules apply too;
+    a report of another unit or a year that does not follow is an `error` naming the files.
+    """
+    path = Path(path)
+    try:
+        report = read_report(path, form_id)
+    except GkxlError as exc:
+        return FileResult(path, error=exc)
+    if last_year is None:
+        return FileResult(path, report, validate(report))
+    from gkxl.check.crossyear import no_previous_finding, previous_from_report
+
+    try:
+        last = last_year.match(report)
+        if last is None:
+            return FileResult(path, report, [*validate(report), no_previous_finding(report)])
+        return FileResult(path, report, validate(report, previous_from_report(report, last)))
+    except GkxlError as exc:
+        return FileResult(path, report, validate(report), error=exc)

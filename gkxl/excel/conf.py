@@ -1,0 +1,131 @@
+"""Where xlwings' VBA module looks for the Python to run: the `xlwings.conf` sheet and the user's config file.
+
+RunPython reads each setting from, in order: the workbook's `xlwings.conf` sheet (column A key, column B
+value), an `xlwings.conf` file beside the workbook, the user's `~/.xlwings/xlwings.conf`, then the
+default `python` on PATH. The template's sheet holds no interpreter, so the user file written once per PC
+by `gkxl excel-setup` serves every gkxl workbook the clerk opens, including copies mailed from elsewhere.
+
+xlwings itself is not imported here (only gkxl.excel.buttons does): these are plain files.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import zipfile
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from gkxl.atomic import atomic_path
+from gkxl.errors import GkxlError
+from gkxl.read.package import sheet_part
+from gkxl.workbook.xlsm import CONF_SHEET
+
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def interpreter_key() -> str:
+    """The setting RunPython reads on this platform."""
+    return "INTERPRETER_MAC" if sys.platform == "darwin" else "INTERPRETER_WIN"
+
+
+def user_config_path() -> Path:
+    """~/.xlwings/xlwings.conf (Windows: %USERPROFILE%), or the sandboxed folder of Excel on a Mac."""
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Containers" / "com.microsoft.Excel" / "Data" / "xlwings.conf"
+    return Path.home() / ".xlwings" / "xlwings.conf"
+
+
+def _file_encoding() -> str:
+    # VBA's `Input #` reads the file in the ANSI code page (cp936 on a Chinese Windows): a user folder
+    # named in Chinese must be written in it, not in UTF-8.
+    return "mbcs" if os.name == "nt" else "utf-8"
+
+
+def _parse_line(line: str) -> tuple[str, str] | None:
+    m = re.fullmatch(r'\s*"([^"]*)"\s*,\s*"([^"]*)"\s*', line)
+    return (m.group(1), m.group(2)) if m else None
+
+
+def write_user_config(settings: dict[str, str], path: Path | None = None) -> Path:
+    """Set `settings` in the user's xlwings.conf, keeping its other lines (as `xlwings config` does)."""
+    path = path or user_config_path()
+    encoding = _file_encoding()
+    lines = path.read_text(encoding=encoding, errors="replace").splitlines() if path.exists() else []
+    keep = [ln for ln in lines if ln.strip() and (_parse_line(ln) or ("",))[0].upper() not in settings]
+    for key, value in settings.items():
+        if '"' in value:
+            raise GkxlError(f"设置值不能含有英文双引号：{value}", path)
+        keep.append(f'"{key}","{value}"')
+    try:
+        text = "\r\n".join(keep) + "\r\n"
+        data = text.encode(encoding)
+    except UnicodeEncodeError:
+        raise GkxlError("路径含有本机字符集无法表示的字符，请改用 --workbook 写入工作簿", path) from None
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)
+    return path
+
+
+def read_user_config(path: Path | None = None) -> dict[str, str]:
+    path = path or user_config_path()
+    if not path.exists():
+        return {}
+    lines = path.read_text(encoding=_file_encoding(), errors="replace").splitlines()
+    return dict(p for p in map(_parse_line, lines) if p)
+
+
+def sheet_xml(settings: dict[str, str], sheet_pr: str = "") -> bytes:
+    """The worksheet part of an `xlwings.conf` sheet: one row per setting, key in A, value in B."""
+
+    def cell(ref: str, text: str) -> str:
+        return f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{escape(text)}</t></is></c>'
+
+    rows = "".join(
+        f'<row r="{i}">{cell(f"A{i}", key)}{cell(f"B{i}", value)}</row>'
+        for i, (key, value) in enumerate(settings.items(), 1)
+    )
+    cols = (
+        '<cols><col min="1" max="1" width="34" customWidth="1"/>'
+        + '<col min="2" max="2" width="60" customWidth="1"/></cols>'
+    )
+    return (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{_MAIN}" xmlns:r="{_REL}">'
+        f"{sheet_pr}{cols}<sheetData>{rows}</sheetData></worksheet>"
+    ).encode()
+
+
+def set_workbook_settings(source: Path, target: Path, settings: dict[str, str]) -> Path:
+    """Write a copy of the macro-enabled workbook `source` to `target` whose xlwings.conf sheet also holds
+    `settings`. Every other part is copied unchanged (buttons and the VBA project included)."""
+    from gkxl.read.package import check_package
+
+    if target.resolve() == source.resolve():
+        raise GkxlError("输出文件不能覆盖原文件，请换一个文件名", target)
+    check_package(source)
+    with zipfile.ZipFile(source) as zf:
+        part = sheet_part(zf, CONF_SHEET)
+        if part is None:
+            raise GkxlError(f"工作簿中没有“{CONF_SHEET}”工作表（请用 gkxl template --xlsm 生成的模板）", source)
+        old = zf.read(part)
+        current = _sheet_values(source)
+        sheet_pr = re.search(rb"<sheetPr\b[^>]*?(?:/>|>.*?</sheetPr>)", old, re.S)
+        new = sheet_xml({**current, **settings}, sheet_pr.group().decode() if sheet_pr else "")
+        with atomic_path(target) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as out:
+            for info in zf.infolist():
+                out.writestr(info, new if info.filename == part else zf.read(info.filename))
+    return target
+
+
+def _sheet_values(source: Path) -> dict[str, str]:
+    """Key/value rows of the conf sheet, whether written by gkxl (inline strings) or saved by Excel."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(source, read_only=True)
+    try:
+        rows = wb[CONF_SHEET].iter_rows(min_col=1, max_col=2, values_only=True)
+        return {str(k): "" if v is None else str(v) for k, v in rows if k not in (None, "")}
+    finally:
+        wb.close()

@@ -1,0 +1,89 @@
+"""Consistency rules (勾稽关系), derived from the form definition.
+
+A rule spec in the form data names a table, a target (a row or column key), the parts that should add up
+to it, and whether it applies to each column (a row identity) or each row (a column identity). Expanding a
+spec over the table gives one `Rule` per target cell: `target op sum(plus) - sum(minus)`.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache, partial
+
+from gkxl.form.model import Cell, Form, Table
+
+Number = int | Decimal
+
+OPS = {"=": operator.eq, "<=": operator.le, ">=": operator.ge}
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    severity: str  # 'error' (必须修改) or 'warning' (请核实)
+    title: str  # what the rule says, as a person reads it
+    basis: str  # how the expected value is described in a message: '各项合计'
+    target: Cell
+    plus: tuple[Cell, ...]
+    minus: tuple[Cell, ...] = ()
+    op: str = "="
+
+    @property
+    def parts(self) -> tuple[Cell, ...]:
+        return self.plus + self.minus
+
+    def expected(self, values: dict[str, Number | None]) -> Number:
+        """The value the target should have; blanks count as 0."""
+        total: Number = sum((values.get(c.key) or 0 for c in self.plus), 0)
+        return total - sum((values.get(c.key) or 0 for c in self.minus), 0)
+
+    def holds(self, reported: Number, expected: Number) -> bool:
+        return OPS[self.op](reported, expected)
+
+
+def _in_column(table: Table, col: str, row: str | None) -> Cell:
+    return table.cell(row, col)
+
+
+def _in_row(table: Table, row: str | None, col: str) -> Cell:
+    return table.cell(row, col)  # the same lookup, with the row fixed first (for functools.partial)
+
+
+def spec_lines(table: Table, spec: dict) -> list[Callable[[str], Cell]]:
+    """One picker per line a spec applies to: for `each: column`, pick(row_key) is that row's cell in the
+    column; for `each: row`, pick(col_key) is that column's cell in the row."""
+    if spec["each"] == "column":
+        return [partial(_in_column, table, col) for col in spec.get("columns") or table.col_keys]
+    return [partial(_in_row, table, row) for row in spec.get("rows") or table.row_keys]
+
+
+def _expand(table: Table, spec: dict) -> list[Rule]:
+    return [
+        Rule(
+            id=spec["id"],
+            severity=spec["severity"],
+            title=spec["title"],
+            basis=spec["basis"],
+            op=spec.get("op", "="),
+            target=pick(spec["target"]),
+            plus=tuple(pick(p) for p in spec.get("plus", ())),
+            minus=tuple(pick(m) for m in spec.get("minus", ())),
+        )
+        for pick in spec_lines(table, spec)
+    ]
+
+
+@cache
+def form_rules(form: Form) -> tuple[Rule, ...]:
+    """Every rule of the form, hard and soft, one per target cell."""
+    out: list[Rule] = []
+    for spec in form.rule_specs:
+        out.extend(_expand(form.table(spec["table"]), spec))
+    return tuple(out)
+
+
+def hard_rules(form: Form) -> tuple[Rule, ...]:
+    return tuple(r for r in form_rules(form) if r.severity == "error")

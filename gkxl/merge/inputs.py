@@ -1,0 +1,90 @@
+"""Read and validate the inputs of a merge, on every core when there are many.
+
+Each input is checked in a worker process and comes back as a small picklable `Checked` (the form travels
+as its id, not as the whole definition), so the parent only sums and writes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from contextlib import suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from gkxl.check.findings import Finding, count, count_explained, explanations
+from gkxl.errors import GkxlError
+from gkxl.merge.sheets import SOURCES_SHEET, Source, read_sources
+from gkxl.parallel import default_workers, map_ordered
+from gkxl.read.values import Number
+
+
+@dataclass
+class Checked:
+    """One input read and validated: its values and findings, or why it could not be read."""
+
+    path: Path
+    sha256: str = ""
+    form_id: str | None = None
+    unit: str | None = None
+    year: int | None = None
+    values: dict[str, Number | None] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    error: str | None = None  # the reader's message: the file could not be read
+    sources: list[Source] = field(default_factory=list)  # when the input is itself a summary
+
+    @property
+    def errors(self) -> int:
+        return count(self.findings, "error")
+
+    @property
+    def warnings(self) -> int:
+        return count(self.findings, "warning")
+
+    @property
+    def explained(self) -> int:
+        return count_explained(self.findings)
+
+    @property
+    def explanations(self) -> str:
+        return "；".join(explanations(self.findings))
+
+    @property
+    def is_summary(self) -> bool:
+        return bool(self.sources)
+
+
+def check_input(path: Path) -> Checked:
+    """Read, validate and fingerprint one input; never raises for a bad file."""
+    from gkxl.check.validate import check_file
+
+    path = Path(path)
+    checked = Checked(path)
+    with suppress(OSError):  # an unreadable file gets the reader's message below
+        checked.sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+    result = check_file(path)
+    if result.error:
+        checked.error = result.error.message
+        return checked
+    report = result.report
+    checked.form_id, checked.unit, checked.year = report.form.id, report.unit, report.year
+    checked.values, checked.findings = report.values, result.findings
+    if SOURCES_SHEET in report.sheets:
+        try:
+            checked.sources = read_sources(path)
+        except GkxlError as exc:
+            checked.error = exc.message
+    return checked
+
+
+def check_inputs(
+    paths: Sequence[Path], workers: int | None = None, advance: Callable[[int], None] | None = None
+) -> list[Checked]:
+    """Check every input, in order. `advance(n)` is called as inputs finish (for a progress bar)."""
+    workers = default_workers(len(paths)) if workers is None else workers
+    out = []
+    for checked in map_ordered(check_input, list(paths), workers):
+        out.append(checked)
+        if advance:
+            advance(1)
+    return out

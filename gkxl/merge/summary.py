@@ -1,0 +1,90 @@
+"""Write a summary workbook: the standard template filled with the sums, plus 汇总明细 and 来源.
+
+The workbook is saved to a temporary file, read back and validated there, and only then renamed over the
+output: an existing output is replaced only by a summary that the reader accepts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from gkxl.atomic import atomic_path
+from gkxl.check.findings import Finding
+from gkxl.errors import GkxlError
+from gkxl.merge.inputs import Checked
+from gkxl.merge.sheets import (
+    DETAIL_SHEET,
+    SOURCES_SHEET,
+    Source,
+    add_detail_sheet,
+    add_sources_sheet,
+    detail_rows,
+    note_on_cover,
+    sources_rows,
+)
+from gkxl.read.reader import Report
+
+ALLOW_ERRORS_FLAG = "--allow-errors"
+
+
+def verdict(checked: Checked, allow_errors: bool) -> str:
+    """The merge verdict of an included input, as recorded in 来源."""
+    notes = []
+    if checked.is_summary:
+        notes.append(f"汇总表，含 {len(checked.sources)} 份报告")
+    if checked.errors:
+        notes.append(f"有 {checked.errors} 处错误，按 {ALLOW_ERRORS_FLAG} 汇总" if allow_errors else "有错误")
+    return "已汇总" + (f"（{'；'.join(notes)}）" if notes else "")
+
+
+def sources(inputs: list[Checked], allow_errors: bool) -> list[Source]:
+    """Every input, each followed by what it summarises (so a higher-level merge sees every unit inside)."""
+    out = []
+    for c in inputs:
+        out.append(Source(c.path.name, c.sha256, c.unit or "", c.year, c.form_id or "", c.errors, c.warnings,
+                          verdict(c, allow_errors), "", c.explained, c.explanations))  # fmt: skip
+        out.extend(replace(s, via=s.via or c.unit or "") for s in c.sources)
+    return out
+
+
+def cover_lines(inputs: list[Checked], allow_errors: bool) -> list[str]:
+    lines = [f"本表为汇总表：由 {len(inputs)} 份报告汇总，各单位数据见“汇总明细”，来源文件见“来源”工作表。"]
+    if allow_errors:
+        flawed = sum(1 for c in inputs if c.errors)
+        lines.append(
+            f"汇总时使用了 {ALLOW_ERRORS_FLAG}：{flawed} 份报告有必须修改的错误，仍已汇总，汇总数据可能不准确。"
+            if flawed
+            else f"汇总时使用了 {ALLOW_ERRORS_FLAG}（各报告均无必须修改的错误）。"
+        )
+    return lines
+
+
+def write_summary(out: str | Path, summary: Report, inputs: list[Checked], allow_errors: bool) -> list[Finding]:
+    """Write the summary workbook atomically; return the findings of validating the written file."""
+    from gkxl.check.validate import check_file
+    from gkxl.workbook.sample import fill_workbook
+    from gkxl.workbook.sheet_rows import append_rows
+    from gkxl.workbook.standard import save_standard
+
+    out, form = Path(out), summary.form
+    provenance = sources(inputs, allow_errors)
+
+    def prepare(wb) -> None:
+        fill_workbook(wb, summary)
+        note_on_cover(wb, form, cover_lines(inputs, allow_errors))
+        add_detail_sheet(wb, [c.unit or "" for c in inputs], len(form.cells))
+        add_sources_sheet(wb, len(provenance))
+        wb.properties.subject = f"汇总表：{summary.unit} {summary.year}年，{len(inputs)} 份报告"
+
+    rows = {
+        DETAIL_SHEET: detail_rows(form, summary.values, [c.values for c in inputs]),
+        SOURCES_SHEET: sources_rows(provenance),
+    }
+    with atomic_path(out) as tmp:
+        save_standard(tmp, form, prepare, macros=out.suffix.lower() == ".xlsm")  # .xlsm: with the 校验 buttons
+        append_rows(tmp, rows)  # the bulk of the cells, straight into the sheets' XML
+        result = check_file(tmp)
+        if result.error:  # a bug, not bad input: keep the old output
+            raise GkxlError(f"汇总表写出后无法读回（{result.error.message}），未写出", out)
+    return [replace(f, path=str(out)) for f in result.findings]

@@ -1,0 +1,260 @@
+"""Read a filled workbook by the definition's addresses, fast (python-calamine), and check its layout."""
+
+from __future__ import annotations
+
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from gkxl.errors import ReadError
+from gkxl.form.layout import table_extent, table_labels
+from gkxl.form.model import FORM_IDS, TEMPLATE_VERSION, Form, column_letters, load_form, split_address
+from gkxl.read.package import check_package, formula_cells
+from gkxl.read.values import Number, Problem, parse, squash
+
+Grid = list[list[object]]
+RESULTS_SHEET = "校验结果"  # written by annotate and the Excel button; its 说明 column is read back
+MAX_RESULT_ROWS = 2000
+MAX_LAYOUT_PROBLEMS = 4  # per sheet: enough to see the shift, short enough to read
+COVER_ROWS = 20  # the cover's cells all sit within its first rows
+NO_CACHED_VALUE = "公式没有计算结果（文件未经 Excel 重新计算保存），请在 Excel 中打开并保存，或直接填写数字"
+
+
+@dataclass
+class Report:
+    """One unit's report for one year, as read from a workbook (or built in memory)."""
+
+    form: Form
+    values: dict[str, Number | None]
+    unit: str | None = None
+    year: int | None = None
+    path: Path | None = None
+    problems: dict[str, Problem] = field(default_factory=dict)  # by cell key or meta key
+    raw: dict[str, object] = field(default_factory=dict)
+    previous_block: dict[str, Number | None] = field(default_factory=dict)  # the 上年数据 inputs, by key
+    previous_year: int | None = None
+    explanations: dict[tuple[str, str, str], str] = field(default_factory=dict)  # (rule, sheet, cell) -> 说明
+    sheets: tuple[str, ...] = ()  # every sheet of the workbook (extra sheets such as 来源 are not read)
+
+    @property
+    def name(self) -> str:
+        return str(self.path) if self.path else (self.unit or "（未命名）")
+
+    def sha256(self) -> str:
+        import hashlib
+
+        return hashlib.sha256(self.path.read_bytes()).hexdigest() if self.path else ""
+
+
+def unit_key(unit: str | None) -> str:
+    """Unit names compared ignoring width and spaces: '城关镇 人民政府' is '城关镇人民政府'."""
+    return "".join(unicodedata.normalize("NFKC", unit or "").split())
+
+
+def _at(grid: Grid, address: str) -> object:
+    row, col = split_address(address)
+    return _at_index(grid, row - 1, col - 1)
+
+
+def _at_index(grid: Grid, row: int, col: int) -> object:
+    """The value at 0-based (row, col); '' and out-of-range are blank."""
+    if row < len(grid) and col < len(grid[row]):
+        value = grid[row][col]
+        return None if value == "" else value
+    return None
+
+
+@cache
+def _label_checks(form: Form) -> tuple[tuple[str, int, int, str, str, str], ...]:
+    """(sheet, row, col, address, text, squashed text) of every printed label, computed once per form."""
+    out = []
+    for table in form.tables:
+        for label in sorted(table_labels(table), key=lambda lb: (lb.top, lb.left)):
+            address = f"{column_letters(label.left)}{label.top}"
+            out.append((table.sheet, label.top - 1, label.left - 1, address, label.text, squash(label.text)))
+    return tuple(out)
+
+
+@cache
+def _cell_positions(form: Form) -> tuple[tuple[str, str, int, int, str, str], ...]:
+    """(key, sheet, row, col, kind, address) of every input cell, computed once per form."""
+    return tuple((c.key, c.sheet, *(i - 1 for i in split_address(c.cell)), c.kind, c.cell) for c in form.cells)
+
+
+def _open(path: Path):
+    from python_calamine import CalamineWorkbook
+
+    try:
+        return CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises several types for broken parts
+        raise ReadError(f"工作簿无法读取，文件可能已损坏（{type(exc).__name__}）", path) from None
+
+
+def _sheet(book, name: str, nrows: int, path: Path) -> Grid:
+    try:
+        return book.get_sheet_by_name(name).to_python(skip_empty_area=False, nrows=nrows)
+    except Exception as exc:
+        raise ReadError(f"工作表“{name}”无法读取（{type(exc).__name__}）", path) from None
+
+
+def detect_form(cover_grid: Grid | None, path: Path | str | None, expected: str | None = None) -> Form:
+    """The form named on the cover sheet (None: the workbook has no cover sheet)."""
+    cover = load_form().cover
+    if cover_grid is None:
+        raise ReadError(f"不是 gkxl 标准模板：缺少“{cover['sheet']}”工作表（请用 gkxl template 生成的模板填报）", path)
+    raw_id = _at(cover_grid, cover["form_cell"])
+    form_id = str(int(raw_id)) if isinstance(raw_id, float) else squash(raw_id)
+    if form_id not in FORM_IDS:
+        where = f"{cover['sheet']}!{cover['form_cell']}"
+        raise ReadError(f"无法识别表式“{raw_id or ''}”（应为 {' 或 '.join(FORM_IDS)}）", path, where)
+    version = _at(cover_grid, cover["version_cell"])
+    version = str(int(version)) if isinstance(version, float) else squash(version)
+    if version != TEMPLATE_VERSION:
+        raise ReadError(f"模板版本“{version}”与本程序（版本 {TEMPLATE_VERSION}）不符，请用新模板重新填报", path)
+    if expected and form_id != expected:
+        raise ReadError(f"表式为 {form_id}，不是要求的 {expected}", path)
+    return load_form(form_id)
+
+
+def _layout_problems(form: Form, grids: dict[str, Grid], names: list[str]) -> list[str]:
+    """Missing sheets first, then up to a few misplaced labels per sheet, from the top."""
+    missing = [f"缺少工作表“{t.sheet}”" for t in form.tables if t.sheet not in names]
+    wrong: dict[str, list[str]] = {}
+    for sheet, row, col, address, text, squashed in _label_checks(form):
+        if sheet not in grids:
+            continue
+        found = _at_index(grids[sheet], row, col)
+        if found != text and squash(found) != squashed:
+            wrong.setdefault(sheet, []).append(f"{sheet}!{address} 应为“{text}”，实为“{found or ''}”")
+    misplaced = []
+    for sheet, problems in wrong.items():
+        misplaced += problems[:MAX_LAYOUT_PROBLEMS]
+        if len(problems) > MAX_LAYOUT_PROBLEMS:
+            misplaced.append(f"{sheet} 另有 {len(problems) - MAX_LAYOUT_PROBLEMS} 处标签不符")
+    return missing + misplaced
+
+
+def _meta(form: Form, grids: dict[str, Grid], report: Report) -> None:
+    unit = _at(grids[form.meta_cell("unit").sheet], form.meta_cell("unit").cell)
+    report.unit = str(unit).strip() if unit not in (None, "") else None
+    year_cell = form.meta_cell("year")
+    raw_year = _at(grids[year_cell.sheet], year_cell.cell)
+    report.raw["year"] = raw_year
+    text = unicodedata.normalize("NFKC", str(raw_year)).strip().removesuffix("年") if raw_year is not None else ""
+    text = text[:-2] if text.endswith(".0") else text
+    if text.isdigit() and 1990 <= int(text) <= 2100:
+        report.year = int(text)
+    elif raw_year is not None:
+        report.problems["year"] = Problem("META-YEAR", "error", f"年度“{raw_year}”不是有效年份，请填写如 2024")
+
+
+def read_report(path: str | Path, form_id: str | None = None) -> Report:
+    """Read a workbook made from the standard template; raise ReadError with one clear message otherwise."""
+    path = Path(path)
+    check_package(path)
+    book = _open(path)
+    try:
+        names = book.sheet_names
+        cover_sheet = load_form().cover["sheet"]
+        cover = _sheet(book, cover_sheet, COVER_ROWS, path) if cover_sheet in names else None
+        form = detect_form(cover, path, form_id)
+        grids = {t.sheet: _sheet(book, t.sheet, table_extent(t)[0] + 1, path) for t in form.tables if t.sheet in names}
+        grids[cover_sheet] = cover
+        for optional, nrows in ((_previous_sheet(form), _previous_rows(form)), (RESULTS_SHEET, MAX_RESULT_ROWS)):
+            if optional in names:
+                grids[optional] = _sheet(book, optional, nrows, path)
+    finally:
+        book.close()
+    return report_from_grids(form, grids, names, path)
+
+
+def report_from_grids(form: Form, grids: dict[str, Grid], names: list[str], path: Path | None = None) -> Report:
+    """Check the layout and parse the values of a workbook's sheets, given as grids of cell values from any
+    source (python-calamine here, a live workbook in gkxl.excel.buttons). `names` lists all the workbook's sheets."""
+    problems = _layout_problems(form, grids, names)
+    if problems:
+        listed = "\n  ".join(problems)
+        raise ReadError(f"表格结构与标准模板不符（工作表被改名、删除或行列被移动）：\n  {listed}", path)
+    report = Report(form=form, values={}, path=path)
+    report.sheets = tuple(names)
+    _meta(form, grids, report)
+    _values(form, grids, report)
+    _previous_block(form, grids, report)
+    report.explanations = _explanations(grids.get(RESULTS_SHEET))
+    return report
+
+
+def _previous_sheet(form: Form) -> str | None:
+    return form.previous_sheet["sheet"] if form.previous_sheet else None
+
+
+def _previous_rows(form: Form) -> int:
+    from gkxl.read.previous_block import previous_cells
+
+    cells = previous_cells(form)
+    return split_address(cells[-1].cell)[0] if cells else 0
+
+
+def _previous_block(form: Form, grids: dict[str, Grid], report: Report) -> None:
+    """The 上年数据 inputs, when the sheet is there (older workbooks may lack it)."""
+    from gkxl.read.previous_block import BLOCK_YEAR_CELL, previous_cells
+
+    grid = grids.get(_previous_sheet(form) or "")
+    if grid is None:
+        return
+    raw_year = _at(grid, BLOCK_YEAR_CELL)
+    year = parse(raw_year, "count").value if raw_year is not None else None
+    report.previous_year = year if isinstance(year, int) and 1990 <= year <= 2100 else None
+    for cell in previous_cells(form):
+        raw = _at(grid, cell.cell)
+        parsed = parse(raw, cell.source.kind)
+        report.previous_block[cell.key] = parsed.value
+        if parsed.problem and parsed.problem.severity == "error":
+            report.problems[cell.key] = parsed.problem
+
+
+def _explanations(grid: Grid | None) -> dict[tuple[str, str, str], str]:
+    """The clerk's 说明 on the 校验结果 sheet, keyed by (rule, sheet, cell) so they survive a re-validation."""
+    if not grid:
+        return {}
+    header = [squash(h) for h in grid[0]]
+    try:
+        rule, sheet, cell, note = (header.index(h) for h in ("规则", "工作表", "单元格", "说明"))
+    except ValueError:
+        return {}
+    out = {}
+    for row in grid[1:]:
+        text = str(row[note]).strip() if note < len(row) and row[note] not in (None, "") else ""
+        if text:
+            out[(str(row[rule]), str(row[sheet]), str(row[cell]))] = text
+    return out
+
+
+def _values(form: Form, grids: dict[str, Grid], report: Report) -> None:
+    blank: dict[str, dict[str, str]] = {}  # sheet -> address -> key
+    for key, sheet, row, col, kind, address in _cell_positions(form):
+        raw = _at_index(grids[sheet], row, col)
+        report.raw[key] = raw
+        if (
+            type(raw) is float
+            and raw.is_integer()
+            and kind != "money"
+            and abs(raw) < 1e15
+            and (raw >= 0 or kind == "signed_count")
+        ):
+            report.values[key] = int(raw)  # the common case, same result as parse() without its overhead
+            continue
+        parsed = parse(raw, kind)
+        report.values[key] = parsed.value
+        if parsed.problem:
+            report.problems[key] = parsed.problem
+        elif raw is None:
+            blank.setdefault(sheet, {})[address] = key
+    if report.path is None or not blank:
+        return
+    with zipfile.ZipFile(report.path) as zf:  # one opening for every sheet with blank cells
+        for sheet, keys in blank.items():
+            for address in formula_cells(zf, sheet, set(keys)):
+                report.problems[keys[address]] = Problem("V-FORMULA", "error", NO_CACHED_VALUE)

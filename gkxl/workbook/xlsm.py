@@ -1,0 +1,247 @@
+"""The macro-enabled template: the standard workbook plus buttons that run gkxl through xlwings.
+
+Built on any OS, with no Office: the sheets come from gkxl.workbook.template.build_workbook (so the layout is the
+.xlsx template's), an `xlwings.conf` sheet is added, and the zip is post-processed with what openpyxl
+cannot write: form-control buttons (legacy VML drawings, the form XlsxWriter and Excel itself use, each
+bound to a macro) and the VBA project, made by pyOpenVBA from the committed source in `macros/*.bas` plus
+the `xlwings.bas` module shipped inside the installed (pinned) xlwings package.
+
+The .bas files are kept in UTF-8 with LF line ends for git; the project stores VBA source in its code
+page, set here to 936 (GBK, what a Chinese Excel uses) with CRLF line ends.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import tempfile
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from gkxl.errors import GkxlError
+from gkxl.form.model import Form
+from gkxl.read.package import sheet_part
+from gkxl.workbook.template import build_workbook
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+
+CONF_SHEET = "xlwings.conf"
+# The gkxl package is installed: the workbook's folder must not shadow it on sys.path.
+TEMPLATE_SETTINGS = {"ADD_WORKBOOK_TO_PYTHONPATH": "False"}
+MACROS_DIR = Path(__file__).resolve().parents[2] / "macros"
+CODE_PAGE = 936
+VML_TYPE = "application/vnd.openxmlformats-officedocument.vmlDrawing"
+VML_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/vmlDrawing"
+REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+MACRO_MAIN = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # reproducible builds: the parts, not the clock, make the file
+
+
+@dataclass(frozen=True)
+class Button:
+    caption: str
+    macro: str  # a Public Sub of macros/*.bas
+
+
+BUTTONS = (Button("校验", "Validate"), Button("清除标记", "ClearMarks"), Button("自动合计", "FillTotals"))
+BUTTON_COLUMNS, BUTTON_ROWS = 2, 2  # each button's size, in cells
+
+
+def macro_sources(directory: Path = MACROS_DIR) -> dict[str, str]:
+    """Module name -> VBA source (as committed: UTF-8, LF) of every .bas file in `directory`."""
+    if not directory.is_dir():
+        raise GkxlError("找不到 VBA 源码文件夹 macros/：启用宏的模板需在 gkxl 源码目录中生成", directory)
+    out = {}
+    for path in sorted(directory.glob("*.bas")):
+        text = path.read_text(encoding="utf-8")
+        name = re.match(r'Attribute VB_Name = "([^"]+)"', text)
+        if not name:
+            raise ValueError(f"{path}: no Attribute VB_Name line")
+        out[name.group(1)] = text
+    return out
+
+
+def xlwings_module() -> str:
+    """The VBA module of the installed xlwings, the one matching its Python side."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("xlwings")  # located, not imported: only gkxl.excel.buttons imports xlwings
+    if spec is None or spec.origin is None:
+        raise GkxlError("没有安装 xlwings，无法生成启用宏的模板（请 pip install gkxl 的完整依赖）")
+    return (Path(spec.origin).parent / "xlwings.bas").read_text(encoding="ascii").replace("\r\n", "\n")
+
+
+def _vba_text(source: str) -> str:
+    return source.replace("\r\n", "\n").replace("\n", "\r\n")
+
+
+# --- buttons -------------------------------------------------------------------------------------------
+
+
+def _column_px(ws, index: int) -> int:
+    from openpyxl.utils import get_column_letter
+
+    dim = ws.column_dimensions.get(get_column_letter(index))
+    chars = dim.width if dim is not None and dim.width else 8.43
+    return int(chars * 7 + 5)
+
+
+def _row_pt(ws, index: int) -> float:
+    dim = ws.row_dimensions.get(index)
+    return dim.height if dim is not None and dim.height else 15.0
+
+
+def _button_shape(ws, sheet_no: int, i: int, button: Button, first_col: int) -> str:
+    """One VML form-control button. Its cell anchor is what Excel uses; the style gives the same box in pt."""
+    top_row = 2 + i * (BUTTON_ROWS + 1)  # 0-based row index: below the title, one row apart
+    left = sum(_column_px(ws, c) for c in range(1, first_col + 1)) * 0.75
+    top = sum(_row_pt(ws, r) for r in range(1, top_row + 1))
+    width = sum(_column_px(ws, first_col + 1 + k) for k in range(BUTTON_COLUMNS)) * 0.75
+    height = sum(_row_pt(ws, top_row + 1 + k) for k in range(BUTTON_ROWS))
+    anchor = f"{first_col}, 0, {top_row}, 0, {first_col + BUTTON_COLUMNS}, 0, {top_row + BUTTON_ROWS}, 0"
+    return f"""<v:shape id="_x0000_s{1024 * sheet_no + 1 + i}" type="#_x0000_t201" style="position:absolute;\
+margin-left:{left:.1f}pt;margin-top:{top:.1f}pt;width:{width:.1f}pt;height:{height:.1f}pt;z-index:{i + 1};\
+mso-wrap-style:tight" o:button="t" fillcolor="buttonFace [67]" strokecolor="windowText [64]" o:insetmode="auto">
+ <v:fill color2="buttonFace [67]" o:detectmouseclick="t"/>
+ <o:lock v:ext="edit" rotation="t"/>
+ <v:textbox style="mso-direction-alt:auto" o:singleclick="f">
+  <div style="text-align:center"><font face="宋体" size="240" color="#000000">{button.caption}</font></div>
+ </v:textbox>
+ <x:ClientData ObjectType="Button">
+  <x:Anchor>{anchor}</x:Anchor>
+  <x:PrintObject>False</x:PrintObject>
+  <x:AutoFill>False</x:AutoFill>
+  <x:FmlaMacro>[0]!{button.macro}</x:FmlaMacro>
+  <x:TextHAlign>Center</x:TextHAlign>
+  <x:TextVAlign>Center</x:TextVAlign>
+ </x:ClientData>
+</v:shape>"""
+
+
+def buttons_vml(ws, sheet_no: int, first_col: int) -> bytes:
+    """The VML drawing with every button of one sheet (`first_col`: 0-based column of their left edge)."""
+    shapes = "\n".join(_button_shape(ws, sheet_no, i, b, first_col) for i, b in enumerate(BUTTONS))
+    return f"""<xml xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office" \
+xmlns:x="urn:schemas-microsoft-com:office:excel">
+<o:shapelayout v:ext="edit"><o:idmap v:ext="edit" data="{sheet_no}"/></o:shapelayout>
+<v:shapetype id="_x0000_t201" coordsize="21600,21600" o:spt="201" path="m,l,21600r21600,l21600,xe">
+ <v:stroke joinstyle="miter"/>
+ <v:path shadowok="f" o:extrusionok="f" strokeok="f" fillok="f" o:connecttype="rect"/>
+ <o:lock v:ext="edit" shapetype="t"/>
+</v:shapetype>
+{shapes}
+</xml>
+""".encode()
+
+
+# Elements a worksheet may have after <legacyDrawing> (ECMA-376 CT_Worksheet order).
+_AFTER_LEGACY = ("legacyDrawingHF", "drawingHF", "picture", "oleObjects", "controls", "webPublishItems", "tableParts")
+
+
+def _add_legacy_drawing(sheet_xml: str, rid: str) -> str:
+    if 'xmlns:r="' not in sheet_xml[: sheet_xml.index(">", sheet_xml.index("<worksheet"))]:
+        sheet_xml = sheet_xml.replace(
+            "<worksheet ",
+            '<worksheet xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" ',
+            1,
+        )
+    element = f'<legacyDrawing r:id="{rid}"/>'
+    positions = [m.start() for tag in (*_AFTER_LEGACY, "extLst") for m in [re.search(f"<{tag}\\b", sheet_xml)] if m]
+    at = min(positions) if positions else sheet_xml.rindex("</worksheet>")
+    return sheet_xml[:at] + element + sheet_xml[at:]
+
+
+def _add_relationship(rels_xml: str | None, rid_prefix: str, kind: str, target: str) -> tuple[str, str]:
+    rels_xml = rels_xml or (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"></Relationships>'
+    )
+    used = set(re.findall(r'Id="([^"]+)"', rels_xml))
+    rid = next(f"{rid_prefix}{n}" for n in range(1, 1000) if f"{rid_prefix}{n}" not in used)
+    rel = f'<Relationship Id="{rid}" Type="{kind}" Target="{target}"/>'
+    return rels_xml.replace("</Relationships>", rel + "</Relationships>"), rid
+
+
+def _rels_name(part: str) -> str:
+    folder, name = part.rsplit("/", 1)
+    return f"{folder}/_rels/{name}.rels"
+
+
+def _post_process(xlsx: bytes, wb, sheets: dict[str, int]) -> bytes:
+    """Macro-enabled content type, and the buttons on `sheets` (name -> 0-based column of the buttons)."""
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as zin:
+        parts = {i.filename: zin.read(i.filename) for i in zin.infolist()}
+        sheet_parts = {name: sheet_part(zin, name) for name in sheets}
+    types = parts["[Content_Types].xml"].decode()
+    types = re.sub(r'(PartName="/xl/workbook.xml" ContentType=")[^"]+', rf"\g<1>{MACRO_MAIN}", types)
+    types = types.replace("<Default ", f'<Default Extension="vml" ContentType="{VML_TYPE}"/><Default ', 1)
+    parts["[Content_Types].xml"] = types.encode()
+    for no, (name, first_col) in enumerate(sheets.items(), 1):
+        part = sheet_parts[name]
+        vml = f"xl/drawings/vmlDrawing{no}.vml"
+        parts[vml] = buttons_vml(wb[name], no, first_col)
+        rels_part = _rels_name(part)
+        old = parts[rels_part].decode() if rels_part in parts else None
+        rels, rid = _add_relationship(old, "rIdButtons", VML_REL, f"../drawings/vmlDrawing{no}.vml")
+        parts[rels_part] = rels.encode()
+        parts[part] = _add_legacy_drawing(parts[part].decode(), rid).encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for name, data in parts.items():
+            zout.writestr(zipfile.ZipInfo(name, ZIP_TIME), data, zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+# --- VBA project ---------------------------------------------------------------------------------------
+
+
+def _set_code_page(project, code_page: int) -> None:
+    """Give a freshly made project another PROJECTCODEPAGE ([MS-OVBA] 2.3.4.2.1.4). pyOpenVBA has no setter:
+    the record is patched in the dir stream's prefix, which it writes back verbatim."""
+    import struct
+
+    record = struct.pack("<HIH", 0x0003, 2, project.code_page)
+    if project.dir_raw.count(record) != 1:
+        raise RuntimeError("PROJECTCODEPAGE record not found in the VBA project")
+    project.dir_raw = project.dir_raw.replace(record, struct.pack("<HIH", 0x0003, 2, code_page))
+    project.code_page = code_page
+
+
+def _add_vba(xlsm: bytes, modules: dict[str, str]) -> bytes:
+    from pyopenvba import ExcelFile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        source, target = Path(tmp, "in.xlsm"), Path(tmp, "out.xlsm")
+        source.write_bytes(xlsm)
+        with ExcelFile(source) as book:
+            project = book.add_vba_project()
+            _set_code_page(project, CODE_PAGE)
+            for name, text in modules.items():
+                project.add_module(name, _vba_text(text))
+            book.save(target)
+        return target.read_bytes()
+
+
+# --- the workbook --------------------------------------------------------------------------------------
+
+
+def build_xlsm(form: Form, prepare: Callable[[Workbook], None] | None = None) -> bytes:
+    """The macro-enabled template of `form`, as the bytes of an .xlsm file; `prepare` may fill it in first."""
+
+    wb = build_workbook(form)
+    if prepare:
+        prepare(wb)
+    conf = wb.create_sheet(CONF_SHEET)
+    for key, value in TEMPLATE_SETTINGS.items():
+        conf.append([key, value])
+    conf.sheet_state = "hidden"
+    # Buttons sit one empty column right of what each sheet prints.
+    sheets = {ws.title: ws.max_column + 1 for ws in wb.worksheets if ws is not conf}
+    buf = io.BytesIO()
+    wb.save(buf)
+    modules = {"xlwings": xlwings_module(), **macro_sources()}
+    return _add_vba(_post_process(buf.getvalue(), wb, sheets), modules)
