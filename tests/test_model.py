@@ -76,7 +76,7 @@ def test_form_json_contract(form_id):
     data = json.loads(result.output)
     assert data["form"] == form_id
     assert set(data["cells"][0]) == {"key", "sheet", "cell", "row_path", "col_path", "kind"}
-    assert {m["key"] for m in data["meta"]} == {"unit", "year"}
+    assert {m["key"] for m in data["meta"]} == {"unit", "year", "unit_code", "unit_type"}
     first = data["cells"][0]
     assert first["sheet"] == "表二" and first["row_path"][0] == "第二十条第（一）项"
 

@@ -246,3 +246,14 @@ def test_absurdly_long_numbers_are_findings_not_crashes(with_raw, raw):
     result = check_file(with_raw({"active_fees_amount": raw, "apply_granted_natural": raw}))
     found = {f.key: f.rule for f in result.findings if f.severity == "error"}
     assert found["active_fees_amount"] == "V-NUMBER" and found["apply_granted_natural"] == "V-NUMBER"
+
+
+def test_optional_cover_cells_unit_code_and_type_round_trip(make_workbook):
+    from gkxl.read.reader import read_report
+
+    def edit(report):
+        report.unit_code, report.unit_type = "320831001", "乡镇人民政府"
+
+    back = read_report(make_workbook("2019", edit=edit))
+    assert (back.unit_code, back.unit_type) == ("320831001", "乡镇人民政府")
+    assert read_report(make_workbook("2021", name="plain.xlsx")).unit_code is None

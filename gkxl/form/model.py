@@ -101,7 +101,9 @@ class Meta(NamedTuple):
     sheet: str
     cell: str
     label: str
-    kind: str
+    kind: str  # text, year, code (单位代码), choice (one of `options`)
+    optional: bool = False  # may stay blank without a finding
+    options: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -183,7 +185,12 @@ class Form:
                 }
                 for c in self.cells
             ],
-            "meta": [{"key": m.key, "sheet": m.sheet, "cell": m.cell, "label": m.label} for m in self.meta],
+            "meta": [
+                {"key": m.key, "sheet": m.sheet, "cell": m.cell, "label": m.label, "kind": m.kind}
+                | ({"optional": True} if m.optional else {})
+                | ({"options": list(m.options)} if m.options else {})
+                for m in self.meta
+            ],
         }
 
 
@@ -261,7 +268,7 @@ def parse_form(data: dict) -> Form:
         issued_by=data["issued_by"],
         years=(first, last),
         cover=data["cover"],
-        meta=tuple(Meta(**m) for m in data["meta"]),
+        meta=tuple(Meta(**{**m, "options": tuple(m.get("options", ()))}) for m in data["meta"]),
         tables=tuple(_table(t) for t in data["tables"]),
         rule_specs=tuple(data["rules"]),
         checks=data.get("checks", {}),

@@ -30,6 +30,8 @@ class Report:
     values: dict[str, Number | None]
     unit: str | None = None
     year: int | None = None
+    unit_code: str | None = None  # 单位代码 on the cover (optional): matches the unit to a roster
+    unit_type: str | None = None  # 单位类型 on the cover (optional), as typed
     path: Path | None = None
     problems: dict[str, Problem] = field(default_factory=dict)  # by cell key or meta key
     raw: dict[str, object] = field(default_factory=dict)
@@ -139,6 +141,12 @@ def _layout_problems(form: Form, grids: dict[str, Grid], names: list[str]) -> li
 def _meta(form: Form, grids: dict[str, Grid], report: Report) -> None:
     unit = _at(grids[form.meta_cell("unit").sheet], form.meta_cell("unit").cell)
     report.unit = str(unit).strip() if unit not in (None, "") else None
+    for key in ("unit_code", "unit_type"):
+        meta = next((m for m in form.meta if m.key == key), None)
+        value = _at(grids[meta.sheet], meta.cell) if meta else None
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)  # a numeric code typed into the cell
+        setattr(report, key, str(value).strip() or None if value not in (None, "") else None)
     year_cell = form.meta_cell("year")
     raw_year = _at(grids[year_cell.sheet], year_cell.cell)
     report.raw["year"] = raw_year

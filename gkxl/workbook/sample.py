@@ -91,8 +91,8 @@ def write_report(report: Report, path: str | Path) -> Path:
 def fill_workbook(wb, report: Report) -> None:
     """Put the report's metadata and values into an openpyxl workbook of the template."""
     form = report.form
-    for key, value in (("unit", report.unit), ("year", report.year)):
-        meta = form.meta_cell(key)
+    for meta in form.meta:
+        value = getattr(report, meta.key)
         wb[meta.sheet][meta.cell] = value
     for cell in form.cells:
         value = report.values.get(cell.key)

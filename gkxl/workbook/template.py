@@ -89,7 +89,7 @@ def _cover_sheet(wb: Workbook, form: Form, st: dict) -> None:
     ws["A1"] = form.cover["title"]
     ws.merge_cells("A1:B1")
     ws["A1"].font, ws["A1"].alignment = st["title"], st["center"]
-    rows = [(m.cell, m.label, None) for m in form.meta]
+    rows = [(m.cell, m.label + ("（选填）" if m.optional else ""), None) for m in form.meta]
     rows += [(form.cover["form_cell"], "表式", form.id), (form.cover["version_cell"], "模板版本", TEMPLATE_VERSION)]
     for address, label, value in rows:
         cell = ws[address]
@@ -107,6 +107,7 @@ def _cover_sheet(wb: Workbook, form: Form, st: dict) -> None:
     ws.row_dimensions[note.row].height = 45
     ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = 16, 48
     _year_validation(ws, form)
+    _choice_validation(ws, form)
     protect(ws)
 
 
@@ -119,6 +120,20 @@ def _year_validation(ws: Worksheet, form: Form) -> None:
     dv.errorTitle, dv.showErrorMessage = "年度有误", True
     dv.add(form.meta_cell("year").cell)
     ws.add_data_validation(dv)
+
+
+def _choice_validation(ws: Worksheet, form: Form) -> None:
+    """A dropdown for every cover cell with a fixed list of options (单位类型)."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    for meta in form.meta:
+        if not meta.options:
+            continue
+        dv = DataValidation(type="list", formula1='"' + ",".join(meta.options) + '"', allow_blank=True)
+        dv.prompt, dv.promptTitle = f"请从下拉列表中选择{meta.label}。", meta.label
+        dv.error, dv.errorTitle, dv.showErrorMessage = f"{meta.label}应为：{'、'.join(meta.options)}", "输入有误", True
+        dv.add(meta.cell)
+        ws.add_data_validation(dv)
 
 
 def _names(wb: Workbook, form: Form) -> None:
