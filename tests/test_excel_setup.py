@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from gkxl.cli import cli
+from gkxl.errors import GkxlError
 from gkxl.excel.conf import interpreter_key, read_user_config
 from gkxl.workbook.xlsm import CONF_SHEET, TEMPLATE_SETTINGS
 
@@ -35,10 +36,18 @@ def test_writes_the_user_config_and_keeps_other_settings(home):
     assert conf.read_text(encoding="utf-8").count(interpreter_key()) == 1
 
 
-def test_a_given_interpreter_with_a_chinese_path(home):
+def test_a_chinese_user_folder_is_written_as_an_environment_variable(home, monkeypatch):
+    monkeypatch.setenv("USERPROFILE", "C:\\Users\\张三")
+    monkeypatch.setenv("LOCALAPPDATA", "C:\\Users\\张三\\AppData\\Local")
     python = "C:\\Users\\张三\\AppData\\Local\\Programs\\Python\\Python311\\python.exe"
-    assert CliRunner().invoke(cli, ["excel-setup", "--interpreter", python]).exit_code == 0
-    assert read_user_config(home / ".xlwings" / "xlwings.conf")[interpreter_key()] == python
+    result = CliRunner().invoke(cli, ["excel-setup", "--interpreter", python])
+    assert result.exit_code == 0, result.output
+    conf = home / ".xlwings" / "xlwings.conf"
+    spelled = "%LOCALAPPDATA%\\Programs\\Python\\Python311\\python.exe"
+    assert read_user_config(conf)[interpreter_key()] == spelled
+    data = conf.read_bytes()
+    assert data.decode("ascii") == data.decode("cp936")  # VBA (ANSI code page) and Python (UTF-8) read the same
+    assert spelled in result.output and "纯英文" in result.output
 
 
 def _parts(path: Path) -> dict[str, bytes]:
@@ -83,3 +92,72 @@ def test_refusals(home, tmp_path):
     assert result.exit_code == 2 and CONF_SHEET in result.output
     assert source.read_bytes() == TEMPLATE.read_bytes()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.xlsm", "b.xlsx"]
+
+
+def test_portable_path_picks_the_longest_folder_variable():
+    from gkxl.excel.conf import portable_path
+
+    env = {"USERPROFILE": "C:\\Users\\李四", "LOCALAPPDATA": "C:\\Users\\李四\\AppData\\Local", "APPDATA": ""}
+    assert portable_path("C:\\Python312\\pythonw.exe", env) == "C:\\Python312\\pythonw.exe"
+    local = "c:\\users\\李四\\AppData\\Local\\Python\\python.exe"
+    assert portable_path(local, env) == "%LOCALAPPDATA%\\Python\\python.exe"
+    venv = "C:\\Users\\李四\\venv\\Scripts\\python.exe"
+    assert portable_path(venv, env) == "%USERPROFILE%\\venv\\Scripts\\python.exe"
+    with pytest.raises(GkxlError, match="非英文字符"):  # whole folders only: 李四四 is not under 李四
+        portable_path("C:\\Users\\李四四\\python.exe", env)
+
+
+def test_a_path_that_cannot_be_ascii_is_refused_with_what_to_do(home):
+    result = CliRunner().invoke(cli, ["excel-setup", "--interpreter", "D:\\软件\\Python\\python.exe"])
+    assert result.exit_code == 2
+    assert "非英文字符" in result.output and "C:\\Python312" in result.output
+    assert not (home / ".xlwings").exists()
+
+
+def test_all_users_writes_the_machine_wide_setting(home, tmp_path, monkeypatch):
+    monkeypatch.setenv("ProgramData", str(tmp_path / "ProgramData"))
+    result = CliRunner().invoke(cli, ["excel-setup", "--all-users", "--interpreter", "C:\\Python312\\pythonw.exe"])
+    assert result.exit_code == 0, result.output
+    machine = tmp_path / "ProgramData" / "gkxl" / "xlwings.conf"
+    assert read_user_config(machine) == {interpreter_key(): "C:\\Python312\\pythonw.exe"}
+    assert not (home / ".xlwings").exists() and "所有用户" in result.output
+
+
+def test_the_macros_take_the_machine_wide_setting_and_explain_failures():
+    """The VBA side of --all-users and of a Python that cannot start (only real Excel can run it: see
+    docs/windows-acceptance.md); here: every button goes through the one guarded starter."""
+    from gkxl.workbook.xlsm import BUTTONS, macro_sources
+
+    source = macro_sources()["gkxl"]
+    assert 'MACHINE_CONF As String = "\\gkxl\\xlwings.conf"' in source
+    for button in BUTTONS:
+        body = source.split(f"Public Sub {button.macro}()")[1].split("End Sub")[0]
+        assert "StartPython " in body and "RunPython" not in body
+    starter = source.split("Private Sub StartPython")[1].split("End Sub")[0]
+    assert "If Not PythonReady(action) Then Exit Sub" in starter and "On Error GoTo Blocked" in starter
+    assert "阻止所有 Office 应用程序创建子进程" in starter
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="symlinks and HOME: the POSIX stand-in for a Chinese user folder")
+def test_a_chinese_interpreter_path_under_utf8_mode_in_real_processes(tmp_path):
+    """Python under UTF-8 mode (the default from 3.15) runs excel-setup from a folder named in Chinese, and
+    xlwings' own reader then reads the file back; a file written the old way (ANSI code page) would fail."""
+    import os
+    import subprocess
+
+    home = tmp_path / "张三"
+    (home / "py").mkdir(parents=True)
+    python = home / "py" / "python"
+    python.symlink_to(sys.executable)
+    env = {**os.environ, "HOME": str(home), "USERPROFILE": str(home), "PYTHONIOENCODING": "utf-8"}
+    done = subprocess.run([str(python), "-X", "utf8", "-m", "gkxl", "excel-setup"], env=env, capture_output=True)
+    assert done.returncode == 0, done.stderr.decode()
+    conf = home / ".xlwings" / "xlwings.conf"
+    assert conf.read_bytes().decode("cp936") == conf.read_bytes().decode("ascii")
+    read = "import xlwings.utils as u; print(u.read_user_config()['interpreter_win'])"
+    back = subprocess.run([sys.executable, "-X", "utf8", "-c", read], env=env, capture_output=True, text=True)
+    assert back.returncode == 0, back.stderr
+    assert back.stdout.strip() == "%USERPROFILE%/py/python"
+    conf.write_bytes(f'"INTERPRETER_WIN","{python}"\r\n'.encode("gb18030"))  # what an ANSI-code-page file holds
+    old = subprocess.run([sys.executable, "-X", "utf8", "-c", read], env=env, capture_output=True, text=True)
+    assert old.returncode != 0 and "UnicodeDecodeError" in old.stderr

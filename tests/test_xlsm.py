@@ -143,6 +143,7 @@ def test_gkxl_validate_reads_the_xlsm(built):
     assert result.error is None and result.ok
 
 
+@pytest.mark.libreoffice
 def test_libreoffice_opens_it_and_resolves_every_button(built, tmp_path):
     """One soffice call converts the fresh and the committed workbooks; LibreOffice imports the VBA project
     and turns each button into a control whose action is the macro of our module."""

@@ -31,6 +31,17 @@ def interpreter_key() -> str:
     return "INTERPRETER_MAC" if sys.platform == "darwin" else "INTERPRETER_WIN"
 
 
+def machine_config_path(environ: dict[str, str] | None = None) -> Path:
+    """%ProgramData%\\gkxl\\xlwings.conf: the interpreter for every account of this PC (excel-setup --all-users).
+
+    The buttons' macros copy its INTERPRETER_WIN into an account's own xlwings.conf on its first click, so
+    one setup by the administrator serves every clerk who logs on to the PC.
+    """
+    env = os.environ if environ is None else environ
+    base = env.get("ProgramData") or env.get("PROGRAMDATA") or ("C:\\ProgramData" if os.name == "nt" else "/etc")
+    return Path(base) / "gkxl" / "xlwings.conf"
+
+
 def user_config_path() -> Path:
     """~/.xlwings/xlwings.conf (Windows: %USERPROFILE%), or the sandboxed folder of Excel on a Mac."""
     if sys.platform == "darwin":
@@ -39,9 +50,57 @@ def user_config_path() -> Path:
 
 
 def _file_encoding() -> str:
-    # VBA's `Input #` reads the file in the ANSI code page (cp936 on a Chinese Windows): a user folder
-    # named in Chinese must be written in it, not in UTF-8.
+    # What the file is read back in when it holds anything but ASCII: VBA's `Input #` reads the ANSI code
+    # page (cp936 on a Chinese Windows). gkxl itself writes only ASCII values (see portable_path), which
+    # every reader agrees on: VBA, and xlwings' Python side under UTF-8 mode (default from Python 3.15).
     return "mbcs" if os.name == "nt" else "utf-8"
+
+
+# Folders whose environment variable may stand for them in a setting: xlwings' VBA expands %NAME% in every
+# value it reads (ExpandEnvironmentStrings), so C:\Users\张三\AppData\Local\... is written as
+# %LOCALAPPDATA%\... and stays ASCII. Checked longest value first.
+PATH_VARIABLES = ("LOCALAPPDATA", "APPDATA", "USERPROFILE", "PROGRAMDATA", "PROGRAMFILES", "PROGRAMFILES(X86)",
+                  "SYSTEMDRIVE")
+
+
+def _short_path(path: str) -> str | None:
+    """The Windows 8.3 spelling of `path` (ASCII where the volume keeps short names), or None."""
+    if os.name != "nt":
+        return None
+    import ctypes
+
+    buffer = ctypes.create_unicode_buffer(1024)
+    size = ctypes.windll.kernel32.GetShortPathNameW(path, buffer, len(buffer))  # type: ignore[attr-defined]
+    return buffer.value if 0 < size < len(buffer) else None
+
+
+def portable_path(path: str, environ: dict[str, str] | None = None) -> str:
+    """`path` spelled in ASCII so that Excel's VBA and Python read the same text whatever the code page.
+
+    A non-ASCII path (a Chinese user name) becomes %VARIABLE%\\rest for the longest matching folder variable,
+    else its Windows short path; a path neither can make ASCII is refused with what to do instead.
+    """
+    if path.isascii():
+        return path
+    env = {k.upper(): v for k, v in (os.environ if environ is None else environ).items()}
+    fold = str.lower if os.name == "nt" or "\\" in path else str
+    matches = []
+    for name in PATH_VARIABLES:
+        value = (env.get(name) or "").rstrip("\\/")
+        if value and fold(path).startswith(fold(value)) and path[len(value) : len(value) + 1] in ("\\", "/"):
+            matches.append((len(value), name))
+    for _, name in sorted(matches, reverse=True):
+        spelled = f"%{name}%" + path[len(env[name].rstrip("\\/")) :]
+        if spelled.isascii():
+            return spelled
+    short = _short_path(path)
+    if short and short.isascii():
+        return short
+    raise GkxlError(
+        f"Python 的路径含有中文等非英文字符，Excel 按钮无法可靠读取：{path}。"
+        "请把 Python 安装到只含英文字母和数字的文件夹（如 C:\\Python312），"
+        "或“为所有用户安装”，然后重新运行 gkxl excel-setup"
+    )
 
 
 def _parse_line(line: str) -> tuple[str, str] | None:

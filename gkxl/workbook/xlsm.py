@@ -32,7 +32,10 @@ if TYPE_CHECKING:
 CONF_SHEET = "xlwings.conf"
 # The gkxl package is installed: the workbook's folder must not shadow it on sys.path.
 TEMPLATE_SETTINGS = {"ADD_WORKBOOK_TO_PYTHONPATH": "False"}
-MACROS_DIR = Path(__file__).resolve().parents[2] / "macros"
+# The VBA source: the copy a built wheel ships (setup.py), else the source tree's macros/ (a checkout).
+SHIPPED_MACROS = Path(__file__).resolve().parent / "vba"
+SOURCE_MACROS = Path(__file__).resolve().parents[2] / "macros"
+MACROS_DIR = SHIPPED_MACROS if SHIPPED_MACROS.is_dir() else SOURCE_MACROS
 CODE_PAGE = 936
 VML_TYPE = "application/vnd.openxmlformats-officedocument.vmlDrawing"
 VML_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/vmlDrawing"
@@ -54,7 +57,7 @@ BUTTON_COLUMNS, BUTTON_ROWS = 2, 2  # each button's size, in cells
 def macro_sources(directory: Path = MACROS_DIR) -> dict[str, str]:
     """Module name -> VBA source (as committed: UTF-8, LF) of every .bas file in `directory`."""
     if not directory.is_dir():
-        raise GkxlError("找不到 VBA 源码文件夹 macros/：启用宏的模板需在 gkxl 源码目录中生成", directory)
+        raise GkxlError("找不到按钮的 VBA 代码（gkxl 安装不完整），请重新安装 gkxl", directory)
     out = {}
     for path in sorted(directory.glob("*.bas")):
         text = path.read_text(encoding="utf-8")
