@@ -25,7 +25,7 @@ def _summary(result) -> str:
 @click.option("--log", "log_file", type=click.Path(dir_okay=False, path_type=Path), help="日志同时追加写入此文件。")
 @click.option("-j", "--jobs", type=click.IntRange(min=1),
               help="并行转换的进程数（默认：要转换的文件达 48 个时用全部 CPU 核，否则 1）。")  # fmt: skip
-@json_option
+@json_option()
 def command(
     inputs: tuple[Path, ...],
     outdir: Path,

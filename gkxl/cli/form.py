@@ -8,7 +8,7 @@ from gkxl.cli.common import echo_json, form_option
 
 
 @click.command(name="form")
-@form_option
+@form_option()
 @click.option("--json", "as_json", is_flag=True, help="输出完整定义的 JSON（公开接口）。")
 def command(form_id: str, as_json: bool) -> None:
     """打印表式定义：每个填报单元格的键、位置、行列标签和类型。

@@ -61,7 +61,7 @@ def _exit_code(results) -> int:
 @click.command(name="import")
 @click.argument("reports", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--outdir", type=click.Path(path_type=Path), required=True, help="工作簿写入的文件夹。")
-@json_option
+@json_option()
 @click.option("--explain", is_flag=True, help="逐行显示找到的标签及其数字填入的单元格。")
 @click.option("--form", "form_id", type=click.Choice(FORM_IDS), help="只按这一表式导入（默认自动识别）。")
 @click.option("--show-info", is_flag=True, help="也显示提示（如已去掉的单位、按未填写处理的“/”）。")

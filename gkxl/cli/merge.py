@@ -66,7 +66,7 @@ def _progress(show: bool, length: int):
 @click.option("--year", type=click.IntRange(1990, 2100), help="汇总年度（默认取各报告的年度；指定时各报告须同年）。")
 @click.option("--allow-errors", is_flag=True, help="有必须修改的错误的报告也汇总（在汇总表封面和“来源”中注明）。")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="并行读取的进程数（默认：报告多时用全部 CPU 核）。")
-@json_option
+@json_option()
 def command(
     inputs: tuple[Path, ...],
     output: Path,

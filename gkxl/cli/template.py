@@ -10,7 +10,7 @@ from gkxl.cli.common import form_option
 
 
 @click.command(name="template")
-@form_option
+@form_option()
 @click.option(
     "-o",
     "--output",
