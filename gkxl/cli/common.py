@@ -128,5 +128,9 @@ def jobs_option(what: str):
     import click
 
     return click.option(
-        "-j", "--jobs", type=click.IntRange(min=1), metavar="N", help=f"并行{what}的进程数（默认：文件达 48 个时用全部 CPU 核，否则 1）。"
+        "-j",
+        "--jobs",
+        type=click.IntRange(min=1),
+        metavar="N",
+        help=f"并行{what}的进程数（默认：文件达 48 个时用全部 CPU 核，否则 1）。",
     )

@@ -24,26 +24,37 @@ def command(workbook: Path | None, output: Path | None, interpreter: str | None)
     用 --workbook 时写入工作簿副本，原文件不改动。
 
     \b
-    Examples:
-        gkxl excel-setup
-        gkxl excel-setup --workbook 模板.xlsm -o 模板-本机.xlsm
+    示例：
+      gkxl excel-setup
+      gkxl excel-setup --interpreter "C:\\Python312\\python.exe"
+      gkxl excel-setup --workbook 模板.xlsm -o 模板-本机.xlsm
+
+    \b
+    退出码：
+      0 已写入；
+      2 无法运行（用法错误、工作簿无法读取、设置无法写入）。
     """
-    from gkxl.cli.common import fail
+    from gkxl.cli.common import check_output_file, fail
     from gkxl.errors import GkxlError, os_reason
     from gkxl.excel.conf import interpreter_key, set_workbook_settings, write_user_config
 
-    settings = {interpreter_key(): interpreter or sys.executable}
+    python = interpreter or sys.executable
+    settings = {interpreter_key(): python}
+    said = f"Excel 按钮将用这个 Python 运行 gkxl：{python}（设置项 {interpreter_key()}）"
     try:
         if workbook:
             if not output:
                 fail("用 --workbook 时请用 -o 指定输出副本（原文件不改动）")
+            check_output_file(output, (".xlsm",), "输出副本")
             set_workbook_settings(workbook, output, settings)
-            click.echo(f"已写入 {output} 的 xlwings.conf 工作表：{settings}")
+            click.echo(f"已写出 {output}（{workbook} 的副本，原文件未改动），其 xlwings.conf 工作表已写入设置。")
+            click.echo(f"在这个副本中，{said}")
         else:
             if output:
                 fail("-o 只和 --workbook 一起使用")
             path = write_user_config(settings)
-            click.echo(f"已写入本机设置 {path}：{settings}")
+            click.echo(f"已写入本机设置 {path}。")
+            click.echo(f"在这台电脑上打开的 gkxl 启用宏模板中，{said}")
     except GkxlError as exc:
         fail(str(exc))
     except OSError as exc:

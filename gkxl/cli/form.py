@@ -14,8 +14,14 @@ def command(form_id: str, as_json: bool) -> None:
     """打印表式定义：每个填报单元格的键、位置、行列标签和类型。
 
     \b
-    Example:
-        gkxl form --form 2021 --json > form-2021.json
+    示例：
+      gkxl form
+      gkxl form --form 2021 --json > form-2021.json
+
+    \b
+    退出码：
+      0 已输出；
+      2 无法运行（用法错误）。
     """
     from gkxl.form.model import load_form
 
