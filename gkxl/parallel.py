@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import signal
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -42,6 +41,8 @@ def map_ordered(
     if workers <= 1 or len(items) <= 1:
         yield from map(func, items)
         return
+    from concurrent.futures import ProcessPoolExecutor  # not on the one-process path: it costs ~15 ms to import
+
     size = max(1, min(CHUNK, len(items) // (workers * 4)))  # small enough that every worker gets a share
     chunks = [items[i : i + size] for i in range(0, len(items), size)]
     pool = ProcessPoolExecutor(max_workers=min(workers, len(chunks)), initializer=_ignore_interrupt)

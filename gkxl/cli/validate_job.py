@@ -32,7 +32,6 @@ def run(
     jobs: int | None = None,
 ) -> int:
     """Check the workbooks named by `inputs` (files or folders) and print the results; the exit code."""
-    from gkxl.parallel import default_workers, map_ordered
     from gkxl.read.inputs import expand_inputs
 
     paths = expand_inputs(unique_inputs(inputs), keep_empty=True)
@@ -43,13 +42,20 @@ def run(
     color = not as_json and color_for(sys.stdout)
     check = partial(check_one, form_id, show_info, as_json, color, last_year)
     out = JsonStream() if as_json else TextStream()
-    workers = jobs or default_workers(len(paths))
-    for text, ok, unreadable in map_ordered(check, list(targets.items()), workers, partial(_broken, as_json)):
+    for text, ok, unreadable in _checked(check, list(targets.items()), jobs, as_json):
         out.add(text, ok, unreadable)
     out.close({"previous_unreadable": last_year.problems} if last_year and last_year.problems else {})
     if out.unreadable:
         return EXIT_CANNOT_RUN
     return EXIT_OK if out.bad == 0 else EXIT_FINDINGS
+
+
+def _checked(check, items: list, jobs: int | None, as_json: bool):
+    if len(items) == 1 or jobs == 1:
+        return map(check, items)  # no process pool to import (the one-file path is the hot one)
+    from gkxl.parallel import default_workers, map_ordered
+
+    return map_ordered(check, items, jobs or default_workers(len(items)), partial(_broken, as_json))
 
 
 def check_one(form_id, show_info, as_json, color, last_year, item: tuple[Path, Path | None]) -> tuple[str, bool, bool]:
