@@ -25,15 +25,21 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from installed import installed, load, run  # noqa: E402
+from installed import installed, load, run
 
 NEEDED = "import sys, python_calamine as c; wb = c.CalamineWorkbook.from_path(sys.argv[1]); " \
     "[wb.get_sheet_by_name(n).to_python() for n in sys.argv[2:] if n in wb.sheet_names]"  # fmt: skip
 EVERY = "import sys, python_calamine as c; wb = c.CalamineWorkbook.from_path(sys.argv[1]); " \
     "[wb.get_sheet_by_name(n).to_python() for n in wb.sheet_names]"  # fmt: skip
-FOLDER = "import os, sys, python_calamine as c\nfor f in sorted(os.listdir(sys.argv[1])):\n" \
-    "    wb = c.CalamineWorkbook.from_path(os.path.join(sys.argv[1], f))\n" \
-    "    [wb.get_sheet_by_name(n).to_python() for n in sys.argv[2:] if n in wb.sheet_names]\n    wb.close()"  # fmt: skip
+FOLDER = "\n".join([
+    "import os, sys, python_calamine as c",
+    "for f in sorted(os.listdir(sys.argv[1])):",
+    "    wb = c.CalamineWorkbook.from_path(os.path.join(sys.argv[1], f))",
+    "    [wb.get_sheet_by_name(n).to_python() for n in sys.argv[2:] if n in wb.sheet_names]",
+    "    wb.close()",
+])  # fmt: skip
+FLOOR = "`python -c` python-calamine, the sheets gkxl reads (floor)"
+BATCH_FLOOR = "python-calamine, the sheets gkxl reads, one process (floor)"
 
 
 def needed_sheets() -> list[str]:
@@ -101,9 +107,7 @@ def main() -> None:
     gkxl = str(python.parent / "gkxl")
     sheets = needed_sheets()
     one = sample_files(args.dir / "1", 1) / "township-00000.xlsx"
-    print(
-        f"{os.cpu_count()} CPUs, load average {load()} at start; gkxl installed from this tree into {python.parent.parent}"
-    )
+    print(f"{os.cpu_count()} CPUs, load average {load()} at start; gkxl installed into {python.parent.parent}")
 
     table(
         f"One workbook (median of {args.runs} runs):",
@@ -121,7 +125,7 @@ def main() -> None:
             },
             args.runs,
         ),
-        "`python -c` python-calamine, the sheets gkxl reads (floor)",
+        FLOOR,
     )
     batch = sample_files(args.dir / str(args.count), args.count)
     table(
@@ -141,7 +145,7 @@ def main() -> None:
             },
             args.batch_runs,
         ),
-        "python-calamine, the sheets gkxl reads, one process (floor)",
+        BATCH_FLOOR,
         per=args.count,
     )
     memory = {}
