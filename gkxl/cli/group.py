@@ -29,6 +29,7 @@ class LazyGroup(click.Group):
 
 
 @click.group(
+    "gkxl",
     cls=LazyGroup,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 1000},
     options_metavar=zh.OPTIONS_METAVAR,

@@ -38,7 +38,7 @@ def echo_refusal(result, output: Path) -> None:
             click.secho("  ✗ " + problem.strip().replace("\n", "\n      "), fg="red")
             if problem.startswith(f"有 {c.errors} 处必须修改的错误"):
                 for f in (f for f in c.findings if f.severity == "error"):
-                    click.secho(f"      {f.sheet}!{f.cell} {f.message}  [{f.rule}]", fg="red")
+                    click.secho(f"      ✗ {f.cell:>5} {f.message}  [{f.rule}]", fg="red")
     n = len(result.inputs)
     click.secho(f"\n未汇总：{n} 份报告中 {len(refused)} 份不能汇总（见上），没有写出 {output}", fg="red")
 
