@@ -28,6 +28,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+UPDATE = "rewrite with python -m tests.test_readme --update"
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
 BLOCK = re.compile(r"<!-- readme-check: (?P<cmd>[^\n]+?) -->\n```[a-z]*\n(?P<body>.*?)```", re.S)
