@@ -90,13 +90,17 @@ def check_output_file(path: Path, suffixes: tuple[str, ...], what: str) -> Path:
 
 
 def check_output_folder(path: Path, what: str, creates: bool) -> Path:
-    """An output folder: not an existing file, and (unless the command documents that it creates it) existing."""
+    """An output folder: not an existing file; existing, or (for a command that documents that it creates its
+    folder) inside an existing one."""
     if path.exists() and not path.is_dir():
         fail(f"{path}：这是一个文件，{what}应为文件夹")
     if path.suffix.lower() in WORKBOOK_SUFFIXES and not path.exists():
         fail(f"{path}：{what}应为文件夹，不能是工作簿文件名")
-    if not creates and not path.is_dir():
-        fail(f"{path}：{what}不存在（请先建立）")
+    if not path.is_dir():
+        if not creates:
+            fail(f"{path}：{what}不存在（请先建立）")
+        if not path.parent.is_dir():  # the command makes the folder itself, not a tree of mistyped names
+            fail(f"{path}：上级文件夹 {path.parent} 不存在（请先建立）")
     return path
 
 
