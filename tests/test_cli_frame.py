@@ -91,7 +91,8 @@ def test_import_outdir_stays_a_hidden_alias_of_output():
 
 
 def test_join_lines_puts_spaces_only_between_latin_words():
-    assert join_lines(["文件或", "文件夹", "(取其中的 .xlsx", "文件)"]) == "文件或文件夹(取其中的 .xlsx文件)"
+    assert join_lines(["文件或", "文件夹（取其中的 .xlsx", "文件）"]) == "文件或文件夹（取其中的 .xlsx 文件）"
+    assert join_lines(["每个工作簿写", "OUTPUT/a.csv，", "所有"]) == "每个工作簿写 OUTPUT/a.csv，所有"
     assert join_lines(["read the", "sheets"]) == "read the sheets"
 
 

@@ -127,12 +127,15 @@ def install() -> None:
     click.UsageError.show = _show_usage_error
     click.Context.formatter_class = ChineseHelpFormatter
     click.Command.parse_args = _parse_args_with_context
+    for kind, name in ((click.types.IntParamType, "整数"), (click.types.IntRange, "整数"),
+                       (click.types.StringParamType, "文字"), (click.types.FloatParamType, "数")):  # fmt: skip
+        kind.name = name  # the metavar: --year 整数, not --year INTEGER RANGE
 
 
 # --- wrapping by display width ---
 
-_CLOSING = set("，。、；：？！）」』】》〉”’,.;:?!)%")
-_OPENING = set("（「『【《〈“‘(")
+_CLOSING = set("，。、；：？！）」』】》〉”’,.;:?!)]}>%")
+_OPENING = set("（「『【《〈“‘([{<")
 
 
 def width_of(text: str) -> int:
@@ -143,13 +146,21 @@ def _wide(ch: str) -> bool:
     return unicodedata.east_asian_width(ch) in "WF"
 
 
+def _glued(left: str, right: str) -> bool:
+    """No space at a line break between these two characters: Chinese meets Chinese, or a Chinese punctuation
+    mark; a Latin word beside Chinese text keeps its space, as the help texts write it."""
+    if _wide(left) and _wide(right):
+        return True
+    return any(_wide(ch) and unicodedata.category(ch).startswith("P") for ch in (left, right))
+
+
 def join_lines(lines: list[str]) -> str:
-    """The lines of one paragraph as one line: a space between Latin words, none where Chinese text meets."""
+    """The lines of one paragraph as one line: a space between words, none where Chinese text meets."""
     out = ""
     for line in (s.strip() for s in lines):
         if not line:
             continue
-        if out and not (_wide(out[-1]) or _wide(line[0])):
+        if out and not _glued(out[-1], line[0]):
             out += " "
         out += line
     return out
