@@ -102,65 +102,70 @@ def main() -> None:
     parser.add_argument("--small", type=int, default=500)
     parser.add_argument("--large", type=int, default=10000)
     parser.add_argument("--dir", type=Path, default=Path(tempfile.gettempdir()) / "gkxl-bench-validate")
+    parser.add_argument("--parts", default="one,batch,memory", help="which of one,batch,memory to run")
     args = parser.parse_args()
+    parts = args.parts.split(",")
     python = installed()
     gkxl = str(python.parent / "gkxl")
     sheets = needed_sheets()
     one = sample_files(args.dir / "1", 1) / "township-00000.xlsx"
     print(f"{os.cpu_count()} CPUs, load average {load()} at start; gkxl installed into {python.parent.parent}")
 
+    if "one" in parts:
+        one_file(python, gkxl, one, sheets, args.runs)
+    if "batch" in parts:
+        batch(python, gkxl, sample_files(args.dir / str(args.count), args.count), sheets, args.batch_runs)
+    if "memory" in parts:
+        memory(gkxl, {n: sample_files(args.dir / str(n), n) for n in (args.small, args.large)})
+
+
+def one_file(python: Path, gkxl: str, one: Path, sheets: list[str], runs: int) -> None:
     table(
-        f"One workbook (median of {args.runs} runs):",
+        f"One workbook (median of {runs} runs):",
         interleaved(
             {
-                "`python -c` python-calamine, the sheets gkxl reads (floor)": [
-                    str(python),
-                    "-c",
-                    NEEDED,
-                    str(one),
-                    *sheets,
-                ],
+                FLOOR: [str(python), "-c", NEEDED, str(one), *sheets],
                 "`python -c` python-calamine, every sheet": [str(python), "-c", EVERY, str(one)],
                 "`gkxl validate ONE.xlsx`": [gkxl, "validate", str(one)],
             },
-            args.runs,
+            runs,
         ),
         FLOOR,
     )
-    batch = sample_files(args.dir / str(args.count), args.count)
+
+
+def batch(python: Path, gkxl: str, batch: Path, sheets: list[str], runs: int) -> None:
+    count = len(os.listdir(batch))
     table(
-        f"A folder of {args.count} workbooks (median of {args.batch_runs} runs):",
+        f"A folder of {count} workbooks (median of {runs} runs):",
         interleaved(
             {
-                "python-calamine, the sheets gkxl reads, one process (floor)": [
-                    str(python),
-                    "-c",
-                    FOLDER,
-                    str(batch),
-                    *sheets,
-                ],
+                BATCH_FLOOR: [str(python), "-c", FOLDER, str(batch), *sheets],
                 "`gkxl validate FOLDER/` (default: every core)": [gkxl, "validate", str(batch)],
                 "`gkxl validate FOLDER/ -j 1`": [gkxl, "validate", str(batch), "-j", "1"],
                 "`gkxl validate FOLDER/ --json`": [gkxl, "validate", str(batch), "--json"],
             },
-            args.batch_runs,
+            runs,
         ),
         BATCH_FLOOR,
-        per=args.count,
+        per=count,
     )
-    memory = {}
-    for n in (args.small, args.large):
-        folder = sample_files(args.dir / str(n), n)
-        memory[f"`gkxl validate` {n} files"] = [gkxl, "validate", str(folder)]
-        memory[f"`gkxl validate --json` {n} files"] = [gkxl, "validate", str(folder), "--json"]
-    rows = interleaved(memory, 1)
+
+
+def memory(gkxl: str, folders: dict[int, Path]) -> None:
+    cases = {}
+    for n, folder in folders.items():
+        cases[f"`gkxl validate` {n} files"] = [gkxl, "validate", str(folder)]
+        cases[f"`gkxl validate --json` {n} files"] = [gkxl, "validate", str(folder), "--json"]
+    rows = interleaved(cases, 1)
+    small, large = folders
     print(f"\nPeak memory (one run each): load average {load()}")
     print("| case | wall | peak RSS |\n|---|---|---|")
     for name, [(wall, rss, _)] in rows.items():
         print(f"| {name} | {wall:.2f} s | {rss:.0f} MiB |")
     for kind in ("`gkxl validate`", "`gkxl validate --json`"):
-        small, large = rows[f"{kind} {args.small} files"][0][1], rows[f"{kind} {args.large} files"][0][1]
-        print(f"{kind}: {args.large} files use {large / small:.2f}x the peak memory of {args.small} (target <= 1.5x)")
+        ratio = rows[f"{kind} {large} files"][0][1] / rows[f"{kind} {small} files"][0][1]
+        print(f"{kind}: {large} files use {ratio:.2f}x the peak memory of {small} (target <= 1.5x)")
 
 
 if __name__ == "__main__":
