@@ -436,6 +436,7 @@ def test_cli_lists_refusals_and_exits_1(tmp_path):
         report.values["apply_granted_total"] += 1
 
     out = tmp_path / "out" / "汇总.xlsx"
+    out.parent.mkdir()
     paths = [town(tmp_path, "2021", 0), town(tmp_path, "2021", 1, edit=error), town(tmp_path, "2019", 2, year=2020)]
     result = run("merge", *paths, "-o", out)
     assert result.exit_code == 1

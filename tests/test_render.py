@@ -306,6 +306,7 @@ def test_cli_renders_a_clean_workbook(fmt, make_workbook, tmp_path):
     path = make_workbook("2021", seed=4, unit="城关镇人民政府", year=2024)
     before = _sha(path)
     out = tmp_path / "out" / f"城关镇.{fmt}"
+    out.parent.mkdir()
     result = CliRunner().invoke(cli, ["render", str(path), "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert "已输出" in result.output and "校验结论：通过" in result.output

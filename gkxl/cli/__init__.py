@@ -1,56 +1,69 @@
-"""The `gkxl` command: a thin shell over the library. Each command lives in its own module, loaded
-only when it runs, so `gkxl --help` and every command start quickly."""
+"""The `gkxl` command: a thin shell over the library. Each command lives in its own module, loaded only when it
+runs. `gkxl validate` skips Click altogether when its arguments are plain (`gkxl.cli.fast`); help, usage errors
+and the other commands go through the Click group (`gkxl.cli.group`), whose frame speaks Chinese."""
 
 from __future__ import annotations
 
-import importlib
+import os
 import sys
 
-import click
-
-from gkxl import __version__
-
-COMMANDS = {
-    "csv": "gkxl.cli.csv",
-    "excel-setup": "gkxl.cli.excel_setup",
-    "form": "gkxl.cli.form",
-    "import": "gkxl.cli.import_",
-    "merge": "gkxl.cli.merge",
-    "template": "gkxl.cli.template",
-    "validate": "gkxl.cli.validate",
-    "render": "gkxl.cli.render",
-}
+from gkxl.cli.commands import COMMANDS  # noqa: F401  (re-exported: the map of command names)
 
 
-class LazyGroup(click.Group):
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(COMMANDS)
+def __getattr__(name: str):
+    if name == "cli":  # the Click group, built on first use (tests drive it with Click's CliRunner)
+        from gkxl.cli.group import cli
 
-    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
-        if name not in COMMANDS:
-            return None
-        return importlib.import_module(COMMANDS[name]).command
+        return cli
+    raise AttributeError(f"module 'gkxl.cli' has no attribute {name!r}")
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="gkxl")
-def cli() -> None:
-    """gkxl：政府信息公开工作年度报告 标准模板、校验、汇总与导出。
-
-    The statutory annual report on government information disclosure: template, validation,
-    merge and export.
-    """
-
-
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     for stream in (sys.stdout, sys.stderr):
         # Chinese messages on a Windows console (Task Scheduler, cmd.exe) need UTF-8 output.
         if hasattr(stream, "reconfigure") and (stream.encoding or "").lower() not in ("utf-8", "utf8"):
             stream.reconfigure(encoding="utf-8", errors="replace")
+    code = run(sys.argv[1:] if argv is None else argv)
+    # Everything is written and closed by now: skip the interpreter's teardown (tens of milliseconds of
+    # freeing objects one by one), keeping the exit code.
     try:
-        cli(standalone_mode=True)
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError:
+        code = code or 1
+    os._exit(code)
+
+
+def run(args: list[str]) -> int:
+    """Run one command line; the exit code."""
+    try:
+        from gkxl.cli.fast import dispatch
+
+        fast = dispatch(args)
+        if fast is not None:
+            return fast()
+        from gkxl.cli.group import cli
+
+        cli.main(args, prog_name="gkxl", standalone_mode=True)
+        return 0
+    except SystemExit as exc:
+        return _code(exc.code)
+    except KeyboardInterrupt:
+        sys.stderr.write("已中止。\n")
+        return 1
+    except BrokenPipeError:  # `gkxl validate 各乡镇/ | head`: the reader has gone, nothing more to say
+        return 1
     except OSError as exc:  # the disk, not the input: one readable line instead of a traceback
         from gkxl.errors import os_reason
 
-        click.echo(f"错误：{exc.filename or ''}：无法读写文件（{os_reason(exc)}）", err=True)
-        sys.exit(2)
+        sys.stderr.write(f"错误：{exc.filename or ''}：无法读写文件（{os_reason(exc)}）\n")
+        return 2
+
+
+def _code(code: object) -> int:
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code
+    sys.stderr.write(f"{code}\n")
+    return 1

@@ -33,12 +33,18 @@ def command(all_users: bool, workbook: Path | None, output: Path | None, interpr
     Excel 和各版本 Python 读到的是同一段文字。
 
     \b
-    Examples:
-        gkxl excel-setup --all-users
-        gkxl excel-setup
-        gkxl excel-setup --workbook 模板.xlsm -o 模板-本机.xlsm
+    示例：
+      gkxl excel-setup --all-users
+      gkxl excel-setup
+      gkxl excel-setup --interpreter "C:\\Python312\\python.exe"
+      gkxl excel-setup --workbook 模板.xlsm -o 模板-本机.xlsm
+
+    \b
+    退出码：
+      0 已写入；
+      2 无法运行（用法错误、工作簿无法读取、设置无法写入）。
     """
-    from gkxl.cli.common import fail
+    from gkxl.cli.common import check_output_file, fail
     from gkxl.errors import GkxlError, os_reason
     from gkxl.excel.conf import (
         interpreter_key,
@@ -54,8 +60,9 @@ def command(all_users: bool, workbook: Path | None, output: Path | None, interpr
         if workbook:
             if not output or all_users:
                 fail("用 --workbook 时请用 -o 指定输出副本（原文件不改动），且不能同时用 --all-users")
+            check_output_file(output, (".xlsm",), "输出副本")
             set_workbook_settings(workbook, output, settings)
-            where = f"工作簿副本 {output} 的 xlwings.conf 工作表"
+            where = f"{output}（{workbook} 的副本，原文件未改动）的 xlwings.conf 工作表"
         else:
             if output:
                 fail("-o 只和 --workbook 一起使用")

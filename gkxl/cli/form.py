@@ -8,14 +8,20 @@ from gkxl.cli.common import echo_json, form_option
 
 
 @click.command(name="form")
-@form_option
+@form_option()
 @click.option("--json", "as_json", is_flag=True, help="输出完整定义的 JSON（公开接口）。")
 def command(form_id: str, as_json: bool) -> None:
     """打印表式定义：每个填报单元格的键、位置、行列标签和类型。
 
     \b
-    Example:
-        gkxl form --form 2021 --json > form-2021.json
+    示例：
+      gkxl form
+      gkxl form --form 2021 --json > form-2021.json
+
+    \b
+    退出码：
+      0 已输出；
+      2 无法运行（用法错误）。
     """
     from gkxl.form.model import load_form
 

@@ -6,11 +6,19 @@ from pathlib import Path
 
 import click
 
-from gkxl.cli.common import EXIT_CANNOT_RUN, EXIT_FINDINGS, EXIT_OK, fail, json_option
+from gkxl.cli.common import (
+    EXIT_CANNOT_RUN,
+    EXIT_FINDINGS,
+    EXIT_OK,
+    check_output_folder,
+    fail,
+    json_option,
+    unique_inputs,
+)
 from gkxl.form.model import FORM_IDS
 
 
-def _expand(inputs: tuple[Path, ...]) -> list[Path]:
+def _expand(inputs: list[Path]) -> list[Path]:
     from gkxl.importer import SUFFIXES
 
     out: list[Path] = []
@@ -22,6 +30,19 @@ def _expand(inputs: tuple[Path, ...]) -> list[Path]:
         else:
             out.append(p)
     return list(dict.fromkeys(out))
+
+
+def _listed(path: Path) -> bool:
+    from gkxl.importer import SUFFIXES
+
+    return path.suffix.lower() in SUFFIXES and not path.name.startswith((".", "~$"))
+
+
+def _missing_output() -> None:
+    import click
+
+    ctx = click.get_current_context()
+    raise click.MissingParameter(ctx=ctx, param=next(p for p in ctx.command.params if p.name == "outdir"))
 
 
 def _explain(result) -> None:
@@ -60,8 +81,9 @@ def _exit_code(results) -> int:
 
 @click.command(name="import")
 @click.argument("reports", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("-o", "--outdir", type=click.Path(path_type=Path), required=True, help="工作簿写入的文件夹。")
-@json_option
+@click.option("-o", "--output", "outdir", type=click.Path(path_type=Path), help="工作簿写入的文件夹（不存在时新建）。")
+@click.option("--outdir", "outdir_alias", type=click.Path(path_type=Path), hidden=True)  # the old name
+@json_option()
 @click.option("--explain", is_flag=True, help="逐行显示找到的标签及其数字填入的单元格。")
 @click.option("--form", "form_id", type=click.Choice(FORM_IDS), help="只按这一表式导入（默认自动识别）。")
 @click.option("--show-info", is_flag=True, help="也显示提示（如已去掉的单位、按未填写处理的“/”）。")
@@ -69,7 +91,8 @@ def _exit_code(results) -> int:
 @click.option("--year", type=click.IntRange(1990, 2100), help="年度（报告标题中没有年度时使用）。")
 def command(
     reports: tuple[Path, ...],
-    outdir: Path,
+    outdir: Path | None,
+    outdir_alias: Path | None,
     as_json: bool,
     explain: bool,
     form_id: str | None,
@@ -80,21 +103,31 @@ def command(
     """把已发布的年度报告（.txt/.html/.docx/.pdf）导入为标准工作簿，并校验。
 
     在每份报告中找到表二、表三、表四，按标签（而不是位置）把数字填入标准模板，自动识别表式
-    （2019、2021，或表三（六）只有一行的混合写法，按 2021 导入并提示），写出 OUTDIR/<文件名>.xlsx，
-    再给出与 gkxl validate 相同的校验结果。找不到表格或数字无法确定位置时，说明缺什么，不写工作簿。
-    退出码：0 全部导入且无错误，1 有错误或有报告被拒绝导入，2 有文件无法读取。
+    （2019、2021，或表三（六）只有一行的混合写法，按 2021 导入并提示），写出 OUTPUT/<文件名>.xlsx
+    （输出文件夹不存在时新建），再给出与 gkxl validate 相同的校验结果。找不到表格或数字无法确定位置时，
+    说明缺什么，不写工作簿。
 
     \b
-    Examples:
-        gkxl import 2024年报.pdf -o 导入/
-        gkxl import 各单位年报/ -o 导入/ --json > 导入结果.json
-        gkxl import 刘楼乡.txt -o 导入/ --explain
-        gkxl import 刘楼乡.txt -o 导入/ --unit 刘楼乡人民政府 --year 2019
+    退出码：
+      0 全部导入且无错误；
+      1 有错误，或有报告被拒绝导入；
+      2 无法运行（用法错误、有文件无法读取）。
+
+    \b
+    示例：
+      gkxl import 2024年报.pdf -o 导入/
+      gkxl import 各单位年报/ -o 导入/ --json > 导入结果.json
+      gkxl import 刘楼乡.txt -o 导入/ --explain
+      gkxl import 刘楼乡.txt -o 导入/ --unit 刘楼乡人民政府 --year 2019
     """
     from gkxl.cli.validate import echo_result, echo_totals
     from gkxl.importer import import_report, output_paths, write_result
 
-    paths = _expand(reports)
+    outdir = outdir or outdir_alias
+    if outdir is None:
+        _missing_output()
+    check_output_folder(outdir, "输出文件夹", creates=True)
+    paths = _expand(unique_inputs(reports, _listed))
     if not paths:
         fail("没有找到要导入的报告（.txt/.html/.htm/.docx/.pdf）")
     targets = output_paths(paths, outdir)

@@ -8,7 +8,17 @@ from pathlib import Path
 
 import click
 
-from gkxl.cli.common import EXIT_FINDINGS, EXIT_OK, echo_json, fail, json_option
+from gkxl.cli.common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    WORKBOOK_SUFFIXES,
+    check_output_file,
+    echo_json,
+    fail,
+    jobs_option,
+    json_option,
+    unique_inputs,
+)
 
 
 def _title(c) -> str:
@@ -23,8 +33,12 @@ def echo_refusal(result, output: Path) -> None:
     for c, problems in refused:
         click.secho(_title(c), bold=True)
         for problem in problems:
-            indent = "      " if problem.startswith("  ") else "  ✗ "
-            click.secho(indent + problem.strip().replace("\n", "\n      "), fg="red")
+            if problem.startswith("  "):
+                continue  # one of the errors listed below, each with its cell
+            click.secho("  ✗ " + problem.strip().replace("\n", "\n      "), fg="red")
+            if problem.startswith(f"有 {c.errors} 处必须修改的错误"):
+                for f in (f for f in c.findings if f.severity == "error"):
+                    click.secho(f"      ✗ {f.cell:>5} {f.message}  [{f.rule}]", fg="red")
     n = len(result.inputs)
     click.secho(f"\n未汇总：{n} 份报告中 {len(refused)} 份不能汇总（见上），没有写出 {output}", fg="red")
 
@@ -65,8 +79,8 @@ def _progress(show: bool, length: int):
 @click.option("--unit", default="汇总", show_default=True, help="汇总单位名称，写在汇总表封面。")
 @click.option("--year", type=click.IntRange(1990, 2100), help="汇总年度（默认取各报告的年度；指定时各报告须同年）。")
 @click.option("--allow-errors", is_flag=True, help="有必须修改的错误的报告也汇总（在汇总表封面和“来源”中注明）。")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), help="并行读取的进程数（默认：报告多时用全部 CPU 核）。")
-@json_option
+@jobs_option("读取")
+@json_option()
 def command(
     inputs: tuple[Path, ...],
     output: Path,
@@ -85,21 +99,28 @@ def command(
     汇总表本身是标准模板（可再校验、再汇总），另有“汇总明细”（每个填报项一行，每个单位一列）
     和“来源”（每份报告的文件名、SHA-256、单位、年度、表式、错误和警告数、汇总结论）工作表。
 
-    退出码：0 已汇总，1 拒绝汇总（或汇总表有错误），2 无法运行。
+    \b
+    退出码：
+      0 已汇总；
+      1 拒绝汇总（或汇总表有错误）；
+      2 无法运行（用法错误、输出无法写入）。
+
+    同一文件列出两次（如文件夹和其中的文件）只计一次。输出文件所在的文件夹须已存在。
 
     \b
-    Examples:
-        gkxl merge 各乡镇/ -o 某县汇总.xlsx --unit 某县人民政府
-        gkxl merge 各乡镇/ -o 某县汇总.xlsx --year 2024 --json > 汇总.json
-        gkxl merge 县甲汇总.xlsx 县乙汇总.xlsx -o 市汇总.xlsx --unit 某市
+    示例：
+      gkxl merge 各乡镇/ -o 某县汇总.xlsx --unit 某县人民政府
+      gkxl merge 各乡镇/ -o 某县汇总.xlsx --year 2024 --json > 汇总.json
+      gkxl merge 县甲汇总.xlsx 县乙汇总.xlsx -o 市汇总.xlsx --unit 某市
     """
     from gkxl.errors import GkxlError, os_reason
     from gkxl.merge.combine import merge, resolve_inputs
 
     if not unit.strip():
         fail("--unit 不能为空")
+    check_output_file(output, WORKBOOK_SUFFIXES, "汇总表")
     try:
-        paths, skipped = resolve_inputs(list(inputs), output)
+        paths, skipped = resolve_inputs(unique_inputs(inputs), output)
         for path in skipped if not as_json else ():
             click.echo(f"已跳过输出文件本身：{path}", err=True)
         show = not as_json and sys.stderr.isatty() and sys.stdout.isatty()

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import click
 
-from gkxl.cli.common import form_option
+from gkxl.cli.common import check_output_file, form_option
 
 
 @click.command(name="template")
-@form_option
+@form_option()
 @click.option(
     "-o",
     "--output",
@@ -28,18 +28,26 @@ from gkxl.cli.common import form_option
 def command(ctx: click.Context, form_id: str, output: Path, xlsm: bool, previous: Path | None) -> None:
     """生成标准填报模板：封面、表二、表三、表四，按官方表样排版。
 
+    输出文件以 .xlsx 结尾（加 --xlsm 时以 .xlsm 结尾），所在的文件夹须已存在。
+
     \b
-    Example:
-        gkxl template -o 年度报告模板.xlsx
-        gkxl template --form 2019 -o 2019模板.xlsx
-        gkxl template --xlsm -o 年度报告模板.xlsm
-        gkxl template --previous 城关镇-2023.xlsx -o 城关镇-2024.xlsx
+    示例：
+      gkxl template -o 年度报告模板.xlsx
+      gkxl template --form 2019 -o 2019模板.xlsx
+      gkxl template --xlsm -o 年度报告模板.xlsm
+      gkxl template --previous 城关镇-2023.xlsx -o 城关镇-2024.xlsx
+
+    \b
+    退出码：
+      0 已生成；
+      2 无法运行（用法错误、上年报告无法读取、输出无法写入）。
     """
     from gkxl.cli.common import fail
     from gkxl.errors import GkxlError
 
-    if xlsm != (output.suffix.lower() == ".xlsm"):
+    if xlsm != (output.suffix.lower() == ".xlsm") and output.suffix.lower() in (".xlsx", ".xlsm"):
         fail("启用宏的模板请用 --xlsm 并以 .xlsm 结尾" if xlsm else "输出为 .xlsm 时请加 --xlsm（启用宏的模板）")
+    check_output_file(output, (".xlsm",) if xlsm else (".xlsx",), "模板")
     try:
         if previous:
             from gkxl.workbook.standard import write_next_year

@@ -1,0 +1,12 @@
+"""Command names and the module holding each (loaded only when that command runs)."""
+
+COMMANDS = {
+    "csv": "gkxl.cli.csv",
+    "excel-setup": "gkxl.cli.excel_setup",
+    "form": "gkxl.cli.form",
+    "import": "gkxl.cli.import_",
+    "merge": "gkxl.cli.merge",
+    "template": "gkxl.cli.template",
+    "validate": "gkxl.cli.validate",
+    "render": "gkxl.cli.render",
+}

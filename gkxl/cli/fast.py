@@ -1,0 +1,65 @@
+"""A tiny dispatcher for `gkxl validate`, the command run most often (a batch script may run it once per file):
+its plain argument lists are parsed here, without importing Click. Anything else — help, a usage error, an
+unusual spelling, another command — returns None and goes to the Click group, which handles it in full."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+FLAGS = {"--json": "as_json", "--show-info": "show_info"}
+VALUED = {"--annotate": "annotate", "--form": "form_id", "--previous": "previous", "-j": "jobs", "--jobs": "jobs"}
+
+
+def dispatch(args: list[str]) -> Callable[[], int] | None:
+    """The command to run without Click, or None."""
+    if not args or args[0] != "validate":
+        return None
+    options = parse_validate(args[1:])
+    if options is None:
+        return None
+
+    def run() -> int:
+        from gkxl.cli.validate_job import run
+
+        return run(**options)
+
+    return run
+
+
+def parse_validate(args: list[str]) -> dict | None:
+    """`validate`'s options as Click would parse them, or None when Click should do it (or complain)."""
+    options: dict = {"inputs": []}
+    rest = iter(args)
+    for arg in rest:
+        if arg == "--":
+            options["inputs"] += [Path(a) for a in rest]
+            break
+        name, eq, value = arg.partition("=") if arg.startswith("--") else (arg, "", "")
+        if name in FLAGS and not eq:
+            options[FLAGS[name]] = True
+        elif name in VALUED:
+            value = value if eq else next(rest, None)
+            if value is None or not _accept(VALUED[name], value, options):
+                return None
+        elif arg.startswith("-") and arg != "-":
+            return None  # -h, a typo, a bundled short option: Click's business
+        else:
+            options["inputs"].append(Path(arg))
+    return options if options["inputs"] else None
+
+
+def _accept(key: str, value: str, options: dict) -> bool:
+    if key == "form_id":
+        from gkxl.form.model import FORM_IDS
+
+        if value not in FORM_IDS:
+            return False
+    elif key == "jobs":
+        if not value.isdigit() or int(value) < 1:
+            return False
+        value = int(value)
+    elif not value:
+        return False
+    options[key] = value if key in ("form_id", "jobs") else Path(value)
+    return True

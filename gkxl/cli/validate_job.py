@@ -1,0 +1,184 @@
+"""`gkxl validate`'s work, without Click (the fast dispatcher runs it directly): each file is checked — in
+worker processes when there are many — and printed as soon as it and the files before it are done, in input
+order. Only counts are kept, so memory stays flat however many files a folder holds."""
+
+from __future__ import annotations
+
+import sys
+from functools import partial
+from pathlib import Path
+
+from gkxl.cli.common import (
+    EXIT_CANNOT_RUN,
+    EXIT_FINDINGS,
+    EXIT_OK,
+    WORKBOOK_SUFFIXES,
+    check_output_file,
+    check_output_folder,
+    color_for,
+    echo,
+    fail,
+    unique_inputs,
+)
+
+
+def run(
+    inputs: list[Path],
+    as_json: bool = False,
+    annotate: Path | None = None,
+    form_id: str | None = None,
+    show_info: bool = False,
+    previous: Path | None = None,
+    jobs: int | None = None,
+) -> int:
+    """Check the workbooks named by `inputs` (files or folders) and print the results; the exit code."""
+    from gkxl.read.inputs import expand_inputs
+
+    paths = expand_inputs(unique_inputs(inputs), keep_empty=True)
+    if not paths:
+        fail("没有找到要校验的工作簿（.xlsx/.xlsm）")
+    targets = _annotate_targets(annotate, paths) if annotate else dict.fromkeys(paths)
+    last_year = _last_year(previous, as_json) if previous else None
+    color = not as_json and color_for(sys.stdout)
+    check = partial(check_one, form_id, show_info, as_json, color, last_year)
+    out = JsonStream() if as_json else TextStream()
+    for text, ok, unreadable in _checked(check, list(targets.items()), jobs, as_json):
+        out.add(text, ok, unreadable)
+    out.close({"previous_unreadable": last_year.problems} if last_year and last_year.problems else {})
+    if out.unreadable:
+        return EXIT_CANNOT_RUN
+    return EXIT_OK if out.bad == 0 else EXIT_FINDINGS
+
+
+def _checked(check, items: list, jobs: int | None, as_json: bool):
+    if len(items) == 1 or jobs == 1:
+        return map(check, items)  # no process pool to import (the one-file path is the hot one)
+    from gkxl.parallel import default_workers, map_ordered
+
+    return map_ordered(check, items, jobs or default_workers(len(items)), partial(_broken, as_json))
+
+
+def check_one(form_id, show_info, as_json, color, last_year, item: tuple[Path, Path | None]) -> tuple[str, bool, bool]:
+    """Check (and annotate) one file, in a worker or not: (its printed text, passed, could not be read)."""
+    from gkxl.check.validate import check_file
+
+    path, target = item
+    result = check_file(path, None, last_year)
+    if form_id and result.report and result.report.form.id != form_id:
+        result = _other_form(result, form_id)
+    if target and result.report:
+        _annotate(result, target)
+    return _shown(result, show_info, as_json, color, target), result.ok, result.error is not None
+
+
+def _other_form(result, form_id: str):
+    from gkxl.check.validate import FileResult
+    from gkxl.errors import GkxlError
+
+    found = result.report.form.id
+    message = f"这是表式 {found} 的工作簿（见封面“表式”），不是 --form 指定的 {form_id}，未校验"
+    other = FileResult(result.path, error=GkxlError(message, result.path))
+    other.verdict_text = f"未校验：表式为 {found}，不是 {form_id}"
+    return other
+
+
+def _annotate(result, target: Path) -> None:
+    from gkxl.errors import GkxlError, os_reason
+    from gkxl.workbook.annotate import annotate
+
+    try:
+        annotate(result.path, result.findings, target)
+        result.annotated = target
+    except GkxlError as exc:
+        result.error = exc
+    except OSError as exc:  # a full disk, say: this copy is lost, the other files go on
+        result.error = GkxlError(f"标注副本写入失败（{os_reason(exc)}）", target)
+
+
+def _shown(result, show_info: bool, as_json: bool, color: bool, target: Path | None) -> str:
+    annotated = getattr(result, "annotated", None)
+    if as_json:
+        import json
+
+        data = result.to_json()
+        if target:
+            data["annotated"] = str(annotated) if annotated else None
+        return _indent(json.dumps(data, ensure_ascii=False, indent=2), "    ")
+    from gkxl.cli.results import format_result
+
+    text = format_result(result, show_info, color)
+    return text + f"\n  已写出标注副本：{annotated}" if annotated else text
+
+
+def _broken(as_json: bool, item: tuple[Path, Path | None], exc: Exception) -> tuple[str, bool, bool]:
+    """A worker died (killed, out of memory): its files are reported as not checked."""
+    from gkxl.check.validate import FileResult
+    from gkxl.errors import GkxlError
+
+    result = FileResult(item[0], error=GkxlError(f"未能校验：校验进程意外退出（{type(exc).__name__}）", item[0]))
+    return _shown(result, False, as_json, False, None), False, True
+
+
+def _annotate_targets(out: Path, paths: list[Path]) -> dict[Path, Path]:
+    """Where each annotated copy goes: OUT itself for one file (a folder: inside it), else inside folder OUT."""
+    from gkxl.read.inputs import output_names
+
+    if len(paths) == 1 and not out.is_dir():
+        source = paths[0]
+        suffixes = (source.suffix.lower(),) if source.suffix.lower() in WORKBOOK_SUFFIXES else WORKBOOK_SUFFIXES
+        return {source: check_output_file(out, suffixes, "标注副本")}
+    check_output_folder(out, "多个文件的标注副本（--annotate）", creates=True)
+    stems = output_names(paths)
+    return {p: out / f"{stems[p]}.校验{p.suffix}" for p in paths}
+
+
+def _last_year(previous: Path, as_json: bool):
+    from gkxl.check.crossyear import LastYear
+    from gkxl.errors import GkxlError
+
+    try:
+        last_year = LastYear.load(previous)
+    except GkxlError as exc:
+        fail(f"上年报告无法读取：{exc}")
+    for problem in last_year.problems:
+        if not as_json:
+            echo(f"注意：上年文件夹中的文件无法读取，已跳过：{problem}", fg="yellow", err=True)
+    return last_year
+
+
+def _indent(text: str, prefix: str) -> str:
+    return prefix + text.replace("\n", "\n" + prefix)
+
+
+class TextStream:
+    """Each file's lines as they come, then (for several files) how many passed."""
+
+    def __init__(self) -> None:
+        self.n = self.bad = self.unreadable = 0
+
+    def add(self, text: str, ok: bool, unreadable: bool) -> None:
+        self.n, self.bad, self.unreadable = self.n + 1, self.bad + (not ok), self.unreadable + unreadable
+        echo(text)
+
+    def close(self, extra: dict) -> None:
+        if self.n > 1:
+            from gkxl.cli.results import closing_count
+
+            echo(closing_count(self.n, self.bad))
+
+
+class JsonStream(TextStream):
+    """The document `{"files": [...], ...}` written file by file, the same text as `json.dumps(..., indent=2)`."""
+
+    def add(self, text: str, ok: bool, unreadable: bool) -> None:
+        sys.stdout.write(('{\n  "files": [\n' if self.n == 0 else ",\n") + text)
+        sys.stdout.flush()
+        self.n, self.bad, self.unreadable = self.n + 1, self.bad + (not ok), self.unreadable + unreadable
+
+    def close(self, extra: dict) -> None:
+        import json
+
+        out = "\n  ]" if self.n else '{\n  "files": []'
+        for key, value in extra.items():
+            out += f",\n  {json.dumps(key)}: " + json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+        echo(out + "\n}")

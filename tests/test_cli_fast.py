@@ -1,0 +1,126 @@
+"""`gkxl validate` without Click (gkxl/cli/fast.py): the same options as Click parses, the same output and exit
+codes, from a real process that ends with os._exit; streamed JSON that is the document json.dumps would write;
+worker processes that keep input order."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from gkxl.cli import cli
+from gkxl.cli.fast import parse_validate
+from gkxl.cli.validate_job import JsonStream
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+SHIQIAO = EXAMPLES / "with-errors" / "2024-shiqiao.xlsx"
+
+
+def click_options(args: list[str]) -> dict:
+    command = cli.get_command(None, "validate")
+    params = command.make_context("validate", list(args)).params
+    return {
+        "inputs": list(params["inputs"]),
+        **{k: v for k, v in params.items() if k != "inputs" and v not in (None, False)},
+    }
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["a.xlsx"],
+        ["a.xlsx", "b/", "--json"],
+        ["--json", "--show-info", "a.xlsx"],
+        ["a.xlsx", "--form", "2019", "--annotate", "out/"],
+        ["a.xlsx", "--form=2021", "--annotate=x.xlsx", "--previous", "2023/"],
+        ["-j", "2", "a/", "--jobs=1"],
+        ["a.xlsx", "--", "--json"],
+    ],
+)
+def test_fast_parse_is_what_click_parses(args):
+    assert parse_validate(args) == click_options(args)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [[], ["-h"], ["a.xlsx", "--help"], ["a.xlsx", "--bogus"], ["--form", "2018", "a"], ["-j", "0", "a"], ["-j2", "a"],
+     ["a", "--annotate"], ["--json"], ["a", "--json=yes"]],
+)  # fmt: skip
+def test_anything_unusual_goes_to_click(args):
+    assert parse_validate(args) is None
+
+
+def gkxl(*args, cwd=None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "NO_COLOR": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "gkxl", *map(str, args)], capture_output=True, text=True, env=env, cwd=cwd
+    )
+
+
+def test_a_real_process_gives_the_exit_codes_and_all_its_output(tmp_path):
+    bad = tmp_path / "坏.xlsx"
+    bad.write_bytes(b"not a workbook")
+    clean, errors, unreadable = (gkxl("validate", p) for p in (EXAMPLES / "2024-chengguan.xlsx", SHIQIAO, bad))
+    assert (clean.returncode, errors.returncode, unreadable.returncode) == (0, 1, 2)
+    assert errors.stdout == CliRunner().invoke(cli, ["validate", str(SHIQIAO)]).stdout
+    assert errors.stdout.endswith("结论：不通过：6 处必须修改，2 处请核实\n")
+
+
+def test_the_fast_path_loads_no_click():
+    code = (
+        "import sys; from gkxl.cli import run; "
+        f"code = run(['validate', {str(SHIQIAO)!r}]); print(code, 'click' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.stdout.splitlines()[-1] == "1 False"
+
+
+def test_streamed_json_is_the_document_json_dumps_writes(capsys):
+    files = [{"path": "a", "findings": [{"rule": "X", "cell": "B2"}]}, {"path": "b", "findings": []}]
+    extra = {"previous_unreadable": ["x：坏", "y：坏"]}
+    stream = JsonStream()
+    for f in files:
+        stream.add("    " + json.dumps(f, ensure_ascii=False, indent=2).replace("\n", "\n    "), True, False)
+    stream.close(extra)
+    assert capsys.readouterr().out == json.dumps({"files": files, **extra}, ensure_ascii=False, indent=2) + "\n"
+    empty = JsonStream()
+    empty.close({})
+    assert capsys.readouterr().out == json.dumps({"files": []}, indent=2) + "\n"
+
+
+@pytest.fixture
+def folder(tmp_path) -> Path:
+    out = tmp_path / "各乡镇"
+    out.mkdir()
+    for i, source in enumerate(
+        [*sorted(EXAMPLES.glob("*.xlsx")), SHIQIAO, EXAMPLES / "form-2019" / "2020-liulou.xlsx"]
+    ):
+        shutil.copy(source, out / f"{i:02d}-{source.name}")
+    (out / "05-坏.xlsx").write_bytes(b"PK\x03\x04 truncated")
+    return out
+
+
+@pytest.mark.parametrize("extra", [[], ["--json"]])
+def test_worker_processes_print_in_input_order_as_one_process_does(folder, extra):
+    one = gkxl("validate", folder, "-j", "1", *extra)
+    two = gkxl("validate", folder, "-j", "2", *extra)
+    assert one.returncode == two.returncode == 2
+    assert one.stdout == two.stdout
+    names = [line.split()[0] for line in one.stdout.splitlines() if line.startswith(str(folder))]
+    if not extra:
+        assert names == sorted(names) and len(names) == 6
+    else:
+        assert [f["path"] for f in json.loads(two.stdout)["files"]] == [str(p) for p in sorted(folder.iterdir())]
+
+
+def test_validate_form_names_the_form_it_found():
+    result = CliRunner().invoke(cli, ["validate", "--form", "2019", str(EXAMPLES / "2024-chengguan.xlsx")])
+    assert result.exit_code == 2
+    assert "这是表式 2021 的工作簿（见封面“表式”），不是 --form 指定的 2019，未校验" in result.output
+    assert "结论：未校验：表式为 2021，不是 2019" in result.output and "无法读取" not in result.output
