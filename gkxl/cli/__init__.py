@@ -11,6 +11,7 @@ import click
 from gkxl import __version__
 
 COMMANDS = {
+    "check-report": "gkxl.cli.check_report",
     "csv": "gkxl.cli.csv",
     "excel-setup": "gkxl.cli.excel_setup",
     "form": "gkxl.cli.form",
@@ -19,6 +20,7 @@ COMMANDS = {
     "template": "gkxl.cli.template",
     "validate": "gkxl.cli.validate",
     "render": "gkxl.cli.render",
+    "report": "gkxl.cli.report",
 }
 
 

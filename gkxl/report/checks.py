@@ -227,9 +227,7 @@ def length(text: ReportText, limits: Limits, path: str) -> list[Finding]:
     if part is None or limits.max_chars is None or len(part.text) <= limits.max_chars:
         return []
     message = f"{part.name}共 {len(part.text)} 字，超过 {limits.max_chars} 字"
-    return [
-        Finding("R-LENGTH", "warning", part.name, "", "", message, len(part.text), limits.max_chars, path=path)
-    ]
+    return [Finding("R-LENGTH", "warning", part.name, "", "", message, len(part.text), limits.max_chars, path=path)]
 
 
 def check_text(

@@ -77,8 +77,9 @@ def opening(report: Report) -> list[Paragraph]:
     """The generated paragraphs (主动公开, 依申请, 复议和诉讼), in the phrase table's order."""
     out = []
     for paragraph in phrase_table(report.form):
-        segments = [s for sentence in paragraph.sentences if not sentence.read_only
-                    if (s := sentence_segment(sentence, report))]
+        segments = [
+            s for sentence in paragraph.sentences if not sentence.read_only if (s := sentence_segment(sentence, report))
+        ]
         if segments:
             out.append(_merge(segments))
     return out

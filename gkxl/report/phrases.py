@@ -49,7 +49,7 @@ class Figure:
         """'表三 一、本年新收政府信息公开申请数量·总计', or for a sum what its cells share and their addresses."""
         cells = self.cells
         if len(cells) == 1:
-            return cells[0].where
+            return f"{cells[0].sheet} {cells[0].cell} {cells[0].label}"
         shared = _shared([c.row_path for c in cells]) + _shared([c.col_path for c in cells])
         return f"{cells[0].sheet} {'·'.join(shared)}（{'+'.join(c.cell for c in cells)} 之和）"
 

@@ -50,7 +50,12 @@ class Part:
         return self.spec.heading if self.spec else "标题及前言"
 
     def where(self, offset: int) -> str:
-        return self.lines[max(bisect_right(self.starts, offset) - 1, 0)].where if self.lines else ""
+        """The page or line of `offset` ('第 3 页'); '' where the reader names paragraphs by their text, which
+        the finding quotes anyway."""
+        if not self.lines:
+            return ""
+        where = self.lines[max(bisect_right(self.starts, offset) - 1, 0)].where
+        return where if where.startswith("第") else ""
 
     def sentence(self, offset: int) -> tuple[int, int]:
         """The span of the sentence around `offset`."""
@@ -119,7 +124,10 @@ def source_lines(source: Source) -> list[TextLine]:
     out = []
     for line in lines:
         text = " ".join([*line.labels, *(t.raw for t in line.values)])
-        out.append(TextLine(text, line.where, line.tabular))
+        # A table row with one cell of text and no values is prose: some PDFs draw a frame round the whole
+        # page, and pdfplumber then reads every line of text as a one-cell table row.
+        tabular = line.tabular and (len(line.labels) > 1 or bool(line.values))
+        out.append(TextLine(text, line.where, tabular))
     return out
 
 
