@@ -40,12 +40,17 @@ def quote(text: str) -> str:
     return f"“{text if len(text) <= MAX_QUOTE else text[: MAX_QUOTE - 1] + '…'}”"
 
 
-def _at(part: Part, offset: int, rule: str, severity: str, message: str, path: str, **kw) -> Finding:
-    """A finding on a sentence of a part: its message names the part and quotes the sentence."""
+def sentence_at(part: Part, offset: int) -> str:
+    """'一、总体情况（第 2 页）“……”': the part, the page or line when known, and the sentence around `offset`."""
     start, end = part.sentence(offset)
     where = part.where(offset)
-    text = f"{part.name}（{where}）{quote(part.text[start:end])}：{message}" if where else f"{part.name}：{message}"
-    return Finding(rule, severity, part.name, where, "", text, path=path, **kw)
+    return f"{part.name}{f'（{where}）' if where else ''}{quote(part.text[start:end])}"
+
+
+def _at(part: Part, offset: int, rule: str, severity: str, message: str, path: str, **kw) -> Finding:
+    """A finding on a sentence of a part: its message names the part and quotes the sentence."""
+    text = f"{sentence_at(part, offset)}：{message}"
+    return Finding(rule, severity, part.name, part.where(offset), "", text, path=path, **kw)
 
 
 def _report_level(rule: str, severity: str, message: str, path: str, sheet: str = "报告", where: str = "") -> Finding:
@@ -92,8 +97,7 @@ def figures(text: ReportText, tables: Report, path: str) -> list[Finding]:
             continue
         for c in contradictions(tables.form, part.text, tables.values):
             cells = c.claim.figure.cells
-            start, end = part.sentence(c.claim.start)
-            message = f"{part.name}（{part.where(c.claim.start)}）{quote(part.text[start:end])}：{describe(c)}"
+            message = f"{sentence_at(part, c.claim.start)}：{describe(c)}"
             out.append(
                 Finding(
                     "R-FIGURE",
@@ -125,10 +129,11 @@ def leftovers(text: ReportText, year: int | None, path: str) -> list[Finding]:
     for part in _all_parts(text):
         for item in data["leftovers"]:
             for m in re.finditer(item["pattern"], part.text):
-                sentence = part.sentence(m.start())
-                if (id(part), sentence) not in seen:
-                    seen.add((id(part), sentence))
-                    out.append(_at(part, m.start(), "R-LEFTOVER", "error", f"留有{item['what']}“{m.group(0)}”", path))
+                start, end = part.sentence(m.start())
+                if (id(part), start) not in seen:
+                    seen.add((id(part), start))
+                    shown = "" if part.text[start:end] == m.group(0) else f"“{m.group(0)}”"
+                    out.append(_at(part, m.start(), "R-LEFTOVER", "error", f"留有{item['what']}{shown}", path))
     if year:
         out += _years(text, year, path)
     return out
