@@ -28,6 +28,7 @@ REPEAT_PARTS = ("overview", "problems")
 MIN_SENTENCE = 8  # shorter sentences (sub-headings such as “（一）主动公开情况。”) repeat by nature
 MAX_QUOTE, MAX_PASSAGES = 60, 3
 _BOOK_TITLE = re.compile(r"《[^》]*》")
+_SUBHEADING = re.compile(rf"[（(][{NUMERALS}]+[）)][^，,；;。]{{0,24}}[。.]?")  # “（一）主动公开情况。”
 
 
 @dataclass(frozen=True)
@@ -201,7 +202,9 @@ def _sentences(text: ReportText, part_ids: tuple[str, ...], form: Form | None) -
         stated = [(c.start, c.end) for c in claims(form, part.text)] if form else []
         for start, end in part.sentences():
             sentence = part.text[start:end]
-            if len(sentence) < MIN_SENTENCE or any(start <= a < end for a, _ in stated):
+            if len(sentence) < MIN_SENTENCE or _SUBHEADING.fullmatch(sentence):
+                continue  # sub-headings repeat by nature
+            if any(start <= a < end for a, _ in stated):
                 continue  # the generated figure sentences are the same words every year, by design
             out.append((part, start, sentence))
     return out
