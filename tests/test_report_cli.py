@@ -208,3 +208,18 @@ def test_html_prints_in_chromium_with_every_part(written, tmp_path):
     positions = [text.find(h) for h in HEADINGS]
     assert -1 not in positions and positions == sorted(positions), positions
     assert "东街街道办事处2024年政府信息公开工作年度报告" in text
+
+
+def test_tables_missing_or_different_from_the_workbook(written, tmp_path):
+    prose_only = tmp_path / "只有文字.txt"
+    lines = [HEADINGS[0], "我镇的工作。", *HEADINGS[1:5], "政策解读形式单一，将增加图解。", HEADINGS[5], "没有。"]
+    prose_only.write_text("\n".join(lines), encoding="utf-8")
+    result = check_report(prose_only)
+    assert [f.rule for f in result.findings] == ["R-TABLES"] and "表格无法读取" in result.findings[0].message
+    other = read_report(ROOT / "examples" / "2024-dongjie.xlsx")
+    result = check_report(written["2024-chengguan", "docx"], workbook=other)
+    tables = [f for f in result.findings if f.rule == "R-TABLES"]
+    assert len(tables) == 21 and tables[-1].message.startswith("……另有")
+    first = tables[0]
+    printed = read_report(ROOT / "examples" / "2024-chengguan.xlsx").values[first.key]
+    assert (first.reported, first.expected) == (printed, other.values[first.key]) and first.cell
