@@ -69,7 +69,8 @@ def command(workbook: Path, output: Path, text: Path | None, previous: Path | No
         click.secho(f"注意：有 {document.placeholders} 处【待填写】，请补充后再发布", fg="yellow", err=True)
     if prose and prose.unused:
         click.echo(f"说明：正文中“{'”“'.join(prose.unused)}”下的文字未使用（这些部分是表格）", err=True)
-    click.secho(f"工作簿校验结论：{result.verdict}", fg="green" if result.ok else "red", err=True)
+    hint = "" if result.ok else f"（详见 gkxl validate {workbook}）"
+    click.secho(f"工作簿校验结论：{result.verdict}{hint}", fg="green" if result.ok else "red", err=True)
     checked = check_report(output, report, last)
     echo_check(checked)
     raise SystemExit(EXIT_OK if result.ok and checked.ok else EXIT_FINDINGS)

@@ -21,7 +21,7 @@ from gkxl.read.values import Number, number_text
 
 DATA = Path(__file__).with_name("data")
 _FIELD = re.compile(r"\{([^{}]+)\}")
-_SEPARATORS = "，、,；;"
+SEPARATORS = "，、,；;"
 NUMBER = r"(\d+(?:\.\d+)?)"
 
 
@@ -94,7 +94,7 @@ class Template:
             if i % 2:
                 out.append(NUMBER)
             else:
-                out.append("".join(f"[{_SEPARATORS}]?" if ch in _SEPARATORS else re.escape(ch) for ch in piece))
+                out.append("".join(f"[{SEPARATORS}]?" if ch in SEPARATORS else re.escape(ch) for ch in piece))
         return "".join(out)
 
     def is_zero(self, values: dict[str, Number | None]) -> bool | None:
