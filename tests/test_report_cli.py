@@ -223,3 +223,32 @@ def test_tables_missing_or_different_from_the_workbook(written, tmp_path):
     first = tables[0]
     printed = read_report(ROOT / "examples" / "2024-chengguan.xlsx").values[first.key]
     assert (first.reported, first.expected) == (printed, other.values[first.key]) and first.cell
+
+
+def test_prose_from_word_and_from_gbk_text(tmp_path):
+    import docx
+
+    prose = [
+        "本报告依据条例编制。",
+        HEADINGS[0],
+        "（一）主动公开情况。及时公开各类政府信息，做好政策解读工作。",
+        HEADINGS[4],
+        "政策解读形式单一，将增加图解和视频解读。",
+        HEADINGS[5],
+        "本年度未收取信息处理费。",
+    ]
+    document = docx.Document()
+    for text in prose:
+        document.add_paragraph(text)
+    document.save(str(tmp_path / "正文.docx"))
+    (tmp_path / "正文.txt").write_bytes("\n\n".join(prose).encode("gb18030"))
+    workbook = ROOT / "examples" / "2024-dongjie.xlsx"
+    for name in ("正文.docx", "正文.txt"):
+        out = tmp_path / f"{name}.docx"
+        result = _run("report", workbook, "-o", out, "--text", tmp_path / name)
+        assert result.exit_code == 0, result.output
+        written = [p.text for p in docx.Document(str(out)).paragraphs if p.text]
+        assert written[1] == "本报告依据条例编制。" and "本年度未收取信息处理费。" in written
+        assert written.index("（一）主动公开情况。及时公开各类政府信息，做好政策解读工作。") > written.index(
+            HEADINGS[0]
+        )
