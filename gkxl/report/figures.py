@@ -11,7 +11,7 @@ from functools import cache
 
 from gkxl.form.model import Form
 from gkxl.read.values import Number, number_text
-from gkxl.report.phrases import SEPARATORS, Figure, Variant, phrase_table
+from gkxl.report.phrases import SEPARATORS, Figure, Variant, literal_pattern, phrase_table
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ class Claim:
 
 def _reader(sentence: str, v: Variant) -> Reader | None:
     items = "".join(f"(?:[{SEPARATORS}]?{t.pattern()})?" for t in v.items)
-    chain = f"(?:{re.escape(v.items_lead)}{items})?" if v.items_lead else items
+    chain = f"(?:{literal_pattern(v.items_lead)}{items})?" if v.items_lead else items
     head, tail = v.text.pattern(), v.tail.pattern()
     if not (head or tail or items):
         return None

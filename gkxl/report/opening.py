@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from gkxl.report.phrases import Figure, Sentence, Template, Variant, phrase_table, report_data
+from gkxl.report.phrases import Figure, Sentence, Variant, phrase_table, report_data
 
 if TYPE_CHECKING:
     from gkxl.read.reader import Report
@@ -94,6 +94,3 @@ def _merge(segments: list[Segment]) -> Paragraph:
         else:
             out.append(s)
     return tuple(out)
-
-
-__all__ = ["Paragraph", "Segment", "Template", "opening", "placeholder"]

@@ -40,13 +40,8 @@ class Figure:
         parts = [values.get(c.key) for c in self.readings[reading]]
         return None if any(p is None for p in parts) else sum(parts, Decimal(0) if _money(parts) else 0)
 
-    def where(self) -> str:
-        """'表三 J6' or '表三 J10+J11+…' for the written reading."""
-        cells = self.cells
-        return f"{cells[0].sheet} {'+'.join(c.cell for c in cells)}"
-
     def label(self) -> str:
-        """'表三 一、本年新收政府信息公开申请数量·总计', or for a sum what its cells share and their addresses."""
+        """'表三 J6 一、本年新收政府信息公开申请数量·总计'; for a sum, what its cells share and their addresses."""
         cells = self.cells
         if len(cells) == 1:
             return f"{cells[0].sheet} {cells[0].cell} {cells[0].label}"
@@ -72,6 +67,11 @@ def _money(parts: list) -> bool:
     return any(isinstance(p, Decimal) for p in parts)
 
 
+def literal_pattern(text: str) -> str:
+    """Literal text as a regular expression in which separators may differ or be left out (“，” for “、”)."""
+    return "".join(f"[{SEPARATORS}]?" if ch in SEPARATORS else re.escape(ch) for ch in text)
+
+
 @dataclass(frozen=True)
 class Template:
     """A piece of a sentence: literal text with figures in it."""
@@ -88,14 +88,9 @@ class Template:
         return _FIELD.sub(lambda _m: number_text(next(it)), self.text)
 
     def pattern(self) -> str:
-        """A regular expression for the piece as printed: separators may differ or be left out."""
-        out = []
-        for i, piece in enumerate(_FIELD.split(self.text)):
-            if i % 2:
-                out.append(NUMBER)
-            else:
-                out.append("".join(f"[{SEPARATORS}]?" if ch in SEPARATORS else re.escape(ch) for ch in piece))
-        return "".join(out)
+        """A regular expression for the piece as printed: one group per figure."""
+        pieces = _FIELD.split(self.text)
+        return "".join(NUMBER if i % 2 else literal_pattern(piece) for i, piece in enumerate(pieces))
 
     def is_zero(self, values: dict[str, Number | None]) -> bool | None:
         shown = [f.value(values) for f in self.figures]
@@ -104,6 +99,11 @@ class Template:
 
 @dataclass(frozen=True)
 class Variant:
+    """One wording of a sentence: prefix + text + items_lead + items (those not 0, joined by sep) + tail + end.
+
+    Recognised by text + items + tail (prefix and end are only written); `zero` figures are stated as 0 by the
+    words of a variant whose condition they are."""
+
     zero: tuple[Figure, ...]
     prefix: str
     text: Template
