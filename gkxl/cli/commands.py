@@ -1,6 +1,7 @@
 """Command names and the module holding each (loaded only when that command runs)."""
 
 COMMANDS = {
+    "check-report": "gkxl.cli.check_report",
     "csv": "gkxl.cli.csv",
     "excel-setup": "gkxl.cli.excel_setup",
     "form": "gkxl.cli.form",
@@ -9,4 +10,5 @@ COMMANDS = {
     "template": "gkxl.cli.template",
     "validate": "gkxl.cli.validate",
     "render": "gkxl.cli.render",
+    "report": "gkxl.cli.report",
 }
