@@ -79,19 +79,25 @@ def _previous(path: Path | None):
     show_default=True,
     help="与上年报告相同文字的比例（%）达到此值时提示。",
 )
-@json_option
+@json_option()
 def command(reports, workbook, previous, max_chars, max_repeat, as_json) -> None:
     """像考核人员一样检查年度报告（草稿或已发布的 .docx、.html、.txt、.pdf，或其所在文件夹）。
 
     检查六个部分的标题（R-STRUCTURE）、三张表格（R-TABLES，给出 --workbook 时逐格核对）、正文中的数字
     与表格是否一致（R-FIGURE，只核对能确定含义的写法）、模板文字和占位符及不是本年度的年份（R-LEFTOVER）、
     “五”是否为空（R-PART5）、有收费时“六”是否说明（R-PART6）、与上年报告的重复（R-REPEAT）、
-    总体情况的字数（R-LENGTH）。退出码：0 没有必须修改的问题，1 有必须修改的问题，2 有文件无法读取或无法运行。
+    总体情况的字数（R-LENGTH）。
 
     \b
-    Examples:
-        gkxl check-report 城关镇2024年报.docx --workbook 城关镇.xlsx --previous 城关镇2023年报.pdf
-        gkxl check-report 各单位年报/ --max-chars 1000 --json > 检查结果.json
+    示例：
+      gkxl check-report 年报.docx --workbook 城关镇.xlsx --previous 2023年报.pdf
+      gkxl check-report 各单位年报/ --max-chars 1000 --json > 检查结果.json
+
+    \b
+    退出码：
+      0 没有必须修改的问题；
+      1 有必须修改的问题；
+      2 无法运行（用法错误，或有文件无法读取）。
     """
     from gkxl.report.assess import check_report
     from gkxl.report.checks import Limits

@@ -34,12 +34,17 @@ def command(workbook: Path, output: Path, text: Path | None, previous: Path | No
     标题写明单位和年度；“一、总体情况”开头的数字语句由工作簿生成（每个数字都来自表中的单元格），
     其后是 --text 中本单位撰写的文字；二、三、四为表格（与 gkxl render 相同）；五、六取自 --text。
     没有提供的文字留下醒目的【待填写：……】标记。写完后按 gkxl check-report 检查输出的报告。
-    退出码：0 报告完整且检查无必须修改的问题，1 已输出但工作簿或报告有必须修改的问题（如待填写标记），2 无法运行。
 
     \b
-    Examples:
-        gkxl report 城关镇.xlsx -o 城关镇2024年报.docx --text 城关镇正文.md
-        gkxl report 城关镇.xlsx -o 城关镇2024年报.html --text 正文.docx --previous 城关镇2023年报.pdf
+    示例：
+      gkxl report 城关镇.xlsx -o 城关镇2024年报.docx --text 城关镇正文.md
+      gkxl report 城关镇.xlsx -o 年报.html --text 正文.docx --previous 上年.pdf
+
+    \b
+    退出码：
+      0 报告完整，检查无必须修改的问题；
+      1 已输出，但工作簿或报告有必须修改的问题（如待填写标记）；
+      2 无法运行。
     """
     from gkxl.check.validate import check_file
     from gkxl.cli.check_report import _previous, echo_check
