@@ -21,7 +21,7 @@ from gkxl.form.model import load_form, parse_form, split_address
 from gkxl.read.reader import Report, read_report
 from gkxl.read.values import number_text as format_value
 from gkxl.render import render
-from gkxl.render.grid import fit_widths, report_grid
+from gkxl.render.grid import fit_widths, report_grid, value_text
 from gkxl.workbook.sample import random_report
 
 FORMATS = ["html", "docx"]
@@ -38,7 +38,7 @@ def _expected_rectangles(table, values) -> list[tuple[int, int, int, int, str]]:
     rects = [(lb.top, lb.left, lb.bottom, lb.right, lb.text) for lb in table_labels(table) if lb.role != "title"]
     for cell in table.cells:
         row, col = split_address(cell.cell)
-        rects.append((row, col, row, col + cell.span - 1, format_value(values.get(cell.key))))
+        rects.append((row, col, row, col + cell.span - 1, value_text(cell, values.get(cell.key))))
     rows = sorted({r for t, _, b, _, _ in rects for r in range(t, b + 1)})
     cols = sorted({c for _, lf, _, rt, _ in rects for c in range(lf, rt + 1)})
     ri, ci = {r: i for i, r in enumerate(rows)}, {c: i for i, c in enumerate(cols)}
@@ -120,7 +120,7 @@ def test_values_round_trip_by_labels(form, fmt, tmp_path):
             text = found[cell.row_path, cell.col_path]
             value = report.values[cell.key]
             assert (Decimal(text) if cell.kind == "money" else int(text)) == value, cell.key
-            assert text == format_value(value)
+            assert text == value_text(cell, value)
 
 
 MONEY = {"2021": ("active_fees_amount", "7730.28"), "2019": ("active_procurement_amount", "0.0001")}
@@ -150,6 +150,15 @@ def test_money_exact_counts_integers_blanks_empty(form, fmt, make_workbook, tmp_
         assert found[change.row_path, change.col_path] == "-8"
     counts = [found[c.row_path, c.col_path] for c in form.cells if c.kind == "count" and c.key != new.key]
     assert all(t.isdigit() for t in counts)
+
+
+def test_money_with_the_places_the_form_asks_for():
+    """2019 采购总金额 says 保留4位小数: 29.03 prints as 29.0300; an amount without fixed places prints as typed."""
+    procurement = load_form("2019").cell("active_procurement_amount")
+    fees = load_form("2021").cell("active_fees_amount")
+    assert procurement.places == 4 and fees.places is None
+    assert value_text(procurement, Decimal("29.03")) == "29.0300" and value_text(procurement, 7) == "7.0000"
+    assert value_text(procurement, None) == "" and value_text(fees, Decimal("96171.6000")) == "96171.6"
 
 
 def test_format_value():

@@ -34,12 +34,13 @@ def _warn(result) -> None:
 @click.command(name="render")
 @click.argument("workbook", type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="输出文件：.html 或 .docx。")
-def command(workbook: Path, output: Path) -> None:
+@click.option("--no-banner", is_flag=True, help="校验有错误时也不在表格上方显示“校验未通过”提示。")
+def command(workbook: Path, output: Path, no_banner: bool) -> None:
     """按官方表样输出报告的表二、表三、表四（HTML 网页或 Word 文档），可直接用于发布的年度报告。
 
     输出格式由文件扩展名决定（.html 或 .docx）。同时校验工作簿：有未填写或错误的单元格时给出提示，
-    仍然输出（未填写的单元格留空）。退出码：0 输出完成且校验无错误，1 已输出但校验有必须修改的错误，
-    2 无法运行（格式不支持、工作簿无法读取）。
+    仍然输出（未填写的单元格留空）；有必须修改的错误时，表格上方显示“校验未通过：…”（--no-banner 不显示）。
+    退出码：0 输出完成且校验无错误，1 已输出但校验有必须修改的错误，2 无法运行（格式不支持、工作簿无法读取）。
 
     \b
     Examples:
@@ -48,7 +49,7 @@ def command(workbook: Path, output: Path) -> None:
     """
     from gkxl.check.validate import check_file
     from gkxl.errors import GkxlError, os_reason
-    from gkxl.render import output_format, render
+    from gkxl.render import banner_text, output_format, render
 
     try:
         output_format(output)
@@ -58,7 +59,7 @@ def command(workbook: Path, output: Path) -> None:
     if result.error:
         fail(str(result.error))
     try:
-        render(result.report, output)
+        render(result.report, output, None if no_banner else banner_text(result))
     except GkxlError as exc:
         fail(str(exc))
     except OSError as exc:
