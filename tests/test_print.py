@@ -94,7 +94,7 @@ def test_summary_sheets(tmp_path):
     unit = "某县&&某区"  # '&' starts a code in a footer: doubled
     assert_page_setup(wb[DETAIL_SHEET], "landscape", "$1:$1", unit)
     assert_page_setup(wb[SOURCES_SHEET], "landscape", "$1:$1", unit)
-    assert wb[DETAIL_SHEET].print_area.endswith("$201")  # every statutory cell
+    assert wb[DETAIL_SHEET].print_area.endswith("$A$1:$G$201")  # every statutory cell, each unit, not the keys
     assert wb["表三"].oddFooter.left.text == unit and wb["封面"].oddFooter.left.text == unit
 
 

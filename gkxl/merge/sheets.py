@@ -21,9 +21,9 @@ SOURCES_SHEET = "来源"
 # The frozen block a person reads (table, labels, total), one column per unit, then the cell and key for support.
 DETAIL_HEADERS = ("工作表", "行标签", "列标签", "合计")
 DETAIL_TAIL = ("单元格", "键")
-DETAIL_WIDTHS = (6, 36, 16, 10)
+DETAIL_WIDTHS = (5, 36, 14, 9)
 TAIL_WIDTHS = (7, 30)
-UNIT_WIDTH = 10
+UNIT_WIDTH = 8  # a 7-digit amount; the unit's name wraps onto the 3-line header
 COUNTED_AS_ZERO = "按 0 计（{}）"  # an invalid value summed with --allow-errors
 SOURCE_HEADERS = ("序号", "文件名", "SHA-256", "填报单位", "年度", "表式", "错误数", "警告数", "汇总结论", "经由汇总表",
                   "已说明", "说明")  # fmt: skip
@@ -87,7 +87,9 @@ def add_detail_sheet(wb, units: Sequence[str], cell_count: int, unit: str | None
     ws.auto_filter.ref = f"A1:{last}{cell_count + 1}"
     # Labels and the total stay in view while scrolling through the units.
     ws.freeze_panes = f"{column_letters(len(DETAIL_HEADERS) + 1)}2"
-    print_setup(ws, True, cell_count + 1, len(headers), title_rows=(1, 1), unit=unit, center=False)
+    # The cell and key are for support: the printout stops at the last unit (a 30-unit county: 4 pages).
+    printed = len(DETAIL_HEADERS) + len(units)
+    print_setup(ws, True, cell_count + 1, printed, title_rows=(1, 1), unit=unit, center=False)
 
 
 def _labels(cell) -> tuple[str, str]:

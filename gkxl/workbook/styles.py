@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
 FONT = "宋体"
+LINE_PT = 13.5  # one line of 10-pt 宋体: what a row of wrapped text needs per line
 INPUT_FILL = "FFFDF5D8"  # pale yellow: where the clerk types
 HEADER_FILL = "FFDDEBF7"  # pale blue: the header row of a list sheet (校验结果, 汇总明细, 来源)
 

@@ -13,6 +13,7 @@ from gkxl.form.model import TEMPLATE_VERSION, Form, Table, column_letters
 from gkxl.workbook.checks_sheet import add_checks
 from gkxl.workbook.previous_sheet import add_previous_sheet
 from gkxl.workbook.styles import (
+    LINE_PT,
     absolute_ref,
     add_validation,
     cell_styles,
@@ -64,7 +65,6 @@ def _write_inputs(ws: Worksheet, table: Table, st: dict) -> None:
 
 
 LABEL_WIDTHS = {3: {1: 22, 2: 22, 3: 40}, 1: {1: 26}, 0: {}}  # by the number of row-label columns
-LINE_PT = 13.5  # one line of 10 pt 宋体
 
 
 def _size(ws: Worksheet, table: Table) -> None:
