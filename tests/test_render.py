@@ -287,6 +287,25 @@ def test_docx_landscape_section_only_when_needed(tmp_path):
     assert text_width_em(True) > text_width_em(False)
 
 
+def test_a_table_cut_across_pages_repeats_its_header_and_group_labels():
+    from gkxl.render.grid import split
+
+    grid = report_grid(random_report(load_form("2021"), random.Random(1))).tables[1]  # 表三
+    body = grid.n_rows - grid.header_rows
+    parts = split(grid, [1.0] * grid.n_rows, grid.header_rows + 10, grid.header_rows + 10)
+    assert [p.n_rows - p.header_rows for p in parts] == [10] * (body // 10) + ([body % 10] if body % 10 else [])
+    header = {(c.row, c.col, c.text) for c in grid.cells if c.row < grid.header_rows}
+    group = "三、本年度办理结果"
+    for part in parts:
+        assert {(c.row, c.col, c.text) for c in part.cells if c.row < part.header_rows} == header
+        assert sum(c.rowspan * c.colspan for c in part.cells) == part.n_rows * part.n_cols  # no holes
+    with_group = [i for i, p in enumerate(parts) if any(c.text == group for c in p.cells)]
+    assert len(with_group) >= 2  # the group spans a page break: its label is on both pages
+    values = [c.text for p in parts for c in p.cells if c.role == "value"]
+    assert values == [c.text for c in grid.cells if c.role == "value"]  # every value once, in order
+    assert split(grid, [1.0] * grid.n_rows, 100, 100) == [grid]
+
+
 @settings(max_examples=40, deadline=None)
 @given(
     st.lists(st.tuples(st.floats(1, 20), st.floats(0.5, 5)), min_size=1, max_size=16),
@@ -356,6 +375,31 @@ def test_cli_reports_errors_renders_and_exits_1(make_workbook, tmp_path):
     found = {k: v for _, m in tables_docx(out).tables for k, v in extract(m).items()}
     cell = load_form("2021").cell("apply_partial_natural")
     assert found[cell.row_path, cell.col_path] == ""  # invalid text is not published
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_cli_banner_on_a_workbook_with_errors_unless_no_banner(fmt, make_workbook, tmp_path):
+    import docx
+    import lxml.html
+
+    def edit(report):
+        report.values["apply_granted_total"] += 1
+
+    def banner(path: Path) -> list[str]:
+        if fmt == "html":
+            return [p.text_content() for p in lxml.html.fromstring(path.read_bytes()).xpath("//p[@class='banner']")]
+        return [p.text for p in docx.Document(str(path)).paragraphs if p.text.startswith("校验未通过")]
+
+    path = make_workbook("2021", seed=4, edit=edit)
+    shown, hidden = tmp_path / f"shown.{fmt}", tmp_path / f"hidden.{fmt}"
+    assert CliRunner().invoke(cli, ["render", str(path), "-o", str(shown)]).exit_code == 1
+    assert CliRunner().invoke(cli, ["render", str(path), "-o", str(hidden), "--no-banner"]).exit_code == 1
+    assert banner(shown) == ["校验未通过：2 处必须修改，0 处请核实。本表数字有误，请改正后重新生成，勿作正式发布。"]
+    assert banner(hidden) == []
+    assert READERS[fmt](shown).heading == READERS[fmt](hidden).heading  # the heading stays the heading
+    clean = make_workbook("2021", seed=4)
+    assert CliRunner().invoke(cli, ["render", str(clean), "-o", str(hidden)]).exit_code == 0
+    assert banner(hidden) == []
 
 
 def test_cli_blank_template_renders_empty_tables(tmp_path):
