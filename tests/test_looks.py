@@ -20,7 +20,7 @@ import pytest
 from gkxl.check.validate import check_file
 from gkxl.form.model import load_form, parse_form
 from gkxl.merge.combine import merge
-from gkxl.read.reader import RESULTS_SHEET, Report
+from gkxl.read.reader import RESULTS_SHEET
 from gkxl.render import banner_text, render
 from gkxl.workbook.annotate import annotate
 from gkxl.workbook.sample import random_report, write_report
@@ -213,13 +213,3 @@ def test_html_table_taller_than_a_page_repeats_its_group_label(printed):
     assert len(pages) >= 2
     assert all("五、附加" in t and "申请人情况" in t for t in pages)
     assert any("（续）" in t for t in pages)
-
-
-def test_docx_is_in_chinese(tmp_path):
-    import zipfile
-
-    path = render(Report(load_form("2021"), {}), tmp_path / "r.docx")
-    with zipfile.ZipFile(path) as z:
-        styles, core = z.read("word/styles.xml").decode(), z.read("docProps/core.xml").decode()
-    assert 'w:lang w:val="zh-CN" w:eastAsia="zh-CN"' in styles and "en-US" not in styles
-    assert "<dc:language>zh-CN</dc:language>" in core

@@ -15,7 +15,8 @@ from gkxl.check.validate import check_file
 from gkxl.form.model import load_form
 from gkxl.merge.combine import merge
 from gkxl.merge.sheets import DETAIL_SHEET, SOURCES_SHEET
-from gkxl.read.reader import RESULTS_SHEET
+from gkxl.read.reader import RESULTS_SHEET, Report
+from gkxl.render import render
 from gkxl.workbook.annotate import annotate
 from gkxl.workbook.sample import random_report, write_report
 from gkxl.workbook.standard import write_template
@@ -140,3 +141,27 @@ def test_buttons_are_on_screen_when_the_sheet_opens(form_id):
         width = sum(_column_px(ws, c) for c in range(1, ws.max_column + 1))
         assert button_place(ws).left + 3 * BUTTON_PX[0] + 16 < (width - title_px) / 2
         assert BUTTON_PX[1] <= _row_px(ws, 1)
+
+
+# --- words and languages -----------------------------------------------------------------------------------
+
+
+def test_docx_is_in_chinese(tmp_path):
+    import zipfile
+
+    path = render(Report(load_form("2021"), {}), tmp_path / "r.docx")
+    with zipfile.ZipFile(path) as z:
+        styles, core = z.read("word/styles.xml").decode(), z.read("docProps/core.xml").decode()
+    assert 'w:lang w:val="zh-CN" w:eastAsia="zh-CN"' in styles and "en-US" not in styles
+    assert "<dc:language>zh-CN</dc:language>" in core
+
+
+def test_the_clerk_guide_names_each_mark_colour_one_way():
+    """The warning colour is 橙色 everywhere (黄色 is the input cells', and Excel's message bar)."""
+    from gkxl.workbook.styles import INPUT_FILL, MARK_COLORS, MARK_NAMES
+
+    guide = (Path(__file__).resolve().parents[1] / "docs" / "clerk-guide.md").read_text(encoding="utf-8")
+    yellow = re.findall(r"黄色?\**(.{0,4})", guide)
+    assert yellow and all(after.startswith(("单元格", "提示条")) for after in yellow), yellow
+    assert "标黄" not in guide and MARK_NAMES["warning"] == "橙色" and guide.count("橙色") >= 4
+    assert MARK_COLORS["warning"] != INPUT_FILL and MARK_NAMES["warning"] not in ("黄色", "黄")
