@@ -165,3 +165,36 @@ def test_the_clerk_guide_names_each_mark_colour_one_way():
     assert yellow and all(after.startswith(("单元格", "提示条")) for after in yellow), yellow
     assert "标黄" not in guide and MARK_NAMES["warning"] == "橙色" and guide.count("橙色") >= 4
     assert MARK_COLORS["warning"] != INPUT_FILL and MARK_NAMES["warning"] not in ("黄色", "黄")
+
+
+# --- the template's cells, as a clerk sees them --------------------------------------------------------------
+
+
+def test_money_formats_and_the_whole_amount_rule(tmp_path):
+    """`0.####` shows an amount as typed; Excel shows a whole amount as '5.', which a conditional number format
+    '0' prevents (LibreOffice drops the dot by itself: tests/test_looks.py checks what it prints)."""
+    wb = load_workbook(write_template(tmp_path / "t.xlsx", "2021"))
+    fees = load_form("2021").cell("active_fees_amount")
+    ws = wb[fees.sheet]
+    assert ws[fees.cell].number_format == "0.####"
+    rules = [r for cf in ws.conditional_formatting for r in cf.rules if fees.cell in str(cf.sqref)]
+    whole = [r for r in rules if r.dxf is not None and r.dxf.numFmt is not None]
+    assert len(whole) == 1 and whole[0].dxf.numFmt.formatCode == "0"
+    assert whole[0].formula == [f"AND(ISNUMBER({fees.cell}),{fees.cell}=INT({fees.cell}))"]
+    old = load_form("2019").cell("active_procurement_amount")
+    ws = load_workbook(write_template(tmp_path / "o.xlsx", "2019"))[old.sheet]
+    assert ws[old.cell].number_format == "0.0000"  # 保留4位小数, as the form's header says
+    counts = [c for c in load_form("2021").cells if c.kind != "money"]
+    assert {wb[c.sheet][c.cell].number_format for c in counts} == {"0"}
+
+
+def test_header_rows_are_tall_enough_and_table_four_columns_even():
+    from gkxl.workbook.styles import LINE_PT
+
+    old = load_form("2019").cell("active_procurement_amount")
+    ws = build_workbook(load_form("2019"))[old.sheet]
+    header_row = int(old.cell[1:]) - 1  # 采购总金额（单位：万元，保留4位小数）, over two columns
+    assert ws.row_dimensions[header_row].height >= 2 * LINE_PT
+    appeal = build_workbook(load_form("2021"))["表四"]
+    widths = {appeal.column_dimensions[c].width for c in "ABCDEFGHIJKLMNO"}
+    assert widths == {10}  # column A is no wider than the other 14
