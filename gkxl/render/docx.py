@@ -206,23 +206,19 @@ def row_heights(grid: TableGrid, landscape: bool) -> list[float]:
 
 
 def plan(grid: TableGrid, landscape: bool, used: float) -> tuple[list[TableGrid], bool, float]:
-    """The table's parts, whether the first starts a new page, and how much of the last page they fill;
-    `used`: how much of the current page is filled already."""
+    """The table's parts, whether the first starts a new page, and how much of the last page is filled after
+    them; `used`: how much of the current page is filled already (cm)."""
     heights = row_heights(grid, landscape)
     page = page_cm(landscape) - TITLE_CM
-    left = page - used
-    header = sum(heights[: grid.header_rows])
-    new_page = used > 0 and sum(heights) > left and (sum(heights) <= page or left < header + MIN_ROWS * ROW_CM)
+    left, total, header = page - used, sum(heights), sum(heights[: grid.header_rows])
+    new_page = used > 0 and total > left and (total <= page or left < header + MIN_ROWS * ROW_CM)
     parts = split(grid, heights, page, page if new_page else left)
-    last = sum(heights[: grid.header_rows]) + sum(_part_height(p, heights) for p in parts[-1:])
-    base = 0.0 if new_page or len(parts) > 1 else used
-    return parts, new_page, base + TITLE_CM + (last if len(parts) > 1 else sum(heights)) + GAP_CM
-
-
-def _part_height(part: TableGrid, heights: list[float]) -> float:
-    """The body height of the last part: the last rows of the table, as many as the part has."""
-    body = part.n_rows - part.header_rows
-    return sum(heights[len(heights) - body :])
+    if len(parts) == 1:
+        filled = (0.0 if new_page else used) + TITLE_CM + total
+    else:
+        body = parts[-1].n_rows - parts[-1].header_rows
+        filled = TITLE_CM + header + sum(heights[-body:])
+    return parts, new_page, filled + GAP_CM
 
 
 def build_document(report: ReportGrid) -> Document:

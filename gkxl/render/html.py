@@ -60,14 +60,14 @@ def _rows(rows) -> str:
     return "\n".join("<tr>" + "".join(_cell(c) for c in row) + "</tr>" for row in rows)
 
 
-def table_html(grid: TableGrid, title: str | None = None, continued: bool = False) -> str:
-    """One table (or one page's part of it) with its heading, as an HTML fragment."""
+def table_html(grid: TableGrid, title: str | None = None, part: int = 0) -> str:
+    """One table (or the `part`-th page of it, from 0) with its heading, as an HTML fragment."""
     widths = fit_widths(grid.widths, grid.min_widths, TEXT_WIDTH_EM)
     total = sum(widths)
     cols = "".join(f'<col style="width:{100 * w / total:.2f}%">' for w in widths)
     head, body = grid.rows[: grid.header_rows], grid.rows[grid.header_rows :]
     parts = [
-        f'<section class="part continued" id="{grid.id}-continued">' if continued
+        f'<section class="part continued" id="{grid.id}-{part + 1}">' if part
         else f'<section class="part" id="{grid.id}">',
         f"<h2>{escape(title or grid.title)}</h2>",
         '<table class="gkxl" border="1" cellspacing="0" cellpadding="3">',
@@ -87,7 +87,7 @@ def pages_html(grid: TableGrid) -> str:
     room = PAGE_CM - TITLE_CM
     parts = split(grid, heights, room, room)
     return "\n".join(
-        table_html(p, None if i == 0 else f"{grid.title}（续）", continued=i > 0) for i, p in enumerate(parts)
+        table_html(p, None if i == 0 else f"{grid.title}（续）", part=i) for i, p in enumerate(parts)
     )
 
 
