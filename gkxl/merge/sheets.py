@@ -87,14 +87,14 @@ def add_detail_sheet(wb, units: Sequence[str], cell_count: int, unit: str | None
     ws.auto_filter.ref = f"A1:{last}{cell_count + 1}"
     # Labels and the total stay in view while scrolling through the units.
     ws.freeze_panes = f"{column_letters(len(DETAIL_HEADERS) + 1)}2"
-    # The cell and key are for support: the printout stops at the last unit (a 30-unit county: 4 pages).
+    # The cell and key are for support: the printout stops at the last unit (a 30-unit county: 3 pages).
     printed = len(DETAIL_HEADERS) + len(units)
     print_setup(ws, True, cell_count + 1, printed, title_rows=(1, 1), unit=unit, center=False)
 
 
 def _labels(cell) -> tuple[str, str]:
     """The cell's row and column labels as a person names them; 表四 has no row labels: its block (行政复议,
-    行政诉讼·未经复议直接起诉) stands in the row label."""
+    行政诉讼 / 未经复议直接起诉) stands in the row label."""
     if cell.row_label:
         return cell.row_label, cell.col_label
     return PATH_SEPARATOR.join(cell.col_path[:-1]), cell.col_path[-1]
