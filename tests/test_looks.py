@@ -31,6 +31,7 @@ pytestmark = pytest.mark.skipif(
 )
 needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed")
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+WORKBOOKS = EXAMPLES.parent / "workbook"
 ERRORS_EXAMPLE = EXAMPLES / "with-errors" / "2024-shiqiao.xlsx"
 SUMMARY_UNITS = 30
 
@@ -54,6 +55,9 @@ def printed(tmp_path_factory) -> dict[str, Path]:
     inputs: dict[str, Path] = {}
     for name, source in (("filled", "2024-chengguan.xlsx"), ("old", "form-2019/2020-liulou.xlsx")):
         inputs[name] = shutil.copy(EXAMPLES / source, tmp / f"{name}.xlsx")
+    for form_id, suffix in (("2021", ".xlsx"), ("2019", ".xlsm")):  # the committed templates, as handed out
+        name = f"blank-{form_id}{suffix}"
+        inputs[name] = shutil.copy(WORKBOOKS / f"gkxl-{form_id}{suffix}", tmp / name)
     errors = shutil.copy(ERRORS_EXAMPLE, tmp / "errors.xlsx")
     inputs["annotated"] = annotate(errors, check_file(errors).findings, tmp / "annotated.xlsx")
     towns = [
@@ -77,6 +81,7 @@ def printed(tmp_path_factory) -> dict[str, Path]:
     convert = [SOFFICE, profile, "--headless", "--convert-to", "pdf", "--outdir", str(tmp / "pdf")]
     subprocess.run([*convert, *map(str, inputs.values())], check=True, capture_output=True, timeout=600)
     out = {name: tmp / "pdf" / f"{path.stem}.pdf" for name, path in inputs.items()}
+    assert len({p.name for p in out.values()}) == len(out)  # one PDF per input
     if CHROMIUM:
         out["errors-html"] = _chromium(render(result.report, tmp / "errors.html", banner_text(result)), tmp)
         out["plain-html"] = _chromium(render(result.report, tmp / "plain.html"), tmp)
@@ -142,6 +147,15 @@ def test_filled_workbook_one_page_per_sheet(printed):
     assert "城关镇人民政府" in appeal and "表四" in appeal and re.search(r"第 \d+ 页，共 \d+ 页", appeal)
 
 
+@pytest.mark.parametrize("name", ["blank-2021.xlsx", "blank-2019.xlsm"])
+def test_blank_templates_one_page_per_form_sheet(printed, name):
+    sheets = footer_sheets(printed[name])
+    assert [s for s in sheets if s] == ["封面", "表二", "表三", "表四", "上年数据"]  # the buttons do not print
+    texts = page_texts(printed[name])
+    assert all(name in texts[sheets.index(s)] for s in ("表二", "表三"))  # the file name, until a unit is filled
+    assert_looks_printed(printed[name])
+
+
 def test_2019_header_is_not_cut(printed):
     sheets = footer_sheets(printed["old"])
     active = page_texts(printed["old"])[sheets.index("表二")]
@@ -172,7 +186,8 @@ def test_summary_detail_sheet_on_at_most_8_pages(printed):
     detail = [t for t, s in zip(page_texts(printed["summary"]), sheets, strict=True) if s == "汇总明细"]
     assert all("行标签" in t and "合计" in t for t in detail)  # the header row repeats on every page
     assert f"第{SUMMARY_UNITS}号乡" in detail[0] and "某县人民政府" in detail[0]
-    assert "黄色单元格为填报项" not in page_texts(printed["summary"])[0]
+    cover = page_texts(printed["summary"], layout=False)[0]
+    assert "黄色单元格为填报项" not in cover and f"本表为汇总表：由{SUMMARY_UNITS}份报告汇总" in cover
     assert_looks_printed(printed["summary"])
 
 

@@ -97,6 +97,9 @@ def test_summary_sheets(tmp_path):
     assert_page_setup(wb[SOURCES_SHEET], "landscape", "$1:$1", unit)
     assert wb[DETAIL_SHEET].print_area.endswith("$A$1:$G$201")  # every statutory cell, each unit, not the keys
     assert wb["表三"].oddFooter.left.text == unit and wb["封面"].oddFooter.left.text == unit
+    cover = wb["封面"]
+    note = next(c.row for row in cover.iter_rows() for c in row if str(c.value or "").startswith("本表为汇总表"))
+    assert cover.print_area.endswith(f"$B${cover.max_row}") and note <= cover.max_row  # the note prints
 
 
 def test_print_setup_keeps_its_positional_form_and_chooses_orientation_by_width():

@@ -144,6 +144,7 @@ def note_on_cover(wb, form: Form, lines: Sequence[str]) -> None:
     """Say on the cover that this workbook is a summary (the reader ignores cells it does not know)."""
     from openpyxl.styles import Alignment, Font
 
+    from gkxl.workbook.styles import print_setup
     from gkxl.workbook.template import COVER_HINT
 
     ws = wb[form.cover["sheet"]]
@@ -156,6 +157,7 @@ def note_on_cover(wb, form: Form, lines: Sequence[str]) -> None:
         ws.merge_cells(start_row=cell.row, start_column=1, end_row=cell.row, end_column=2)
         cell.font, cell.alignment = Font(bold=True, color="FF9C0006"), Alignment(wrap_text=True, vertical="center")
         ws.row_dimensions[cell.row].height = 30
+    print_setup(ws, False)  # the print area grows to the new lines
 
 
 def read_sources(path: str | Path) -> list[Source]:
