@@ -86,9 +86,7 @@ def pages_html(grid: TableGrid) -> str:
     heights = [n * LINE_CM + CELL_PAD_CM for n in row_lines(grid, widths)]
     room = PAGE_CM - TITLE_CM
     parts = split(grid, heights, room, room)
-    return "\n".join(
-        table_html(p, None if i == 0 else f"{grid.title}（续）", part=i) for i, p in enumerate(parts)
-    )
+    return "\n".join(table_html(p, None if i == 0 else f"{grid.title}（续）", part=i) for i, p in enumerate(parts))
 
 
 def _banner(report: ReportGrid) -> str:
