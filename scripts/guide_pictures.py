@@ -26,6 +26,7 @@ from gkxl.workbook.template import build_workbook
 BROKEN = "apply_closed_total_natural"  # （七）总计·自然人, raised by 1 as if a late case was not added to a part
 DPI = 150
 MARGIN = 12  # pixels of white kept around the table
+FOOTER = DPI * 7 // 10  # the bottom 0.7 inch of a page: its footer (unit, sheet, page number)
 CHECKS_HEIGHT = 0.45  # the share of the 校验 page shown: the verdict and the first rules
 
 
@@ -56,6 +57,7 @@ def _picture(pdf: Path, title: str, out: Path, height: float = 1.0) -> None:
     stem = pdf.with_name(f"page-{page}")
     subprocess.run(["pdftoppm", "-png", "-r", str(DPI), "-f", page, "-l", page, "-singlefile", pdf, stem], check=True)
     image = Image.open(stem.with_suffix(".png")).convert("RGB")
+    image = image.crop((0, 0, image.width, image.height - FOOTER))  # the page footer is not part of the picture
     left, top, right, bottom = ImageChops.difference(image, Image.new("RGB", image.size, "white")).getbbox()
     bottom = top + int((bottom - top) * height)
     image.crop((left - MARGIN, top - MARGIN, right + MARGIN, bottom + MARGIN)).save(out, optimize=True)

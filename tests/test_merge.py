@@ -22,7 +22,7 @@ from gkxl.cli import cli
 from gkxl.form.model import load_form
 from gkxl.merge.combine import merge, refusals, sum_values
 from gkxl.merge.inputs import check_inputs
-from gkxl.merge.sheets import DETAIL_HEADERS, DETAIL_SHEET, SOURCE_HEADERS, SOURCES_SHEET, read_sources
+from gkxl.merge.sheets import DETAIL_HEADERS, DETAIL_SHEET, DETAIL_TAIL, SOURCE_HEADERS, SOURCES_SHEET, read_sources
 from gkxl.read.reader import read_report
 from gkxl.workbook.sample import random_report, write_report
 
@@ -164,19 +164,23 @@ def test_summary_sheets_are_readable_and_filterable(tmp_path):
     wb = load_workbook(out)
     ws = wb[DETAIL_SHEET]
     header = [c.value for c in ws[1]]
-    assert header == [*DETAIL_HEADERS, TOWNS[0], TOWNS[1]]
-    assert ws.freeze_panes == "G2" and ws.auto_filter.ref == "A1:H201"
-    rows = {r[0]: r for r in ws.iter_rows(min_row=2, values_only=True)}
+    assert header == [*DETAIL_HEADERS, TOWNS[0], TOWNS[1], *DETAIL_TAIL]
+    assert ws.freeze_panes == "E2" and ws.auto_filter.ref == "A1:H201"
+    rows = {r[-1]: r for r in ws.iter_rows(min_row=2, values_only=True)}
     form = load_form("2021")
     assert list(rows) == [c.key for c in form.cells]
     a, b = read_report(paths[0]).values, read_report(paths[1]).values
     for cell in form.cells:
-        key, sheet, address, row_path, col_path, total, va, vb = rows[cell.key]
+        sheet, row_label, col_label, total, va, vb, address, key = rows[cell.key]
         assert (sheet, address) == (cell.sheet, cell.cell)
-        assert row_path == " / ".join(cell.row_path) and col_path == " / ".join(cell.col_path)
+        if cell.table == "appeal":  # no row labels: the block stands in for them
+            assert (row_label, col_label) == (" / ".join(cell.col_path[:-1]), cell.col_path[-1])
+            assert row_label in ("行政复议", "行政诉讼 / 未经复议直接起诉", "行政诉讼 / 复议后起诉")
+        else:
+            assert (row_label, col_label) == (cell.row_label, cell.col_label) and row_label
         assert (exact(va), exact(vb)) == (a[key], b[key])
         assert exact(total) == (a[key] or 0) + b[key]
-    assert rows["appeal_review_upheld"][6] is None  # blank stays blank in the unit's column
+    assert rows["appeal_review_upheld"][4] is None  # blank stays blank in the unit's column
     ws = wb[SOURCES_SHEET]
     assert [c.value for c in ws[1]] == list(SOURCE_HEADERS)
     assert ws.auto_filter.ref == "A1:L3"
@@ -214,6 +218,24 @@ def test_allow_errors_merges_and_is_recorded_on_the_cover(tmp_path):
     assert sorted(f.rule for f in result.findings if f.severity == "error") == ["T3-APPLICANTS", "T3-RESULTS"]
     cover = [v for row in load_workbook(result.output)["封面"].iter_rows(values_only=True) for v in row if v]
     assert any("--allow-errors" in str(v) and "1 份报告" in str(v) for v in cover)
+    assert not any("黄色单元格为填报项" in str(v) for v in cover)  # nothing in a summary is filled by hand
+
+
+def test_allow_errors_shows_what_was_counted_for_an_invalid_value(tmp_path):
+    from openpyxl import load_workbook
+
+    def words(report):  # a unit typed into a number cell; the total still adds up without it
+        report.raw["apply_partial_natural"] = "3件"
+        report.values["apply_partial_natural"] = None
+
+    paths = [town(tmp_path, "2021", 0), town(tmp_path, "2021", 1, edit=words)]
+    result = merge(paths, tmp_path / "汇总.xlsx", allow_errors=True, workers=1)
+    assert result.merged
+    rows = {r[-1]: r for r in load_workbook(result.output)[DETAIL_SHEET].iter_rows(min_row=2, values_only=True)}
+    total, first, second = rows["apply_partial_natural"][3:6]
+    assert second == "按 0 计（填报“3件”无效）"
+    assert exact(total) == read_report(paths[0]).values["apply_partial_natural"]  # what was counted: 0
+    assert isinstance(first, int) and isinstance(rows["apply_granted_natural"][5], int)
 
 
 @pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice not installed")
@@ -228,7 +250,7 @@ def test_libreoffice_reads_the_summary(tmp_path):
     book = CalamineWorkbook.from_path(str(conv / "汇总.ods"))
     detail = book.get_sheet_by_name(DETAIL_SHEET).to_python()
     ours = CalamineWorkbook.from_path(str(out)).get_sheet_by_name(DETAIL_SHEET).to_python()
-    assert len(detail) == 201 and detail[0][6:] == TOWNS[:2]
+    assert len(detail) == 201 and detail[0][4:6] == TOWNS[:2]
     assert [[str(v) for v in row] for row in detail] == [[str(v) for v in row] for row in ours]
 
 

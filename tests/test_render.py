@@ -21,7 +21,7 @@ from gkxl.form.model import load_form, parse_form, split_address
 from gkxl.read.reader import Report, read_report
 from gkxl.read.values import number_text as format_value
 from gkxl.render import render
-from gkxl.render.grid import fit_widths, report_grid
+from gkxl.render.grid import fit_widths, report_grid, value_text
 from gkxl.workbook.sample import random_report
 
 FORMATS = ["html", "docx"]
@@ -38,7 +38,7 @@ def _expected_rectangles(table, values) -> list[tuple[int, int, int, int, str]]:
     rects = [(lb.top, lb.left, lb.bottom, lb.right, lb.text) for lb in table_labels(table) if lb.role != "title"]
     for cell in table.cells:
         row, col = split_address(cell.cell)
-        rects.append((row, col, row, col + cell.span - 1, format_value(values.get(cell.key))))
+        rects.append((row, col, row, col + cell.span - 1, value_text(cell, values.get(cell.key))))
     rows = sorted({r for t, _, b, _, _ in rects for r in range(t, b + 1)})
     cols = sorted({c for _, lf, _, rt, _ in rects for c in range(lf, rt + 1)})
     ri, ci = {r: i for i, r in enumerate(rows)}, {c: i for i, c in enumerate(cols)}
@@ -120,7 +120,7 @@ def test_values_round_trip_by_labels(form, fmt, tmp_path):
             text = found[cell.row_path, cell.col_path]
             value = report.values[cell.key]
             assert (Decimal(text) if cell.kind == "money" else int(text)) == value, cell.key
-            assert text == format_value(value)
+            assert text == value_text(cell, value)
 
 
 MONEY = {"2021": ("active_fees_amount", "7730.28"), "2019": ("active_procurement_amount", "0.0001")}
@@ -150,6 +150,15 @@ def test_money_exact_counts_integers_blanks_empty(form, fmt, make_workbook, tmp_
         assert found[change.row_path, change.col_path] == "-8"
     counts = [found[c.row_path, c.col_path] for c in form.cells if c.kind == "count" and c.key != new.key]
     assert all(t.isdigit() for t in counts)
+
+
+def test_money_with_the_places_the_form_asks_for():
+    """2019 采购总金额 says 保留4位小数: 29.03 prints as 29.0300; an amount without fixed places prints as typed."""
+    procurement = load_form("2019").cell("active_procurement_amount")
+    fees = load_form("2021").cell("active_fees_amount")
+    assert procurement.places == 4 and fees.places is None
+    assert value_text(procurement, Decimal("29.03")) == "29.0300" and value_text(procurement, 7) == "7.0000"
+    assert value_text(procurement, None) == "" and value_text(fees, Decimal("96171.6000")) == "96171.6"
 
 
 def test_format_value():
@@ -278,6 +287,25 @@ def test_docx_landscape_section_only_when_needed(tmp_path):
     assert text_width_em(True) > text_width_em(False)
 
 
+def test_a_table_cut_across_pages_repeats_its_header_and_group_labels():
+    from gkxl.render.grid import split
+
+    grid = report_grid(random_report(load_form("2021"), random.Random(1))).tables[1]  # 表三
+    body = grid.n_rows - grid.header_rows
+    parts = split(grid, [1.0] * grid.n_rows, grid.header_rows + 10, grid.header_rows + 10)
+    assert [p.n_rows - p.header_rows for p in parts] == [10] * (body // 10) + ([body % 10] if body % 10 else [])
+    header = {(c.row, c.col, c.text) for c in grid.cells if c.row < grid.header_rows}
+    group = "三、本年度办理结果"
+    for part in parts:
+        assert {(c.row, c.col, c.text) for c in part.cells if c.row < part.header_rows} == header
+        assert sum(c.rowspan * c.colspan for c in part.cells) == part.n_rows * part.n_cols  # no holes
+    with_group = [i for i, p in enumerate(parts) if any(c.text == group for c in p.cells)]
+    assert len(with_group) >= 2  # the group spans a page break: its label is on both pages
+    values = [c.text for p in parts for c in p.cells if c.role == "value"]
+    assert values == [c.text for c in grid.cells if c.role == "value"]  # every value once, in order
+    assert split(grid, [1.0] * grid.n_rows, 100, 100) == [grid]
+
+
 @settings(max_examples=40, deadline=None)
 @given(
     st.lists(st.tuples(st.floats(1, 20), st.floats(0.5, 5)), min_size=1, max_size=16),
@@ -348,6 +376,31 @@ def test_cli_reports_errors_renders_and_exits_1(make_workbook, tmp_path):
     found = {k: v for _, m in tables_docx(out).tables for k, v in extract(m).items()}
     cell = load_form("2021").cell("apply_partial_natural")
     assert found[cell.row_path, cell.col_path] == ""  # invalid text is not published
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_cli_banner_on_a_workbook_with_errors_unless_no_banner(fmt, make_workbook, tmp_path):
+    import docx
+    import lxml.html
+
+    def edit(report):
+        report.values["apply_granted_total"] += 1
+
+    def banner(path: Path) -> list[str]:
+        if fmt == "html":
+            return [p.text_content() for p in lxml.html.fromstring(path.read_bytes()).xpath("//p[@class='banner']")]
+        return [p.text for p in docx.Document(str(path)).paragraphs if p.text.startswith("校验未通过")]
+
+    path = make_workbook("2021", seed=4, edit=edit)
+    shown, hidden = tmp_path / f"shown.{fmt}", tmp_path / f"hidden.{fmt}"
+    assert CliRunner().invoke(cli, ["render", str(path), "-o", str(shown)]).exit_code == 1
+    assert CliRunner().invoke(cli, ["render", str(path), "-o", str(hidden), "--no-banner"]).exit_code == 1
+    assert banner(shown) == ["校验未通过：2 处必须修改，0 处请核实。本表数字有误，请改正后重新生成，勿作正式发布。"]
+    assert banner(hidden) == []
+    assert READERS[fmt](shown).heading == READERS[fmt](hidden).heading  # the heading stays the heading
+    clean = make_workbook("2021", seed=4)
+    assert CliRunner().invoke(cli, ["render", str(clean), "-o", str(hidden)]).exit_code == 0
+    assert banner(hidden) == []
 
 
 def test_cli_blank_template_renders_empty_tables(tmp_path):

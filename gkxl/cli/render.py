@@ -35,11 +35,13 @@ def _warn(result) -> None:
 @click.command(name="render")
 @click.argument("workbook", type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="输出文件：.html 或 .docx。")
-def command(workbook: Path, output: Path) -> None:
+@click.option("--no-banner", is_flag=True, help="校验有错误时也不在表格上方显示“校验未通过”提示。")
+def command(workbook: Path, output: Path, no_banner: bool) -> None:
     """按官方表样输出报告的表二、表三、表四（HTML 网页或 Word 文档），可直接用于发布的年度报告。
 
     输出格式由文件扩展名决定（.html 或 .docx），输出文件所在的文件夹须已存在。同时校验工作簿，
-    把校验结论打印出来：有未填写或错误的单元格时给出提示，仍然输出（未填写的单元格留空）。
+    把校验结论打印出来：有未填写或错误的单元格时给出提示，仍然输出（未填写的单元格留空）；
+    有必须修改的错误时，表格上方显示“校验未通过：…”（--no-banner 不显示）。
 
     \b
     示例：
@@ -54,7 +56,7 @@ def command(workbook: Path, output: Path) -> None:
     """
     from gkxl.check.validate import check_file
     from gkxl.errors import GkxlError, os_reason
-    from gkxl.render import output_format, render
+    from gkxl.render import banner_text, output_format, render
 
     try:
         output_format(output)
@@ -65,7 +67,7 @@ def command(workbook: Path, output: Path) -> None:
     if result.error:
         fail(str(result.error))
     try:
-        render(result.report, output)
+        render(result.report, output, None if no_banner else banner_text(result))
     except GkxlError as exc:
         fail(str(exc))
     except OSError as exc:

@@ -55,6 +55,7 @@ class Column(NamedTuple):
     col: int
     kind: str
     span: int = 1
+    places: int | None = None  # decimals the form asks to print (2019 采购总金额: 保留4位小数); None: as typed
 
 
 class Row(NamedTuple):
@@ -85,6 +86,7 @@ class Cell(NamedTuple):
     row_label: str
     col_label: str
     span: int = 1
+    places: int | None = None  # see Column.places
 
     @property
     def label(self) -> str:
@@ -225,7 +227,9 @@ def _table(data: dict) -> Table:
             caption=s.get("caption"),
             corner=s.get("corner"),
             columns=tuple(
-                Column(c["key"], tuple(c["label"]), column_index(c["col"]), c["kind"], c.get("span", 1))
+                Column(
+                    c["key"], tuple(c["label"]), column_index(c["col"]), c["kind"], c.get("span", 1), c.get("places")
+                )
                 for c in s["columns"]
             ),
             rows=tuple(Row(r["key"], tuple(r["label"]), r["row"]) for r in s["rows"]),
@@ -254,6 +258,7 @@ def _table(data: dict) -> Table:
             row_label=row_labels[r.label] if r.label else "",
             col_label=col_labels[c.label],
             span=c.span,
+            places=c.places,
         )
         for s, r, c, row_path in entries
     )

@@ -18,12 +18,16 @@ from gkxl.form.model import Form, column_letters
 
 DETAIL_SHEET = "汇总明细"
 SOURCES_SHEET = "来源"
-DETAIL_HEADERS = ("键", "工作表", "单元格", "行标签", "列标签", "合计")
-DETAIL_WIDTHS = (34, 7, 7, 44, 30, 12)
-UNIT_WIDTH = 14
+# The frozen block a person reads (table, labels, total), one column per unit, then the cell and key for support.
+DETAIL_HEADERS = ("工作表", "行标签", "列标签", "合计")
+DETAIL_TAIL = ("单元格", "键")
+DETAIL_WIDTHS = (5, 36, 14, 9)
+TAIL_WIDTHS = (7, 30)
+UNIT_WIDTH = 8  # a 7-digit amount; the unit's name wraps onto the 3-line header
+COUNTED_AS_ZERO = "按 0 计（{}）"  # an invalid value summed with --allow-errors
 SOURCE_HEADERS = ("序号", "文件名", "SHA-256", "填报单位", "年度", "表式", "错误数", "警告数", "汇总结论", "经由汇总表",
                   "已说明", "说明")  # fmt: skip
-SOURCE_WIDTHS = (6, 32, 66, 28, 7, 6, 7, 7, 36, 24, 7, 60)
+SOURCE_WIDTHS = (5, 26, 18, 22, 6, 5, 6, 6, 30, 18, 6, 40)  # the SHA-256 is for machines: only its start shows
 PATH_SEPARATOR = " / "
 _SHA = re.compile(r"[0-9a-f]{64}")
 
@@ -54,9 +58,11 @@ def _header(ws, headers: Sequence[str], widths: Sequence[int]) -> None:
 
     from openpyxl.styles import Alignment, Font, PatternFill
 
+    from gkxl.workbook.styles import HEADER_FILL
+
     ws.append(list(headers))
     first = ws.cell(1, 1)
-    first.font, first.fill = Font(bold=True), PatternFill("solid", fgColor="FFDDEBF7")
+    first.font, first.fill = Font(bold=True), PatternFill("solid", fgColor=HEADER_FILL)
     first.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for cell in ws[1][1:]:
         cell._style = copy(first._style)  # one style shared by a thousand unit headers: ~50x faster than setting it
@@ -64,32 +70,69 @@ def _header(ws, headers: Sequence[str], widths: Sequence[int]) -> None:
         ws.column_dimensions[column_letters(i + 1)].width = widths[i] if i < len(widths) else UNIT_WIDTH
 
 
-def add_detail_sheet(wb, units: Sequence[str], cell_count: int) -> None:
-    """The 汇总明细 sheet's header, widths, filter and frozen panes; its rows are written by `detail_rows`."""
+def detail_headers(units: Sequence[str]) -> tuple[str, ...]:
+    return (*DETAIL_HEADERS, *units, *DETAIL_TAIL)
+
+
+def add_detail_sheet(wb, units: Sequence[str], cell_count: int, unit: str | None = None) -> None:
+    """The 汇总明细 sheet's header, widths, filter, frozen panes and page setup; its rows are written by
+    `detail_rows`."""
+    from gkxl.workbook.styles import print_setup
+
     ws = wb.create_sheet(DETAIL_SHEET)
-    _header(ws, (*DETAIL_HEADERS, *units), DETAIL_WIDTHS)
+    headers = detail_headers(units)
+    _header(ws, headers, (*DETAIL_WIDTHS, *[UNIT_WIDTH] * len(units), *TAIL_WIDTHS))
     ws.row_dimensions[1].height = 45
-    last = column_letters(len(DETAIL_HEADERS) + len(units))
+    last = column_letters(len(headers))
     ws.auto_filter.ref = f"A1:{last}{cell_count + 1}"
     # Labels and the total stay in view while scrolling through the units.
     ws.freeze_panes = f"{column_letters(len(DETAIL_HEADERS) + 1)}2"
+    # The cell and key are for support: the printout stops at the last unit (a 30-unit county: 3 pages).
+    printed = len(DETAIL_HEADERS) + len(units)
+    print_setup(ws, True, cell_count + 1, printed, title_rows=(1, 1), unit=unit, center=False)
+
+
+def _labels(cell) -> tuple[str, str]:
+    """The cell's row and column labels as a person names them; 表四 has no row labels: its block (行政复议,
+    行政诉讼 / 未经复议直接起诉) stands in the row label."""
+    if cell.row_label:
+        return cell.row_label, cell.col_label
+    return PATH_SEPARATOR.join(cell.col_path[:-1]), cell.col_path[-1]
 
 
 def detail_rows(
-    form: Form, totals: dict[str, int | Decimal | None], columns: Sequence[dict[str, int | Decimal | None]]
+    form: Form,
+    totals: dict[str, int | Decimal | None],
+    columns: Sequence[dict[str, int | Decimal | None]],
+    invalid: Sequence[dict[str, object]] = (),
 ) -> Iterator[tuple]:
-    """One row per statutory cell: its labels, the summary's value, then each unit's value (blank stays blank)."""
+    """One row per statutory cell: its labels, the summary's value, then each unit's value (blank stays blank;
+    an invalid value, summed as 0 with --allow-errors, says so), then the cell and key.
+
+    `invalid[i]`: cell key -> what unit i typed, for the cells whose content is not a valid number."""
+    invalid = list(invalid) or [{} for _ in columns]
     for cell in form.cells:
-        paths = (PATH_SEPARATOR.join(cell.row_path), PATH_SEPARATOR.join(cell.col_path))
-        yield (cell.key, cell.sheet, cell.cell, *paths, totals.get(cell.key), *(v.get(cell.key) for v in columns))
+        units = (_unit_value(v, bad, cell.key) for v, bad in zip(columns, invalid, strict=True))
+        yield (cell.sheet, *_labels(cell), totals.get(cell.key), *units, cell.cell, cell.key)
 
 
-def add_sources_sheet(wb, count: int) -> None:
-    """The 来源 sheet's header, widths and filter; its rows are written by `sources_rows`."""
+def _unit_value(values: dict, invalid: dict, key: str) -> object:
+    value = values.get(key)
+    if value is None and key in invalid:
+        typed = invalid[key]
+        return COUNTED_AS_ZERO.format(f"填报“{typed}”无效" if typed not in (None, "") else "内容无效")
+    return value
+
+
+def add_sources_sheet(wb, count: int, unit: str | None = None) -> None:
+    """The 来源 sheet's header, widths, filter and page setup; its rows are written by `sources_rows`."""
+    from gkxl.workbook.styles import print_setup
+
     ws = wb.create_sheet(SOURCES_SHEET)
     _header(ws, SOURCE_HEADERS, SOURCE_WIDTHS)
     ws.auto_filter.ref = f"A1:{column_letters(len(SOURCE_HEADERS))}{count + 1}"
     ws.freeze_panes = "B2"
+    print_setup(ws, True, count + 1, len(SOURCE_HEADERS), title_rows=(1, 1), unit=unit, center=False)
 
 
 def sources_rows(sources: Sequence[Source]) -> Iterator[tuple]:
@@ -101,12 +144,20 @@ def note_on_cover(wb, form: Form, lines: Sequence[str]) -> None:
     """Say on the cover that this workbook is a summary (the reader ignores cells it does not know)."""
     from openpyxl.styles import Alignment, Font
 
+    from gkxl.workbook.styles import print_setup
+    from gkxl.workbook.template import COVER_HINT
+
     ws = wb[form.cover["sheet"]]
+    for row in ws.iter_rows():  # the template's hint: nothing in a summary is to be filled by hand
+        for cell in row:
+            if isinstance(cell.value, str) and COVER_HINT in cell.value:
+                cell.value = cell.value.replace(COVER_HINT, "").strip()
     for text in lines:
         cell = ws.cell(ws.max_row + 1, 1, text)
         ws.merge_cells(start_row=cell.row, start_column=1, end_row=cell.row, end_column=2)
         cell.font, cell.alignment = Font(bold=True, color="FF9C0006"), Alignment(wrap_text=True, vertical="center")
         ws.row_dimensions[cell.row].height = 30
+    print_setup(ws, False)  # the print area grows to the new lines
 
 
 def read_sources(path: str | Path) -> list[Source]:

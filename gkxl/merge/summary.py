@@ -60,12 +60,22 @@ def cover_lines(inputs: list[Checked], allow_errors: bool) -> list[str]:
     return lines
 
 
+def invalid(checked: Checked) -> dict[str, object]:
+    """Cell key -> what was typed, for the input's cells whose content is not a valid number (summed as 0)."""
+    return {
+        f.key: f.reported
+        for f in checked.findings
+        if f.severity == "error" and f.rule.startswith("V-") and checked.values.get(f.key) is None
+    }
+
+
 def write_summary(out: str | Path, summary: Report, inputs: list[Checked], allow_errors: bool) -> list[Finding]:
     """Write the summary workbook atomically; return the findings of validating the written file."""
     from gkxl.check.validate import check_file
     from gkxl.workbook.sample import fill_workbook
     from gkxl.workbook.sheet_rows import append_rows
     from gkxl.workbook.standard import save_standard
+    from gkxl.workbook.styles import footer_unit
 
     out, form = Path(out), summary.form
     provenance = sources(inputs, allow_errors)
@@ -73,12 +83,13 @@ def write_summary(out: str | Path, summary: Report, inputs: list[Checked], allow
     def prepare(wb) -> None:
         fill_workbook(wb, summary)
         note_on_cover(wb, form, cover_lines(inputs, allow_errors))
-        add_detail_sheet(wb, [c.unit or "" for c in inputs], len(form.cells))
-        add_sources_sheet(wb, len(provenance))
+        add_detail_sheet(wb, [c.unit or "" for c in inputs], len(form.cells), summary.unit)
+        add_sources_sheet(wb, len(provenance), summary.unit)
+        footer_unit(wb, summary.unit)
         wb.properties.subject = f"汇总表：{summary.unit} {summary.year}年，{len(inputs)} 份报告"
 
     rows = {
-        DETAIL_SHEET: detail_rows(form, summary.values, [c.values for c in inputs]),
+        DETAIL_SHEET: detail_rows(form, summary.values, [c.values for c in inputs], [invalid(c) for c in inputs]),
         SOURCES_SHEET: sources_rows(provenance),
     }
     with atomic_path(out) as tmp:

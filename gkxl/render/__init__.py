@@ -12,6 +12,7 @@ from gkxl.atomic import write_atomic
 from gkxl.errors import UsageError
 
 if TYPE_CHECKING:
+    from gkxl.check.validate import FileResult
     from gkxl.read.reader import Report
 
 FORMATS = {".html": "html", ".htm": "html", ".docx": "docx"}
@@ -26,13 +27,20 @@ def output_format(path: str | Path) -> str:
     return FORMATS[suffix]
 
 
-def render(report: Report, path: str | Path) -> Path:
-    """Write `report`'s tables to `path` (format by suffix), atomically."""
+def banner_text(result: FileResult) -> str | None:
+    """The line shown above the tables of a workbook that does not pass (None when it passes)."""
+    if result.ok:
+        return None
+    return f"校验未通过：{result.verdict.removeprefix('不通过：')}。本表数字有误，请改正后重新生成，勿作正式发布。"
+
+
+def render(report: Report, path: str | Path, banner: str | None = None) -> Path:
+    """Write `report`'s tables to `path` (format by suffix), atomically; `banner` is shown above them."""
     from gkxl.render.grid import report_grid
 
     path = Path(path)
     kind = output_format(path)
-    grid = report_grid(report)
+    grid = report_grid(report, banner)
     if kind == "html":
         from gkxl.render.html import write_html as write
     else:

@@ -10,10 +10,12 @@ from __future__ import annotations
 import math
 import unicodedata
 from dataclasses import dataclass
+from decimal import Decimal
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from gkxl.form.layout import table_labels
-from gkxl.form.model import Form, Table, split_address
+from gkxl.form.model import Cell, Form, Table, split_address
 from gkxl.read.values import Number, number_text
 
 if TYPE_CHECKING:
@@ -66,6 +68,7 @@ class ReportGrid:
     year: int | None
     form: Form
     tables: tuple[TableGrid, ...]
+    banner: str | None = None  # '校验未通过：…', shown above the tables of a workbook with errors
 
 
 def text_width(text: str) -> float:
@@ -82,8 +85,15 @@ def _rectangles(table: Table, values: dict[str, Number | None]) -> list[Rectangl
     out = [r for r in out if r[5] != "title"]
     for cell in table.cells:
         row, col = split_address(cell.cell)
-        out.append((row, col, row, col + cell.span - 1, number_text(values.get(cell.key)), "value", cell.key))
+        out.append((row, col, row, col + cell.span - 1, value_text(cell, values.get(cell.key)), "value", cell.key))
     return out
+
+
+def value_text(cell: Cell, value: Number | None) -> str:
+    """As `number_text`, but with the fixed decimals a form column asks for (2019 采购总金额: 保留4位小数)."""
+    if cell.places and value is not None:
+        return format(Decimal(value).quantize(Decimal(1).scaleb(-cell.places)), "f")
+    return number_text(value)
 
 
 def _used(rects, index_top: int, index_bottom: int) -> list[int]:
@@ -182,12 +192,67 @@ def heading(form: Form, unit: str | None, year: int | None) -> str:
     return f"{unit or ''}{f'{year}年' if year else ''}{form.cover['title']}"
 
 
-def report_grid(report: Report) -> ReportGrid:
+def report_grid(report: Report, banner: str | None = None) -> ReportGrid:
     """The grid model of a whole report: heading, unit, year and one grid per table, in form order."""
     tables = tuple(table_grid(t, report.values) for t in report.form.tables)
-    return ReportGrid(heading(report.form, report.unit, report.year), report.unit, report.year, report.form, tables)
+    title = heading(report.form, report.unit, report.year)
+    return ReportGrid(title, report.unit, report.year, report.form, tables, banner)
 
 
 def page_fits(grid: TableGrid, text_width_em: float) -> bool:
     """Whether the table's columns fit a text block `text_width_em` wide without squeezing below their minimum."""
     return math.fsum(grid.min_widths) <= text_width_em
+
+
+# --- pages: where a table too tall for the page is cut, and the group labels repeated -----------------------
+
+
+def row_lines(grid: TableGrid, widths: list[float]) -> list[int]:
+    """Estimated printed lines of each grid row, from its one-row cells' text and the column widths (em)."""
+    lines = [1] * grid.n_rows
+    for cell in grid.cells:
+        if cell.rowspan != 1:
+            continue
+        room = max(sum(widths[cell.col : cell.col + cell.colspan]) - PADDING, 1.0)
+        lines[cell.row] = max(lines[cell.row], math.ceil(text_width(cell.text) / room))
+    return lines
+
+
+def page_breaks(heights: list[float], first: int, room: float, first_room: float) -> list[int]:
+    """The body rows (from `first`, the first row after the repeated header) that start a new page: each page
+    holds `room` (the first page `first_room`) of height after the header."""
+    breaks, used, limit = [], 0.0, first_room
+    for row in range(first, len(heights)):
+        if used + heights[row] > limit and used > 0:
+            breaks.append(row)
+            used, limit = 0.0, room
+        used += heights[row]
+    return breaks
+
+
+def part(grid: TableGrid, start: int, end: int) -> TableGrid:
+    """Grid rows [start, end) under the repeated header rows: a cell cut by a page boundary keeps its text on
+    each page, as the official form repeats a group label on a new page."""
+    keep = [*range(grid.header_rows), *range(start, end)]
+    at = {r: i for i, r in enumerate(keep)}
+    cells = []
+    for c in grid.cells:
+        rows = [r for r in range(c.row, c.row + c.rowspan) if r in at]
+        if rows:
+            cells.append(GridCell(c.text, at[rows[0]], c.col, len(rows), c.colspan, c.role, c.key))
+    by_row: list[list[GridCell]] = [[] for _ in keep]
+    for c in cells:
+        by_row[c.row].append(c)
+    rows_ = tuple(tuple(sorted(r, key=lambda c: c.col)) for r in by_row)
+    return TableGrid(grid.id, grid.title, len(keep), grid.n_cols, rows_, grid.header_rows, grid.widths, grid.min_widths)
+
+
+def split(grid: TableGrid, heights: list[float], room: float, first_room: float) -> list[TableGrid]:
+    """The table as one grid per page (just itself when it fits `first_room`)."""
+    start = grid.header_rows
+    header = sum(heights[:start])
+    cuts = page_breaks(heights, start, room - header, first_room - header)
+    if not cuts:
+        return [grid]
+    bounds = [start, *cuts, grid.n_rows]
+    return [part(grid, a, b) for a, b in pairwise(bounds)]

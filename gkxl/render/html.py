@@ -10,9 +10,11 @@ from html import escape
 from pathlib import Path
 
 from gkxl import __version__
-from gkxl.render.grid import GridCell, ReportGrid, TableGrid, fit_widths
+from gkxl.render.grid import GridCell, ReportGrid, TableGrid, fit_widths, row_lines, split
 
 TEXT_WIDTH_EM = 52.0  # A4 portrait text block (166 mm) in 9 pt characters
+PAGE_CM, TITLE_CM = 29.7 - 5.0, 1.6  # A4 less the @page margins; a table's heading
+LINE_CM, CELL_PAD_CM = 0.43, 0.17  # one 9-pt line at line-height 1.35; a cell's padding and rules
 ALIGN = {"caption": "left", "value": "center", "blank": "center"}
 FONTS = (
     '"SimSun", "宋体", "Songti SC", "STSong", "Noto Serif CJK SC", "Source Han Serif SC", '
@@ -36,6 +38,8 @@ table.gkxl .value {{ font-variant-numeric: tabular-nums; white-space: nowrap; }}
 table.gkxl tr {{ break-inside: avoid; page-break-inside: avoid; }}
 table.gkxl thead {{ display: table-header-group; }}
 table.gkxl {{ break-inside: avoid; page-break-inside: avoid; }}
+.banner {{ border: 1.5pt solid #c00000; color: #c00000; font-weight: bold; padding: 0.4em 0.8em; margin: 0 0 1em; }}
+section.continued {{ break-before: page; page-break-before: always; }}
 @media print {{
   .report {{ max-width: none; margin: 0; padding: 0; }}
   h1 {{ margin-top: 0; }}
@@ -56,27 +60,42 @@ def _rows(rows) -> str:
     return "\n".join("<tr>" + "".join(_cell(c) for c in row) + "</tr>" for row in rows)
 
 
-def table_html(grid: TableGrid) -> str:
-    """One table with its heading, as an HTML fragment."""
+def table_html(grid: TableGrid, title: str | None = None, part: int = 0) -> str:
+    """One table (or the `part`-th page of it, from 0) with its heading, as an HTML fragment."""
     widths = fit_widths(grid.widths, grid.min_widths, TEXT_WIDTH_EM)
     total = sum(widths)
     cols = "".join(f'<col style="width:{100 * w / total:.2f}%">' for w in widths)
     head, body = grid.rows[: grid.header_rows], grid.rows[grid.header_rows :]
     parts = [
-        f'<section class="part" id="{grid.id}">',
-        f"<h2>{escape(grid.title)}</h2>",
+        f'<section class="part continued" id="{grid.id}-{part + 1}">' if part
+        else f'<section class="part" id="{grid.id}">',
+        f"<h2>{escape(title or grid.title)}</h2>",
         '<table class="gkxl" border="1" cellspacing="0" cellpadding="3">',
         f"<colgroup>{cols}</colgroup>",
-    ]
+    ]  # fmt: skip
     if head:
         parts.append(f"<thead>\n{_rows(head)}\n</thead>")
     parts += [f"<tbody>\n{_rows(body)}\n</tbody>", "</table>", "</section>"]
     return "\n".join(parts)
 
 
+def pages_html(grid: TableGrid) -> str:
+    """The table, cut into page-sized parts when it is taller than a page: Chromium keeps each part whole
+    (break-inside: avoid) but would not repeat a group label that a page break cuts."""
+    widths = fit_widths(grid.widths, grid.min_widths, TEXT_WIDTH_EM)
+    heights = [n * LINE_CM + CELL_PAD_CM for n in row_lines(grid, widths)]
+    room = PAGE_CM - TITLE_CM
+    parts = split(grid, heights, room, room)
+    return "\n".join(table_html(p, None if i == 0 else f"{grid.title}（续）", part=i) for i, p in enumerate(parts))
+
+
+def _banner(report: ReportGrid) -> str:
+    return f'<p class="banner" role="alert">{escape(report.banner)}</p>\n' if report.banner else ""
+
+
 def report_html(report: ReportGrid) -> str:
     """The whole page: heading with unit and year, then parts 二, 三, 四."""
-    tables = "\n".join(table_html(t) for t in report.tables)
+    tables = "\n".join(pages_html(t) for t in report.tables)
     return f"""<!DOCTYPE html>
 <html lang="zh-CN">
 <head>
@@ -91,7 +110,7 @@ def report_html(report: ReportGrid) -> str:
 <body>
 <main class="report">
 <h1>{escape(report.heading)}</h1>
-{tables}
+{_banner(report)}{tables}
 </main>
 </body>
 </html>

@@ -11,11 +11,11 @@ from gkxl.atomic import atomic_path
 from gkxl.check.findings import SEVERITY_ORDER, SEVERITY_TEXT, Finding
 from gkxl.errors import GkxlError
 from gkxl.read.reader import RESULTS_SHEET
-from gkxl.workbook.styles import INPUT_FILL, MARK_COLORS
+from gkxl.workbook.styles import FONT, HEADER_FILL, INPUT_FILL, LINE_PT, MARK_COLORS, footer_unit, print_setup
 
 # The clerk writes a 说明 (explanation) in the last column; it is read back and kept on re-validation.
 RESULT_HEADERS = ("序号", "级别", "工作表", "单元格", "规则", "问题", "填报值", "应为", "说明")
-RESULT_WIDTHS = (6, 10, 8, 8, 16, 90, 10, 10, 40)
+RESULT_WIDTHS = (5, 9, 7, 7, 16, 64, 9, 9, 30)  # ~1 landscape page wide at 90 %; 问题 and 说明 wrap
 
 
 def results_rows(findings: list[Finding]) -> list[tuple]:
@@ -78,23 +78,53 @@ def _clear_marks(wb, author: str = "gkxl") -> None:
 
 
 def _results_sheet(wb, findings: list[Finding]) -> None:
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
     if RESULTS_SHEET in wb.sheetnames:
         del wb[RESULTS_SHEET]
     ws = wb.create_sheet(RESULTS_SHEET, 1)
     ws.append(RESULT_HEADERS)
+    side = Side(style="thin", color="FF808080")
+    border, wrap = Border(left=side, right=side, top=side, bottom=side), Alignment(wrap_text=True, vertical="top")
     for cell in ws[1]:
-        cell.font = Font(bold=True)
+        cell.font, cell.border = Font(name=FONT, size=10, bold=True), border
+        cell.fill, cell.alignment = PatternFill("solid", fgColor=HEADER_FILL), Alignment(horizontal="center")
     for row in results_rows(findings):
         ws.append(row)
+        for cell in ws[ws.max_row]:
+            cell.font, cell.border, cell.alignment = Font(name=FONT, size=10), border, wrap
+        ws.row_dimensions[ws.max_row].height = row_height(row, RESULT_WIDTHS)
         link = ws.cell(ws.max_row, 4)
         link.hyperlink = f"#'{row[2]}'!{row[3]}"
-        link.font = Font(color="FF0563C1", underline="single")
+        link.font = Font(name=FONT, color="FF0563C1", underline="single")
     for i, width in enumerate(RESULT_WIDTHS):
         ws.column_dimensions[chr(65 + i)].width = width
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = ws.dimensions
+    print_setup(ws, True, title_rows=(1, 1), unit=_unit(wb))
+
+
+def row_height(values: tuple, widths: tuple) -> float:
+    """The height a row of wrapped text needs (neither Excel nor LibreOffice grows a row on opening a file)."""
+    from math import ceil
+
+    def lines(value: object, width: float) -> int:
+        units = sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(value))  # a CJK character is two columns wide
+        return max(ceil(units / max(width - 1.5, 1)), 1)
+
+    return LINE_PT * max(lines(v, w) for v, w in zip(values, widths, strict=True)) + 3
+
+
+def _unit(wb) -> str | None:
+    """The unit on the cover (the template names the cell `meta_unit`), for the footer."""
+    name = wb.defined_names.get("meta_unit")
+    if name is None:
+        return None
+    for sheet, address in name.destinations:
+        if sheet in wb.sheetnames:
+            value = wb[sheet][address.replace("$", "")].value
+            return str(value).strip() or None if value is not None else None
+    return None
 
 
 def annotate(source: str | Path, findings: list[Finding], target: str | Path) -> Path:
@@ -113,6 +143,7 @@ def annotate(source: str | Path, findings: list[Finding], target: str | Path) ->
     for (sheet, address), found in by_cell.items():
         _mark(wb[sheet], address, found)
     _results_sheet(wb, [f for f in findings if f.severity != "info"])
+    footer_unit(wb, _unit(wb))
     with atomic_path(target) as tmp:
         wb.save(tmp)
     return target

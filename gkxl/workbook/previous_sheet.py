@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from gkxl.form.model import Form
 from gkxl.read.previous_block import BLOCK_FIRST_ROW, BLOCK_YEAR_CELL, previous_cells
+from gkxl.workbook.styles import print_setup
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -40,6 +41,7 @@ def add_previous_sheet(wb: Workbook, form: Form, st: dict, protect, validation) 
         cell.border, cell.font, cell.alignment = st["border"], st["font"], st["center"]
         cell.fill, cell.protection = st["input_fill"], st["unlocked"]
     ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = 56, 12
+    print_setup(ws, False, title_rows=(header_row, header_row))
     protect(ws)
 
 

@@ -16,6 +16,7 @@ from gkxl.form.model import Form
 from gkxl.form.rules import Rule, form_rules
 from gkxl.read.reader import Report
 from gkxl.read.values import Number, cell_number
+from gkxl.workbook.styles import footer_unit
 
 
 def _draw(rng: random.Random, kind: str, scale: int) -> Number:
@@ -98,6 +99,7 @@ def fill_workbook(wb, report: Report) -> None:
         value = report.values.get(cell.key)
         wb[cell.sheet][cell.cell] = report.raw.get(cell.key, value) if value is None else cell_number(value)
     _fill_previous_block(wb, report)
+    footer_unit(wb, report.unit)
 
 
 def _fill_previous_block(wb, report: Report) -> None:

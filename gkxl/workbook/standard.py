@@ -13,6 +13,7 @@ from gkxl.atomic import atomic_path
 from gkxl.errors import GkxlError
 from gkxl.form.model import Form, form_for_year, load_form
 from gkxl.workbook.previous_sheet import fill_previous
+from gkxl.workbook.styles import footer_unit
 from gkxl.workbook.template import build_workbook
 
 if TYPE_CHECKING:
@@ -64,6 +65,7 @@ def write_next_year(
         wb[unit.sheet][unit.cell] = last.unit
         wb[year.sheet][year.cell] = last.year + 1
         fill_previous(wb, form, last)
+        footer_unit(wb, last.unit)
 
     with atomic_path(output) as tmp:
         save_standard(tmp, form, prepare, macros=xlsm)

@@ -13,7 +13,9 @@ if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
 FONT = "宋体"
+LINE_PT = 13.5  # one line of 10-pt 宋体: what a row of wrapped text needs per line
 INPUT_FILL = "FFFDF5D8"  # pale yellow: where the clerk types
+HEADER_FILL = "FFDDEBF7"  # pale blue: the header row of a list sheet (校验结果, 汇总明细, 来源)
 
 VALIDATION = {
     "count": ("whole", "greaterThanOrEqual", "0", None, "请填写不小于 0 的整数（件数）。"),
@@ -22,7 +24,29 @@ VALIDATION = {
 }
 
 
-MARK_COLORS = {"error": "FFFF7C80", "warning": "FFFFC000", "explained": "FFC6EFCE"}  # red, amber, green
+MARK_COLORS = {"error": "FFFF7C80", "warning": "FFFFC000", "explained": "FFC6EFCE"}
+# What the clerk guide calls them: 橙色 is Excel's name for FFC000, and distinct from the yellow input cells.
+MARK_NAMES = {"error": "红色", "warning": "橙色", "explained": "绿色"}
+
+
+WHOLE_FORMAT = "0"
+
+
+def money_format(places: int | None) -> str:
+    """An amount as typed (up to 4 decimals, no padding), or with the fixed places the form asks for."""
+    return "0." + "0" * places if places else "0.####"
+
+
+def whole_money(ws: Worksheet, address: str) -> None:
+    """`0.####` shows a whole amount as '5.': a conditional number format drops the dot (Excel, WPS and
+    LibreOffice all apply a conditional number format)."""
+    from openpyxl.formatting.rule import Rule
+    from openpyxl.styles.differential import DifferentialStyle
+    from openpyxl.styles.numbers import NumberFormat
+
+    formula = f"AND(ISNUMBER({address}),{address}=INT({address}))"
+    dxf = DifferentialStyle(numFmt=NumberFormat(numFmtId=1, formatCode=WHOLE_FORMAT))
+    ws.conditional_formatting.add(address, Rule(type="expression", formula=[formula], dxf=dxf))
 
 
 def cell_styles() -> dict:
@@ -48,14 +72,75 @@ def protect(ws: Worksheet) -> None:
     p.formatCells = p.formatColumns = p.formatRows = False
 
 
-def print_setup(ws: Worksheet, landscape: bool, last_row: int, last_col: int) -> None:
+# A4 at 100 %: the printable width in Excel column-width characters (7 px each at 96 dpi) between 1.5 cm
+# margins. A sheet wider than this prints landscape, where it shrinks less.
+PORTRAIT_CHARS = 96
+FOOTER_PAGE = "第 &P 页，共 &N 页"
+FOOTER_FILE = "&F"  # the file name, until the workbook knows its unit
+
+
+def sheet_width(ws: Worksheet, last_col: int) -> float:
+    """The printed width of columns A..last_col, in column-width characters (default 8.43)."""
+    dims = ws.column_dimensions
+    return sum(
+        (dims[column_letters(c)].width or 8.43) if column_letters(c) in dims else 8.43 for c in range(1, last_col + 1)
+    )
+
+
+def print_setup(
+    ws: Worksheet,
+    landscape: bool | None = None,
+    last_row: int | None = None,
+    last_col: int | None = None,
+    *,
+    title_rows: tuple[int, int] | None = None,
+    unit: str | None = None,
+    center: bool = True,
+) -> None:
+    """The one page setup of every sheet gkxl writes: A4, fit to page width (as many pages down as needed),
+    `title_rows` (first, last) repeated on every page, and a footer with unit, sheet name and page number.
+
+    `landscape=None` chooses the orientation by the sheet's width; `last_row`/`last_col` default to what the
+    sheet holds; `unit=None` shows the file name until `footer_unit` names the unit."""
+    last_row = last_row or ws.max_row
+    last_col = last_col or ws.max_column
+    if landscape is None:
+        landscape = sheet_width(ws, last_col) > PORTRAIT_CHARS
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_area = f"A1:{column_letters(last_col)}{last_row}"
-    ws.print_options.horizontalCentered = True
+    ws.print_options.horizontalCentered = center
+    if title_rows:
+        ws.print_title_rows = f"{title_rows[0]}:{title_rows[1]}"
+    margins = ws.page_margins  # inches: 1.5 cm sides, room for the footer at the bottom
+    margins.left = margins.right = 0.6
+    margins.top, margins.bottom, margins.header, margins.footer = 0.7, 0.8, 0.3, 0.35
+    _footer(ws, unit)
+
+
+def _footer(ws: Worksheet, unit: str | None) -> None:
+    footer = ws.oddFooter
+    footer.left.text = _escape_footer(unit) if unit else FOOTER_FILE
+    footer.center.text = "&A"  # the sheet's name
+    footer.right.text = FOOTER_PAGE
+    for part in (footer.left, footer.center, footer.right):
+        part.size, part.font = 9, f"{FONT},Regular"
+
+
+def _escape_footer(text: str) -> str:
+    return text.replace("&", "&&")
+
+
+def footer_unit(wb, unit: str | None) -> None:
+    """Name the unit in the footer of every sheet that has gkxl's footer (once the unit is known)."""
+    if not unit:
+        return
+    for ws in wb.worksheets:
+        if ws.oddFooter.right.text == FOOTER_PAGE:
+            ws.oddFooter.left.text = _escape_footer(unit)
 
 
 def add_validation(ws: Worksheet, kind: str, addresses: list[str]) -> None:

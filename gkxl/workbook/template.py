@@ -12,11 +12,23 @@ from gkxl.form.layout import table_extent, table_labels, value_merges
 from gkxl.form.model import TEMPLATE_VERSION, Form, Table, column_letters
 from gkxl.workbook.checks_sheet import add_checks
 from gkxl.workbook.previous_sheet import add_previous_sheet
-from gkxl.workbook.styles import absolute_ref, add_validation, cell_styles, print_setup, protect
+from gkxl.workbook.styles import (
+    LINE_PT,
+    absolute_ref,
+    add_validation,
+    cell_styles,
+    money_format,
+    print_setup,
+    protect,
+    whole_money,
+)
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
     from openpyxl.worksheet.worksheet import Worksheet
+
+COVER_HINT = "黄色单元格为填报项，请填写数字，没有发生的填 0。"  # a summary's cover drops it: nothing to fill
+
 
 def _write_labels(ws: Worksheet, table: Table, st: dict) -> None:
     for label in table_labels(table):
@@ -43,32 +55,44 @@ def _write_inputs(ws: Worksheet, table: Table, st: dict) -> None:
         c = ws[cell.cell]
         c.border, c.font, c.alignment = st["border"], st["font"], st["center"]
         c.fill, c.protection = st["input_fill"], st["unlocked"]
-        c.number_format = "0.0000" if cell.kind == "money" else "0"
+        c.number_format = money_format(cell.places) if cell.kind == "money" else "0"
         by_kind.setdefault(cell.kind, []).append(cell.cell)
     for kind, addresses in by_kind.items():
         add_validation(ws, kind, addresses)
+    for cell in table.cells:
+        if cell.kind == "money" and not cell.places:
+            whole_money(ws, cell.cell)
+
+
+LABEL_WIDTHS = {3: {1: 22, 2: 22, 3: 40}, 1: {1: 26}, 0: {}}  # by the number of row-label columns
 
 
 def _size(ws: Worksheet, table: Table) -> None:
     label_cols = min(c.col for s in table.sections for c in s.columns) - 1
-    widths = {1: 22, 2: 22, 3: 40} if label_cols == 3 else {1: 26}
+    widths = LABEL_WIDTHS.get(label_cols, {})
     for col in range(1, table.width + 1):
         ws.column_dimensions[column_letters(col)].width = widths.get(col, 12 if label_cols else 10)
     ws.row_dimensions[1].height = 28
 
 
-def _fit_rows(ws: Worksheet, table: Table) -> None:
-    """Give a row label that wraps the height it needs: neither Excel nor LibreOffice grows the row on open."""
+def _lines(ws: Worksheet, label) -> int:
     from math import ceil
 
+    width = sum(ws.column_dimensions[column_letters(c)].width for c in range(label.left, label.right + 1))
+    units = sum(2 if ord(ch) > 0x2E80 else 1 for ch in label.text)  # a CJK character is two columns wide
+    return ceil(units / max(width - 1.5, 1))
+
+
+def _fit_rows(ws: Worksheet, table: Table) -> None:
+    """Give a one-row label that wraps the height it needs: neither Excel nor LibreOffice grows the row on
+    open. Row labels and column headers alike (2019 表二's 采购总金额 header wraps onto three lines)."""
+    needed: dict[int, int] = {}
     for label in table_labels(table):
-        if label.role != "row" or label.top != label.bottom:
-            continue
-        width = sum(ws.column_dimensions[column_letters(c)].width for c in range(label.left, label.right + 1))
-        units = sum(2 if ord(ch) > 0x2E80 else 1 for ch in label.text)  # a CJK character is two columns wide
-        lines = ceil(units / max(width - 1, 1))
+        if label.role in ("row", "column") and label.top == label.bottom:
+            needed[label.top] = max(needed.get(label.top, 1), _lines(ws, label))
+    for row, lines in needed.items():
         if lines > 1:
-            ws.row_dimensions[label.top].height = 13.5 * lines
+            ws.row_dimensions[row].height = LINE_PT * lines + 2
 
 
 def _table_sheet(wb: Workbook, table: Table, st: dict) -> None:
@@ -78,9 +102,17 @@ def _table_sheet(wb: Workbook, table: Table, st: dict) -> None:
     _size(ws, table)
     _fit_rows(ws, table)
     last_row, last_col = table_extent(table)
-    print_setup(ws, table.orientation == "landscape", last_row, last_col)
+    print_setup(ws, table.orientation == "landscape", last_row, last_col, title_rows=(1, header_end(table)))
     ws.sheet_view.showGridLines = False
     protect(ws)
+
+
+def header_end(table: Table) -> int:
+    """The last row to repeat on every printed page: the column header of a one-section table (表三, 表四);
+    just the title for 表二, whose blocks each have their own header."""
+    if len(table.sections) != 1:
+        return 1
+    return min(r.row for r in table.sections[0].rows) - 1
 
 
 def _cover_sheet(wb: Workbook, form: Form, st: dict) -> None:
@@ -100,7 +132,7 @@ def _cover_sheet(wb: Workbook, form: Form, st: dict) -> None:
             cell.fill, cell.protection = st["input_fill"], st["unlocked"]
         else:
             cell.value = value
-    text = f"表式：{form.name}（{form.issued_by}）。黄色单元格为填报项，请填写数字，没有发生的填 0。"
+    text = f"表式：{form.name}（{form.issued_by}）。{COVER_HINT}"
     note = ws.cell(ws.max_row + 2, 1, text)
     ws.merge_cells(start_row=note.row, start_column=1, end_row=note.row, end_column=2)
     note.font, note.alignment = st["font"], st["left"]
@@ -108,6 +140,7 @@ def _cover_sheet(wb: Workbook, form: Form, st: dict) -> None:
     ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = 16, 48
     _year_validation(ws, form)
     _choice_validation(ws, form)
+    print_setup(ws, False)
     protect(ws)
 
 

@@ -51,7 +51,18 @@ class Button:
 
 
 BUTTONS = (Button("校验", "Validate"), Button("清除标记", "ClearMarks"), Button("自动合计", "FillTotals"))
-BUTTON_COLUMNS, BUTTON_ROWS = 2, 2  # each button's size, in cells
+BUTTON_PX, BUTTON_GAP_PX = (88, 26), 8  # each button's width and height, the space between them
+SCREEN_PX = 1100  # what a 1366-px laptop shows of a sheet at 100 %, less row headers and the ribbon's margins
+TITLE_CHAR_PX = 19  # one CJK character of the 14-pt title
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a sheet's buttons go: `left`, `top` of the first one, in pixels; `across`: side by side."""
+
+    left: int
+    top: int
+    across: bool
 
 
 def macro_sources(directory: Path = MACROS_DIR) -> dict[str, str]:
@@ -93,26 +104,48 @@ def _column_px(ws, index: int) -> int:
     return int(chars * 7 + 5)
 
 
-def _row_pt(ws, index: int) -> float:
+def _row_px(ws, index: int) -> int:
     dim = ws.row_dimensions.get(index)
-    return dim.height if dim is not None and dim.height else 15.0
+    return round((dim.height if dim is not None and dim.height else 15.0) * 4 / 3)
 
 
-def _button_shape(ws, sheet_no: int, i: int, button: Button, first_col: int) -> str:
+def _cell_at(sizes, px: int) -> tuple[int, int]:
+    """(0-based index, offset in px) of the column or row holding pixel `px`; `sizes(i)` is the 1-based size."""
+    index = 0
+    while px >= sizes(index + 1):
+        px -= sizes(index + 1)
+        index += 1
+    return index, px
+
+
+def button_place(ws) -> Place:
+    """Right of the table while that is on screen; on a sheet wider than a laptop screen (表三, 表四), side by
+    side in the title row, left of a centred title (or right of a left-aligned one)."""
+    width = sum(_column_px(ws, c) for c in range(1, ws.max_column + 1))
+    if width + _column_px(ws, ws.max_column + 1) + BUTTON_PX[0] <= SCREEN_PX:
+        return Place(width + _column_px(ws, ws.max_column + 1), _row_px(ws, 1) + _row_px(ws, 2), across=False)
+    title = TITLE_CHAR_PX * len(str(ws["A1"].value or ""))
+    row = max((_row_px(ws, 1) - BUTTON_PX[1]) // 2, 2)
+    centred = ws["A1"].alignment.horizontal == "center"
+    return Place(8 if centred else title + 24, row, across=True)
+
+
+def _button_shape(ws, sheet_no: int, i: int, button: Button, place: Place) -> str:
     """One VML form-control button. Its cell anchor is what Excel uses; the style gives the same box in pt."""
-    top_row = 2 + i * (BUTTON_ROWS + 1)  # 0-based row index: below the title, one row apart
-    left = sum(_column_px(ws, c) for c in range(1, first_col + 1)) * 0.75
-    top = sum(_row_pt(ws, r) for r in range(1, top_row + 1))
-    width = sum(_column_px(ws, first_col + 1 + k) for k in range(BUTTON_COLUMNS)) * 0.75
-    height = sum(_row_pt(ws, top_row + 1 + k) for k in range(BUTTON_ROWS))
-    anchor = f"{first_col}, 0, {top_row}, 0, {first_col + BUTTON_COLUMNS}, 0, {top_row + BUTTON_ROWS}, 0"
+    w, h = BUTTON_PX
+    left = place.left + (i * (w + BUTTON_GAP_PX) if place.across else 0)
+    top = place.top + (0 if place.across else i * (h + BUTTON_GAP_PX))
+    (c1, dx1), (r1, dy1) = _cell_at(lambda c: _column_px(ws, c), left), _cell_at(lambda r: _row_px(ws, r), top)
+    (c2, dx2), (r2, dy2) = _cell_at(lambda c: _column_px(ws, c), left + w), _cell_at(lambda r: _row_px(ws, r), top + h)
+    anchor = f"{c1}, {dx1}, {r1}, {dy1}, {c2}, {dx2}, {r2}, {dy2}"
     return f"""<v:shape id="_x0000_s{1024 * sheet_no + 1 + i}" type="#_x0000_t201" style="position:absolute;\
-margin-left:{left:.1f}pt;margin-top:{top:.1f}pt;width:{width:.1f}pt;height:{height:.1f}pt;z-index:{i + 1};\
-mso-wrap-style:tight" o:button="t" fillcolor="buttonFace [67]" strokecolor="windowText [64]" o:insetmode="auto">
+margin-left:{left * 0.75:.1f}pt;margin-top:{top * 0.75:.1f}pt;width:{w * 0.75:.1f}pt;height:{h * 0.75:.1f}pt;\
+z-index:{i + 1};mso-wrap-style:tight" o:button="t" fillcolor="buttonFace [67]" strokecolor="windowText [64]" \
+o:insetmode="auto">
  <v:fill color2="buttonFace [67]" o:detectmouseclick="t"/>
  <o:lock v:ext="edit" rotation="t"/>
  <v:textbox style="mso-direction-alt:auto" o:singleclick="f">
-  <div style="text-align:center"><font face="宋体" size="240" color="#000000">{button.caption}</font></div>
+  <div style="text-align:center"><font face="宋体" size="200" color="#000000">{button.caption}</font></div>
  </v:textbox>
  <x:ClientData ObjectType="Button">
   <x:Anchor>{anchor}</x:Anchor>
@@ -125,9 +158,10 @@ mso-wrap-style:tight" o:button="t" fillcolor="buttonFace [67]" strokecolor="wind
 </v:shape>"""
 
 
-def buttons_vml(ws, sheet_no: int, first_col: int) -> bytes:
-    """The VML drawing with every button of one sheet (`first_col`: 0-based column of their left edge)."""
-    shapes = "\n".join(_button_shape(ws, sheet_no, i, b, first_col) for i, b in enumerate(BUTTONS))
+def buttons_vml(ws, sheet_no: int) -> bytes:
+    """The VML drawing with every button of one sheet, placed by `button_place`."""
+    place = button_place(ws)
+    shapes = "\n".join(_button_shape(ws, sheet_no, i, b, place) for i, b in enumerate(BUTTONS))
     return f"""<xml xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office" \
 xmlns:x="urn:schemas-microsoft-com:office:excel">
 <o:shapelayout v:ext="edit"><o:idmap v:ext="edit" data="{sheet_no}"/></o:shapelayout>
@@ -174,8 +208,8 @@ def _rels_name(part: str) -> str:
     return f"{folder}/_rels/{name}.rels"
 
 
-def _post_process(xlsx: bytes, wb, sheets: dict[str, int]) -> bytes:
-    """Macro-enabled content type, and the buttons on `sheets` (name -> 0-based column of the buttons)."""
+def _post_process(xlsx: bytes, wb, sheets: list[str]) -> bytes:
+    """Macro-enabled content type, and the buttons on `sheets`."""
     with zipfile.ZipFile(io.BytesIO(xlsx)) as zin:
         parts = {i.filename: zin.read(i.filename) for i in zin.infolist()}
         sheet_parts = {name: sheet_part(zin, name) for name in sheets}
@@ -183,10 +217,10 @@ def _post_process(xlsx: bytes, wb, sheets: dict[str, int]) -> bytes:
     types = re.sub(r'(PartName="/xl/workbook.xml" ContentType=")[^"]+', rf"\g<1>{MACRO_MAIN}", types)
     types = types.replace("<Default ", f'<Default Extension="vml" ContentType="{VML_TYPE}"/><Default ', 1)
     parts["[Content_Types].xml"] = types.encode()
-    for no, (name, first_col) in enumerate(sheets.items(), 1):
+    for no, name in enumerate(sheets, 1):
         part = sheet_parts[name]
         vml = f"xl/drawings/vmlDrawing{no}.vml"
-        parts[vml] = buttons_vml(wb[name], no, first_col)
+        parts[vml] = buttons_vml(wb[name], no)
         rels_part = _rels_name(part)
         old = parts[rels_part].decode() if rels_part in parts else None
         rels, rid = _add_relationship(old, "rIdButtons", VML_REL, f"../drawings/vmlDrawing{no}.vml")
@@ -236,14 +270,13 @@ def build_xlsm(form: Form, prepare: Callable[[Workbook], None] | None = None) ->
     """The macro-enabled template of `form`, as the bytes of an .xlsm file; `prepare` may fill it in first."""
 
     wb = build_workbook(form)
+    sheets = list(wb.sheetnames)  # the template's sheets get the buttons, not what `prepare` adds (汇总明细)
     if prepare:
         prepare(wb)
     conf = wb.create_sheet(CONF_SHEET)
     for key, value in TEMPLATE_SETTINGS.items():
         conf.append([key, value])
     conf.sheet_state = "hidden"
-    # Buttons sit one empty column right of what each sheet prints.
-    sheets = {ws.title: ws.max_column + 1 for ws in wb.worksheets if ws is not conf}
     buf = io.BytesIO()
     wb.save(buf)
     modules = {"xlwings": xlwings_module(), **macro_sources()}
