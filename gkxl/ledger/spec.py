@@ -34,6 +34,8 @@ class ApplySpec:
     closed: str
     carried_out: str
     total: str
+    rule: str  # the id of the rule comparing 表三 with this ledger
+
 
     def cell(self, row_key: str, col_key: str) -> Cell:
         return self.form.table("apply").cell(row_key, col_key)
@@ -48,6 +50,7 @@ class AppealSpec:
     results: tuple[str, ...]  # 结果维持, 结果纠正, 其他结果, 尚未审结
     cells: dict[tuple[str, str], Cell]  # (type, result) -> cell
     totals: dict[str, Cell]  # type -> its 总计 cell
+    rule: str
 
 
 def _rule_for(form: Form, table: str, row: str | None = None, column: str | None = None) -> Rule:
@@ -84,12 +87,14 @@ def apply_spec(form: Form) -> ApplySpec:
         closed=roles["closed"],
         carried_out=roles["carried_out"],
         total=roles["total"],
+        rule=roles["rule"],
     )
 
 
 @cache
 def appeal_spec(form: Form) -> AppealSpec:
-    table = form.checks["ledger"]["appeal"]["table"]
+    roles = form.checks["ledger"]["appeal"]
+    table = roles["table"]
     groups = [r for r in hard_rules(form) if r.target.table == table]
     results = tuple(c.col_path[-1] for c in groups[0].plus)
     cells, totals, types = {}, {}, []
@@ -100,7 +105,7 @@ def appeal_spec(form: Form) -> AppealSpec:
         types.append(kind)
         totals[kind] = rule.target
         cells.update({(kind, c.col_path[-1]): c for c in rule.plus})
-    return AppealSpec(form, tuple(types), results, cells, totals)
+    return AppealSpec(form, tuple(types), results, cells, totals, roles["rule"])
 
 
 def has_ledger(form: Form) -> bool:
