@@ -16,6 +16,7 @@ COMMANDS = {
     "form": "gkxl.cli.form",
     "import": "gkxl.cli.import_",
     "merge": "gkxl.cli.merge",
+    "tally": "gkxl.cli.tally",
     "template": "gkxl.cli.template",
     "validate": "gkxl.cli.validate",
     "render": "gkxl.cli.render",

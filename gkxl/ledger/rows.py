@@ -54,6 +54,8 @@ class Application:
     result: str | None
     closed: dt.date | None
     row: int
+    content: object = None  # 申请内容 and 备注: kept as typed, to copy the row into another workbook
+    note: object = None
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,7 @@ class Case:
     result: str
     received: dt.date
     row: int
+    note: object = None
 
 
 @dataclass
@@ -201,7 +204,8 @@ def read_applications(form: Form, sheet: str, grid: Grid, bad: list[BadCell]) ->
             given, missing = ("办理结果", "办结日期") if values["办结日期"] is None else ("办结日期", "办理结果")
             rows.problem(r, missing, f"已填写{given}，未填写{missing}（办结的申请两项都要填）")
         if len(bad) == before:
-            out.append(Application(number, received, applicant, result, closed, r))
+            extra = values.get("申请内容"), values.get("备注")
+            out.append(Application(number, received, applicant, result, closed, r, *extra))
     return out, n
 
 
@@ -216,7 +220,7 @@ def read_cases(form: Form, sheet: str, grid: Grid, bad: list[BadCell]) -> tuple[
         result = rows.choice(r, values, "结果", spec.results)
         received = rows.date(r, values, "收到日期")
         if len(bad) == before:
-            out.append(Case(number, kind, result, received, r))
+            out.append(Case(number, kind, result, received, r, values.get("备注")))
     return out, n
 
 

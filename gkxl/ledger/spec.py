@@ -36,7 +36,6 @@ class ApplySpec:
     total: str
     rule: str  # the id of the rule comparing 表三 with this ledger
 
-
     def cell(self, row_key: str, col_key: str) -> Cell:
         return self.form.table("apply").cell(row_key, col_key)
 

@@ -20,6 +20,9 @@ if TYPE_CHECKING:
     from openpyxl import Workbook
     from openpyxl.worksheet.worksheet import Worksheet
 
+    from gkxl.ledger.count import Tally
+    from gkxl.ledger.rows import Ledger
+
 ENTRY_ROWS = 5000  # dropdowns and date checks cover this many rows; the formulas count every row
 FIRST_DATE, LAST_DATE = "1990-01-01", "2099-12-31"
 DATE_FORMAT = "yyyy-mm-dd"
@@ -215,14 +218,9 @@ def _write_block(
 
 
 def _print(ws: Worksheet, block: Block) -> None:
-    """A4 landscape, fit to width, the header row on every page; only the ledger's columns print (whole
-    columns, so every row the clerk adds prints too, and the formula block does not)."""
-    from openpyxl.workbook.defined_name import DefinedName
-
-    last = column_letters(len(block.headers))
+    """A4 landscape, fit to width, the header row on every page; the ledger's columns print (the rows the
+    dropdowns cover), the formula block does not."""
     print_setup(ws, True, ENTRY_ROWS + 1, len(block.headers))
-    ws.print_area = None  # openpyxl's print_area only takes cell ranges: a whole-column area is set by name
-    ws.defined_names["_xlnm.Print_Area"] = DefinedName("_xlnm.Print_Area", attr_text=f"'{ws.title}'!$A:${last}")
     ws.print_title_rows = "1:1"
 
 
@@ -262,3 +260,34 @@ def add_ledger_sheets(wb: Workbook, form: Form, st: dict) -> None:
         return
     _apply_sheet(wb, form, st)
     _appeal_sheet(wb, form, st)
+
+
+def _replace_rows(ws: Worksheet, headers: tuple[str, ...], rows: list[tuple]) -> None:
+    for row in ws.iter_rows(min_row=2, max_row=max(ws.max_row, 2), max_col=len(headers)):
+        for cell in row:
+            cell.value = None
+    for r, values in enumerate(rows, 2):
+        for c, value in enumerate(values, 1):
+            cell = ws.cell(r, c, value)
+            if headers[c - 1].endswith("日期"):
+                cell.number_format = DATE_FORMAT
+
+
+def fill_from_ledger(wb: Workbook, form: Form, counts: Tally, ledger: Ledger | None = None) -> list[str]:
+    """Write the counted tables into `wb`; with `ledger` (a separate workbook's), its rows also replace the
+    workbook's own ledger rows, so the copy's formula block and L rules agree. Returns the sheets replaced."""
+    for key, value in counts.values.items():
+        cell = form.cell(key)
+        wb[cell.sheet][cell.cell] = value
+    if ledger is None:
+        return []
+    replaced = []
+    if ledger.applications is not None and APPLY_SHEET in wb.sheetnames:
+        rows = [(a.number, a.received, a.applicant, a.content, a.result, a.closed, a.note) for a in ledger.applications]
+        _replace_rows(wb[APPLY_SHEET], APPLY_HEADERS, rows)
+        replaced.append(APPLY_SHEET)
+    if ledger.cases is not None and APPEAL_SHEET in wb.sheetnames:
+        rows = [(c.number, c.kind, c.result, c.received, c.note) for c in ledger.cases]
+        _replace_rows(wb[APPEAL_SHEET], APPEAL_HEADERS, rows)
+        replaced.append(APPEAL_SHEET)
+    return replaced
