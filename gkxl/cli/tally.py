@@ -39,22 +39,22 @@ def _counts_text(counts, form) -> list[str]:
 
 def _ledger_lines(ledger, counts) -> list[str]:
     out = []
-    for sheet, rows in ledger.rows.items():
+    for kind, rows in ledger.rows.items():
+        source = ledger.sheets[kind]
+        name = kind if source == kind else f"{kind}（工作表“{source}”）"
         if not rows:
-            out.append(f"{sheet}：没有数据，对应的表未改动")
+            out.append(f"{name}：没有数据，对应的表未改动")
             continue
-        left = counts.left_out.get(sheet) or {}
+        left = counts.left_out.get(kind) or {}
         skipped = sum(left.values())
         why = "，".join(f"{reason} {n} 行" for reason, n in left.items())
-        out.append(
-            f"{sheet}：{rows} 行，计入 {counts.counted[sheet]} 行"
-            + (f"；未计入 {skipped} 行（{why}）" if skipped else "")
-        )
+        line = f"{name}：{rows} 行，计入 {counts.counted.get(kind, 0)} 行"
+        out.append(line + (f"；未计入 {skipped} 行（{why}）" if skipped else ""))
     return out
 
 
 @click.command(name="tally")
-@click.argument("workbook", type=click.Path(path_type=Path))
+@click.argument("workbook", type=click.Path(path_type=Path), required=False)
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="输出工作簿（.xlsx）。")
 @click.option(
     "--ledger",
@@ -83,8 +83,10 @@ def command(workbook: Path | None, output: Path, ledger_path: Path | None, into:
     from gkxl.read.reader import read_report
 
     target = into if ledger_path else workbook
-    if ledger_path and into is None:
-        fail("用 --ledger 时请用 --into 指定要填写的年度报告工作簿")
+    if ledger_path and (into is None or workbook is not None):
+        fail("用 --ledger 时请用 --into 指定要填写的年度报告工作簿（不再另给 WORKBOOK）")
+    if target is None:
+        fail("请给出要统计的工作簿（gkxl tally 工作簿 -o 输出），或用 --ledger 台账 --into 工作簿")
     for path in (target, output):
         if path.suffix.lower() != ".xlsx":
             fail(f"{path}：只支持 .xlsx；启用宏的工作簿（.xlsm）请在 Excel 中点“从台账生成”按钮")

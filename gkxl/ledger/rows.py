@@ -75,7 +75,8 @@ class Ledger:
     applications: list[Application] | None = None
     cases: list[Case] | None = None
     bad: list[BadCell] = field(default_factory=list)
-    rows: dict[str, int] = field(default_factory=dict)  # sheet -> rows with anything in them
+    rows: dict[str, int] = field(default_factory=dict)  # ledger (APPLY_SHEET, APPEAL_SHEET) -> rows in it
+    sheets: dict[str, str] = field(default_factory=dict)  # ledger -> the sheet it was read from
 
     @property
     def empty(self) -> bool:
@@ -231,11 +232,13 @@ def ledger_from_grids(form: Form, grids: dict[str, Grid]) -> Ledger:
     apply_sheet = _find(grids, APPLY_SHEET, APPLY_HEADERS)
     appeal_sheet = _find(grids, APPEAL_SHEET, APPEAL_HEADERS, exclude=apply_sheet)
     if apply_sheet:
-        ledger.applications, ledger.rows[apply_sheet] = read_applications(
+        ledger.sheets[APPLY_SHEET] = apply_sheet
+        ledger.applications, ledger.rows[APPLY_SHEET] = read_applications(
             form, apply_sheet, grids[apply_sheet], ledger.bad
         )
     if appeal_sheet:
-        ledger.cases, ledger.rows[appeal_sheet] = read_cases(form, appeal_sheet, grids[appeal_sheet], ledger.bad)
+        ledger.sheets[APPEAL_SHEET] = appeal_sheet
+        ledger.cases, ledger.rows[APPEAL_SHEET] = read_cases(form, appeal_sheet, grids[appeal_sheet], ledger.bad)
     return ledger
 
 
