@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from gkxl.form.model import Form, column_letters
 from gkxl.ledger.spec import APPEAL_HEADERS, APPEAL_SHEET, APPLY_HEADERS, APPLY_SHEET, appeal_spec, apply_spec
-from gkxl.workbook.styles import absolute_ref, print_setup
+from gkxl.workbook.styles import absolute_ref, print_setup, protect
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -151,9 +151,13 @@ def _header(ws: Worksheet, headers: tuple[str, ...], widths: tuple[int, ...], st
 
 
 def _entry_columns(ws: Worksheet, block: Block, dates: tuple[str, ...], text: tuple[str, ...]) -> None:
-    """Dates shown and checked as dates; the text columns wrap; 编号 is text (so 001 stays 001)."""
+    """The ledger's columns are unlocked (the rest of the sheet is protected); dates shown and checked as
+    dates; 编号 is text (so 001 stays 001)."""
+    from openpyxl.styles import Protection
     from openpyxl.worksheet.datavalidation import DataValidation
 
+    for i in range(1, len(block.headers) + 1):
+        ws.column_dimensions[column_letters(i)].protection = Protection(locked=False)
     for header in text:
         ws.column_dimensions[block.column(header)[1]].number_format = "@"
     for header in dates:
@@ -217,6 +221,14 @@ def _write_block(
         ws.column_dimensions[column_letters(left + j)].width = 10
 
 
+def _protect(ws: Worksheet) -> None:
+    """Like every gkxl sheet, protected without a password (the labels and the formula block); the clerk
+    may still filter, sort and insert or delete rows of the ledger."""
+    protect(ws)
+    p = ws.protection
+    p.autoFilter = p.sort = p.insertRows = p.deleteRows = False
+
+
 def _print(ws: Worksheet, block: Block) -> None:
     """A4 landscape, fit to width, the header row on every page; the ledger's columns print (the rows the
     dropdowns cover), the formula block does not."""
@@ -239,6 +251,7 @@ def _apply_sheet(wb: Workbook, form: Form, st: dict) -> None:
     label = column_letters(block.left)
     _choices(ws, block, "办理结果", f"=${label}${min(rows)}:${label}${max(rows)}", "办理结果（表三的办理结果各项）")
     _print(ws, block)
+    _protect(ws)
 
 
 def _appeal_sheet(wb: Workbook, form: Form, st: dict) -> None:
@@ -252,6 +265,7 @@ def _appeal_sheet(wb: Workbook, form: Form, st: dict) -> None:
     _choices(ws, block, "类型", '"' + ",".join(spec.types) + '"', "案件类型")
     _choices(ws, block, "结果", '"' + ",".join(spec.results) + '"', "结果")
     _print(ws, block)
+    _protect(ws)
 
 
 def add_ledger_sheets(wb: Workbook, form: Form, st: dict) -> None:
@@ -263,12 +277,16 @@ def add_ledger_sheets(wb: Workbook, form: Form, st: dict) -> None:
 
 
 def _replace_rows(ws: Worksheet, headers: tuple[str, ...], rows: list[tuple]) -> None:
+    from openpyxl.styles import Protection
+
+    unlocked = Protection(locked=False)
     for row in ws.iter_rows(min_row=2, max_row=max(ws.max_row, 2), max_col=len(headers)):
         for cell in row:
             cell.value = None
     for r, values in enumerate(rows, 2):
         for c, value in enumerate(values, 1):
             cell = ws.cell(r, c, value)
+            cell.protection = unlocked
             if headers[c - 1].endswith("日期"):
                 cell.number_format = DATE_FORMAT
 
