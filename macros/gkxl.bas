@@ -18,3 +18,8 @@ Public Sub FillTotals()
 Attribute FillTotals.VB_Description = "自动合计：按各项数字填写所有合计栏"
     RunPython "import gkxl.excel; gkxl.excel.fill_totals()"
 End Sub
+
+Public Sub TallyLedger()
+Attribute TallyLedger.VB_Description = "从台账生成：按依申请台账、复议诉讼台账统计并填写表三、表四"
+    RunPython "import gkxl.excel; gkxl.excel.tally()"
+End Sub

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from gkxl.errors import GkxlError
 from gkxl.form.model import Form
+from gkxl.ledger.spec import APPEAL_SHEET, APPLY_SHEET
 from gkxl.read.package import sheet_part
 from gkxl.workbook.template import build_workbook
 
@@ -45,9 +46,20 @@ ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # reproducible builds: the parts, not the cloc
 class Button:
     caption: str
     macro: str  # a Public Sub of macros/*.bas
+    sheets: tuple[str, ...] = ()  # the sheets that have it; () for every sheet
 
 
-BUTTONS = (Button("校验", "Validate"), Button("清除标记", "ClearMarks"), Button("自动合计", "FillTotals"))
+BUTTONS = (
+    Button("校验", "Validate"),
+    Button("清除标记", "ClearMarks"),
+    Button("自动合计", "FillTotals"),
+    Button("从台账生成", "TallyLedger", (APPLY_SHEET, APPEAL_SHEET)),
+)
+
+
+def sheet_buttons(sheet: str) -> list[Button]:
+    """The buttons on `sheet`, top to bottom."""
+    return [b for b in BUTTONS if not b.sheets or sheet in b.sheets]
 BUTTON_COLUMNS, BUTTON_ROWS = 2, 2  # each button's size, in cells
 
 
@@ -124,7 +136,8 @@ mso-wrap-style:tight" o:button="t" fillcolor="buttonFace [67]" strokecolor="wind
 
 def buttons_vml(ws, sheet_no: int, first_col: int) -> bytes:
     """The VML drawing with every button of one sheet (`first_col`: 0-based column of their left edge)."""
-    shapes = "\n".join(_button_shape(ws, sheet_no, i, b, first_col) for i, b in enumerate(BUTTONS))
+    buttons = sheet_buttons(ws.title)
+    shapes = "\n".join(_button_shape(ws, sheet_no, i, b, first_col) for i, b in enumerate(buttons))
     return f"""<xml xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office" \
 xmlns:x="urn:schemas-microsoft-com:office:excel">
 <o:shapelayout v:ext="edit"><o:idmap v:ext="edit" data="{sheet_no}"/></o:shapelayout>
