@@ -11,29 +11,41 @@ from gkxl.cli.common import EXIT_FINDINGS, fail
 MAX_BAD_SHOWN = 200
 
 
-def _counts_text(counts, form) -> list[str]:
-    """One line per table row (表三) or case type (表四): the non-zero counts and the row's total."""
+def _line(label: str, parts: list[tuple[str, int]], total: int, numbers: list[str] | None) -> str:
+    shown = "，".join(f"{name} {n}" for name, n in parts if n)
+    line = f"  {label}：{shown + ' → ' if shown else ''}总计 {total}"
+    return line + (f"（编号 {'、'.join(numbers)}）" if numbers else "")
+
+
+def _counts_text(counts, form, explain: bool) -> list[str]:
+    """One line per table row (表三; result rows that are all 0 are summed up in one line) or case type
+    (表四): the non-zero counts, the row's total and, with `explain`, the 编号 of the rows behind it."""
     from gkxl.ledger.spec import appeal_spec, apply_spec
 
     lines = []
     apply, appeal = apply_spec(form), appeal_spec(form)
     table = form.table("apply")
+    leaves = {key for _, key in apply.results}
     if table.cell(apply.new, apply.total).key in counts.values:
         lines.append(f"{table.sheet}（按依申请台账）")
+        zero = 0
         for row in table.row_keys:
+            total = apply.cell(row, apply.total).key
+            if row in leaves and not counts.values[total]:
+                zero += 1
+                continue
+            if row == apply.closed and zero:
+                lines.append(f"  其余 {zero} 项办理结果均为 0")
             parts = [(label, counts.values[apply.cell(row, col).key]) for label, col in apply.applicants]
-            shown = "，".join(f"{label} {n}" for label, n in parts if n)
-            total = counts.values[apply.cell(row, apply.total).key]
             label = table.cell(row, apply.total).row_label
-            lines.append(f"  {label}：{shown + ' → ' if shown else ''}总计 {total}")
+            lines.append(_line(label, parts, counts.values[total], explain and counts.numbers[total]))
     first = appeal.totals[appeal.types[0]]
     if first.key in counts.values:
         lines.append(f"{first.sheet}（按复议诉讼台账）")
         for kind in appeal.types:
             parts = [(r, counts.values[appeal.cells[(kind, r)].key]) for r in appeal.results]
-            shown = "，".join(f"{label} {n}" for label, n in parts if n)
-            total = counts.values[appeal.totals[kind].key]
-            lines.append(f"  {kind}：{shown + ' → ' if shown else ''}总计 {total}")
+            total = appeal.totals[kind].key
+            lines.append(_line(kind, parts, counts.values[total], explain and counts.numbers[total]))
     return lines
 
 
@@ -63,7 +75,8 @@ def _ledger_lines(ledger, counts) -> list[str]:
     help="另外的台账工作簿（表头与模板的台账相同，列的顺序不限）；此时 WORKBOOK 由 --into 给出。",
 )
 @click.option("--into", "into", type=click.Path(path_type=Path), help="与 --ledger 同用：要填写的年度报告工作簿。")
-def command(workbook: Path | None, output: Path, ledger_path: Path | None, into: Path | None) -> None:
+@click.option("--explain", is_flag=True, help="每行另列出计入的台账编号。")
+def command(workbook: Path | None, output: Path, ledger_path: Path | None, into: Path | None, explain: bool) -> None:
     """按台账统计并填写表三、表四，写出副本（输入文件不会被修改）。
 
     依申请台账每行一件申请，复议诉讼台账每行一件案件；按封面的年度统计。台账中有错误的行（申请人类型或
@@ -74,6 +87,7 @@ def command(workbook: Path | None, output: Path, ledger_path: Path | None, into:
     Examples:
         gkxl tally 城关镇.xlsx -o 城关镇-已统计.xlsx
         gkxl tally --ledger 台账.xlsx --into 城关镇.xlsx -o 城关镇-已统计.xlsx
+        gkxl tally 城关镇.xlsx -o 城关镇-已统计.xlsx --explain
     """
     from gkxl.atomic import atomic_path
     from gkxl.check.validate import check_file
@@ -111,7 +125,7 @@ def command(workbook: Path | None, output: Path, ledger_path: Path | None, into:
         fail(f"{ledger_path or target}：没有找到台账（依申请台账、复议诉讼台账）")
     counts = tally(report.form, ledger, report.year)
     click.echo(f"{target}  {report.unit or ''} {report.year}年 表式{report.form.id}")
-    for line in _ledger_lines(ledger, counts) + _counts_text(counts, report.form):
+    for line in _ledger_lines(ledger, counts) + _counts_text(counts, report.form, explain):
         click.echo(line)
     if not counts.values:
         fail("台账没有数据，未写出文件")

@@ -58,11 +58,12 @@ def _apply(form: Form, ledger: Ledger, t: Tally) -> None:
         if concluded:
             t.values[spec.cell(spec.closed, col).key] += 1
             t.numbers[spec.cell(spec.closed, col).key].append(a.number)
+    order = {a.number: i for i, a in enumerate(ledger.applications)}
     for row in table.row_keys:
         parts = [spec.cell(row, col) for _, col in spec.applicants]
         total = spec.cell(row, spec.total).key
         t.values[total] = sum(t.values[c.key] for c in parts)
-        t.numbers[total] = [n for c in parts for n in t.numbers[c.key]]
+        t.numbers[total] = sorted((n for c in parts for n in t.numbers[c.key]), key=order.__getitem__)
     t.counted[APPLY_SHEET], t.left_out[APPLY_SHEET] = counted, left
 
 

@@ -29,6 +29,7 @@ DATE_FORMAT = "yyyy-mm-dd"
 HEADER_FILL, BLOCK_FILL = "FFDDEBF7", "FFF2F2F2"
 APPLY_WIDTHS = (10, 12, 14, 36, 44, 12, 20)
 APPEAL_WIDTHS = (10, 18, 12, 12, 30)
+LABEL_WIDTH = 50
 BLOCK_NOTE = "以下由公式按台账自动统计（不要修改），应与{table}一致；年度取自封面。"
 
 
@@ -201,6 +202,7 @@ def _write_block(
     left = block.left
     ws.cell(1, left, "报告年度").font = st["bold"]
     ws[block.year_cell] = _year_formula(form)
+    ws[block.year_cell].font, ws[block.year_cell].alignment = st["bold"], st["center"]
     ws.cell(1, left + 2, BLOCK_NOTE.format(table=table)).font = st["font"]
     ws.cell(HEADER_ROW, left, table)
     for j, text in enumerate(columns, 1):
@@ -216,7 +218,8 @@ def _write_block(
             cell.font = st["bold"] if r == HEADER_ROW or c == left else st["font"]
             cell.alignment = st["left"] if c == left else st["center"]
     ws.column_dimensions[column_letters(left - 1)].width = 3
-    ws.column_dimensions[column_letters(left)].width = 44
+    ws.column_dimensions[column_letters(left)].width = LABEL_WIDTH
+    _fit_rows(ws, labels)
     for j in range(1, len(columns) + 1):
         ws.column_dimensions[column_letters(left + j)].width = 10
 
@@ -227,6 +230,17 @@ def _protect(ws: Worksheet) -> None:
     protect(ws)
     p = ws.protection
     p.autoFilter = p.sort = p.insertRows = p.deleteRows = False
+
+
+def _fit_rows(ws: Worksheet, labels: list[str]) -> None:
+    """Rows tall enough for a wrapped label: neither Excel nor LibreOffice grows a row on open."""
+    from math import ceil
+
+    for i, text in enumerate(labels):
+        units = sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)  # a CJK character is two columns wide
+        lines = ceil(units / (LABEL_WIDTH - 2))
+        if lines > 1:
+            ws.row_dimensions[FIRST_BLOCK_ROW + i].height = 13.5 * lines
 
 
 def _print(ws: Worksheet, block: Block) -> None:
