@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from gkxl.form.model import Form, column_letters
+from gkxl.form.model import Form, column_index, column_letters
 from gkxl.ledger.spec import (
     APPEAL_HEADERS,
     APPEAL_SHEET,
@@ -239,6 +239,8 @@ def ledger_from_grids(form: Form, grids: dict[str, Grid]) -> Ledger:
     if appeal_sheet:
         ledger.sheets[APPEAL_SHEET] = appeal_sheet
         ledger.cases, ledger.rows[APPEAL_SHEET] = read_cases(form, appeal_sheet, grids[appeal_sheet], ledger.bad)
+    sheets = list(grids)
+    ledger.bad.sort(key=lambda b: (sheets.index(b.sheet), b.row, column_index(b.column) if b.column else 0))
     return ledger
 
 
