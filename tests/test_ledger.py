@@ -315,3 +315,24 @@ def test_tally_refuses_what_it_cannot_do(tmp_path):
     assert run("tally", str(source), "-o", str(tmp_path / "o.xlsm")).exit_code == 2
     result = run("tally", str(source), "-o", str(tmp_path / "o.xlsx"))
     assert result.exit_code == 2 and not (tmp_path / "o.xlsx").exists()
+
+
+def test_the_ledger_sheets_are_laid_out_for_data_entry_and_print(tmp_path):
+    form = load_form("2021")
+    build_workbook(form).save(tmp_path / "t.xlsx")
+    wb = load_workbook(tmp_path / "t.xlsx")
+    for sheet, headers in ((APPLY_SHEET, APPLY_HEADERS), (APPEAL_SHEET, APPEAL_HEADERS)):
+        ws = wb[sheet]
+        assert [ws.cell(1, c).value for c in range(1, len(headers) + 1)] == list(headers)
+        assert ws.freeze_panes == "A2" and ws.auto_filter.ref.startswith("A1:")
+        assert str(ws.page_setup.paperSize) == ws.PAPERSIZE_A4 and ws.page_setup.orientation == "landscape"
+        assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+        assert ws.print_title_rows == "$1:$1"
+        assert ws.protection.sheet and not ws.protection.autoFilter  # protected; filtering allowed
+        assert all(not ws.column_dimensions[chr(64 + c)].protection.locked for c in range(1, len(headers) + 1))
+        kinds = {dv.type for dv in ws.data_validations.dataValidation}
+        assert kinds == {"date", "list"}
+        dates = next(dv for dv in ws.data_validations.dataValidation if dv.type == "date")
+        assert {str(r).split(":")[0][0] for r in dates.sqref.ranges} == {
+            chr(65 + headers.index(h)) for h in headers if h.endswith("日期")
+        }

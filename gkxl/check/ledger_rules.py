@@ -61,7 +61,7 @@ def ledger_findings(report: Report, ledger: Ledger | None = None) -> list[Findin
         from gkxl.ledger.read import read_ledger
 
         try:
-            ledger = read_ledger(report.path, form, sheets)
+            ledger = read_ledger(report.path, form, sheets, checked=True)
         except GkxlError:
             return []  # the report itself was readable; an unreadable ledger sheet adds nothing to say
     if ledger.bad:

@@ -11,13 +11,15 @@ from gkxl.ledger.spec import APPEAL_SHEET, APPLY_SHEET
 from gkxl.read.package import check_package
 
 
-def read_ledger(path: str | Path, form: Form, sheets: tuple[str, ...] | None = None) -> Ledger:
+def read_ledger(path: str | Path, form: Form, sheets: tuple[str, ...] | None = None, checked: bool = False) -> Ledger:
     """The ledgers in the workbook at `path`. `sheets`: the sheets to look at (default: the template's two
-    ledger sheets when present, otherwise every sheet, for a separate ledger workbook)."""
+    ledger sheets when present, otherwise every sheet, for a separate ledger workbook); `checked`: the
+    package checks already passed (the report was just read from the same file)."""
     from python_calamine import CalamineWorkbook
 
     path = Path(path)
-    check_package(path)
+    if not checked:
+        check_package(path)
     try:
         book = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises several types for broken parts
