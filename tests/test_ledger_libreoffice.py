@@ -91,6 +91,8 @@ def test_the_l_rows_of_the_checks_sheet_agree_with_gkxl_validate(recalculated):
         status = {(r["规则"], r["位置"]): r["结果"] for r in rows}
         found = {(f.rule, f"{f.sheet}!{f.cell}") for f in findings if f.rule in ("L-T3", "L-T4")}
         assert {k for k, s in status.items() if s == "不符"} == found, source.name
+        resaved = {(f.rule, f"{f.sheet}!{f.cell}") for f in check_file(calculated).findings if f.rule.startswith("L-T")}
+        assert resaved == found, source.name  # the same ledger, as LibreOffice writes it
         texts = {f"{f.sheet}!{f.cell}" for f in findings if f.rule == "V-NUMBER"}
         assert {w for (_, w), s in status.items() if s == "含非数字"} == texts, source.name
         if source.name.endswith("-3.xlsx"):  # no 依申请台账 rows: no L-T3 rule, and the sheet says 未核对

@@ -6,6 +6,8 @@ an error of its own (L-ROW, at its cell) and then nothing is compared: the count
 
 from __future__ import annotations
 
+import zipfile
+
 from gkxl.check.findings import Finding
 from gkxl.errors import GkxlError
 from gkxl.ledger.count import Tally, tally
@@ -58,11 +60,13 @@ def ledger_findings(report: Report, ledger: Ledger | None = None) -> list[Findin
         sheets = tuple(s for s in (APPLY_SHEET, APPEAL_SHEET) if s in report.sheets)
         if report.path is None or not sheets:
             return []
-        from gkxl.ledger.read import read_ledger
+        from gkxl.ledger.read import has_entries, read_ledger
 
         try:
+            if not has_entries(report.path, sheets):
+                return []
             ledger = read_ledger(report.path, form, sheets, checked=True)
-        except GkxlError:
+        except (GkxlError, OSError, zipfile.BadZipFile):
             return []  # the report itself was readable; an unreadable ledger sheet adds nothing to say
     if ledger.bad:
         return _row_findings(ledger)
