@@ -26,6 +26,11 @@ Attribute FillTotals.VB_Description = "自动合计：按各项数字填写所�
     StartPython "import gkxl.excel; gkxl.excel.fill_totals()", "自动合计"
 End Sub
 
+Public Sub TallyLedger()
+Attribute TallyLedger.VB_Description = "从台账生成：按依申请台账、复议诉讼台账统计并填写表三、表四"
+    StartPython "import gkxl.excel; gkxl.excel.tally()", "从台账生成"
+End Sub
+
 Private Sub StartPython(code As String, action As String)
     #If Mac Then
         RunPython code

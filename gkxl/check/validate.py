@@ -152,6 +152,9 @@ def validate(report: Report, previous: Previous | None = None) -> list[Finding]:
     findings = _meta_findings(report) + _value_findings(report) + _previous_block_findings(report)
     findings += rule_findings(report.form, report.values, invalid)
     findings += _soft_checks(report) + _cross_year(report, previous)
+    from gkxl.check.ledger_rules import ledger_findings
+
+    findings += ledger_findings(report)
     path = str(report.path) if report.path else None
     findings = [
         replace(f, path=path, explanation=report.explanations.get(f.location) or f.explanation) for f in findings

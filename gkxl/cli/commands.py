@@ -10,5 +10,6 @@ COMMANDS = {
     "template": "gkxl.cli.template",
     "validate": "gkxl.cli.validate",
     "render": "gkxl.cli.render",
+    "tally": "gkxl.cli.tally",
     "report": "gkxl.cli.report",
 }

@@ -1,6 +1,6 @@
 """Inside Excel: what the buttons of the macro-enabled template do, through xlwings.
 
-`validate()`, `clear()` and `fill_totals()` are run by the VBA macros (RunPython) on the workbook whose
+`validate()`, `clear()`, `fill_totals()` and `tally()` are run by the VBA macros (RunPython) on the workbook whose
 button was pressed (`xw.Book.caller()`), or on a book passed in. This is the only module that imports
 xlwings; the work itself is the library's: gkxl.read.reader parses the sheets' values, gkxl.check.validate finds the
 problems, gkxl.form.totals computes the totals.
@@ -344,5 +344,72 @@ def fill_totals(book: xw.Book | None = None) -> Outcome:
     text = f"已填写 {len(changed)} 个合计" if changed else "所有合计都与各项相符，无需填写"
     if left:
         text += f"；另有 {left} 个合计因相关单元格不是有效数字未能计算，请先点“校验”查看"
+    s.alert(text)
+    return Outcome(text, s.calls)
+
+
+# --- 从台账生成 ---------------------------------------------------------------------------------------
+
+MAX_BAD_SHOWN = 15  # in the alert; `gkxl tally` lists every one
+
+
+def _ledger_grids(s: Session) -> dict[str, list[list[object]]]:
+    from gkxl.ledger.spec import APPEAL_SHEET, APPLY_SHEET
+
+    out = {}
+    for name in (APPLY_SHEET, APPEAL_SHEET):
+        if name in s.names:
+            sheet = s.sheet(name)
+            out[name] = s.call(lambda sheet=sheet: sheet.used_range.options(ndim=2).value) or []
+    return out
+
+
+def _write_values(s: Session, form: Form, values: dict[str, object]) -> None:
+    by_sheet: dict[str, dict[tuple[int, int], object]] = {}
+    for key, value in values.items():
+        cell = form.cell(key)
+        by_sheet.setdefault(cell.sheet, {})[split_address(cell.cell)] = value
+    for sheet, cells in by_sheet.items():
+        rows, cols = sorted({r for r, _ in cells}), sorted({c for _, c in cells})
+        if len(cells) == len(rows) * len(cols) == (rows[-1] - rows[0] + 1) * (cols[-1] - cols[0] + 1):
+            blocks = [(rows[0], cols[0], [[cells[(r, c)] for c in cols] for r in rows])]  # a whole table: one call
+        else:
+            blocks = runs(cells)
+        for r, c, block in blocks:
+            rng = s.sheet(sheet).range(f"{column_letters(c)}{r}")
+            s.call(lambda rng=rng, block=block: setattr(rng, "value", block))
+
+
+def tally(book: xw.Book | None = None) -> Outcome:
+    """从台账生成: fill 表三 and 表四 from the book's ledger sheets, as `gkxl tally` does; a bad ledger row
+    stops it with every bad row named, and nothing is written."""
+    from gkxl.ledger.count import tally as count
+    from gkxl.ledger.rows import ledger_from_grids
+
+    s = Session(book or xw.Book.caller())
+    report = _read_or_say_why(s, "按台账统计")
+    if isinstance(report, Outcome):
+        return report
+    if report.year is None:
+        text = "封面未填写有效的年度，无法按年度统计台账"
+        s.alert(text, error=True)
+        return Outcome(text, s.calls)
+    ledger = ledger_from_grids(report.form, _ledger_grids(s))
+    if ledger.bad:
+        shown = "\n".join(str(b) for b in ledger.bad[:MAX_BAD_SHOWN])
+        more = f"\n……另有 {len(ledger.bad) - MAX_BAD_SHOWN} 处" if len(ledger.bad) > MAX_BAD_SHOWN else ""
+        text = f"台账有 {len(ledger.bad)} 处错误，未填写表三、表四：\n{shown}{more}"
+        s.alert(text, error=True)
+        return Outcome(text, s.calls)
+    counts = count(report.form, ledger, report.year)
+    changed = {k: v for k, v in counts.values.items() if report.values.get(k) != v or k in report.problems}
+    _write_values(s, report.form, counts.values)
+    if not counts.values:
+        text = "台账没有数据，表三、表四未改动"
+    else:
+        done = "，".join(f"{sheet}计入 {n} 行" for sheet, n in counts.counted.items())
+        left = sum(sum(c.values()) for c in counts.left_out.values())
+        other = f"；{left} 行属于其他年度，未计入" if left else ""
+        text = f"已按台账填写 {len(changed)} 个单元格（{done}{other}）"
     s.alert(text)
     return Outcome(text, s.calls)

@@ -16,6 +16,7 @@ from gkxl.check.crossyear import block_rules
 from gkxl.form.model import Cell, Form, column_letters
 from gkxl.form.rules import Rule, form_rules
 from gkxl.workbook import rule_formulas as rf
+from gkxl.workbook.ledger_checks import add_ledger_checks
 from gkxl.workbook.styles import FONT, MARK_COLORS, absolute_ref, protect
 
 if TYPE_CHECKING:
@@ -215,6 +216,7 @@ def add_checks_sheet(wb: Workbook, form: Form) -> None:
     ws.freeze_panes = f"A{FIRST_ROW}"
     ws.sheet_view.showGridLines = False
     _print_setup(ws, rows[-1].row)
+    add_ledger_checks(ws, form, rows[-1].row, COL, {"ok": OK, "broken": BROKEN, "text": TEXT, "skipped": SKIPPED})
     protect(ws)
 
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from gkxl.form.layout import table_extent, table_labels, value_merges
 from gkxl.form.model import TEMPLATE_VERSION, Form, Table, column_letters
 from gkxl.workbook.checks_sheet import add_checks
+from gkxl.workbook.ledger_sheets import add_ledger_sheets
 from gkxl.workbook.previous_sheet import add_previous_sheet
 from gkxl.workbook.styles import (
     LINE_PT,
@@ -191,6 +192,7 @@ def build_workbook(form: Form) -> Workbook:
     for table in form.tables:
         _table_sheet(wb, table, st)
     add_previous_sheet(wb, form, st, protect, add_validation)
+    add_ledger_sheets(wb, form, st)
     _names(wb, form)
     add_checks(wb, form)
     wb.properties.title = f"政府信息公开工作年度报告（表式 {form.id}）"

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from gkxl.errors import GkxlError
 from gkxl.form.model import Form
+from gkxl.ledger.spec import APPEAL_SHEET, APPLY_SHEET
 from gkxl.read.package import sheet_part
 from gkxl.workbook.template import build_workbook
 
@@ -48,12 +49,23 @@ ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # reproducible builds: the parts, not the cloc
 class Button:
     caption: str
     macro: str  # a Public Sub of macros/*.bas
+    sheets: tuple[str, ...] = ()  # the sheets that have it; () for every sheet
 
 
-BUTTONS = (Button("校验", "Validate"), Button("清除标记", "ClearMarks"), Button("自动合计", "FillTotals"))
+BUTTONS = (
+    Button("校验", "Validate"),
+    Button("清除标记", "ClearMarks"),
+    Button("自动合计", "FillTotals"),
+    Button("从台账生成", "TallyLedger", (APPLY_SHEET, APPEAL_SHEET)),
+)
 BUTTON_PX, BUTTON_GAP_PX = (88, 26), 8  # each button's width and height, the space between them
 SCREEN_PX = 1100  # what a 1366-px laptop shows of a sheet at 100 %, less row headers and the ribbon's margins
 TITLE_CHAR_PX = 19  # one CJK character of the 14-pt title
+
+
+def sheet_buttons(sheet: str) -> list[Button]:
+    """The buttons on `sheet`, top to bottom."""
+    return [b for b in BUTTONS if not b.sheets or sheet in b.sheets]
 
 
 @dataclass(frozen=True)
@@ -161,7 +173,7 @@ o:insetmode="auto">
 def buttons_vml(ws, sheet_no: int) -> bytes:
     """The VML drawing with every button of one sheet, placed by `button_place`."""
     place = button_place(ws)
-    shapes = "\n".join(_button_shape(ws, sheet_no, i, b, place) for i, b in enumerate(BUTTONS))
+    shapes = "\n".join(_button_shape(ws, sheet_no, i, b, place) for i, b in enumerate(sheet_buttons(ws.title)))
     return f"""<xml xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office" \
 xmlns:x="urn:schemas-microsoft-com:office:excel">
 <o:shapelayout v:ext="edit"><o:idmap v:ext="edit" data="{sheet_no}"/></o:shapelayout>
