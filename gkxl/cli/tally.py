@@ -81,13 +81,19 @@ def command(workbook: Path | None, output: Path, ledger_path: Path | None, into:
 
     依申请台账每行一件申请，复议诉讼台账每行一件案件；按封面的年度统计。台账中有错误的行（申请人类型或
     办理结果不在下拉列表中、日期不是日期、办结日期早于收到日期、编号重复等）时，列出每一处（工作表、行、
-    列），不写出任何文件。退出码：0 已写出，1 台账有错误、未写出，2 无法运行。
+    列），不写出任何文件。
 
     \b
-    Examples:
-        gkxl tally 城关镇.xlsx -o 城关镇-已统计.xlsx
-        gkxl tally --ledger 台账.xlsx --into 城关镇.xlsx -o 城关镇-已统计.xlsx
-        gkxl tally 城关镇.xlsx -o 城关镇-已统计.xlsx --explain
+    示例：
+      gkxl tally 城关镇.xlsx -o 城关镇-已统计.xlsx
+      gkxl tally --ledger 台账.xlsx --into 城关镇.xlsx -o 城关镇-已统计.xlsx
+      gkxl tally 城关镇.xlsx -o 城关镇-已统计.xlsx --explain
+
+    \b
+    退出码：
+      0 已写出；
+      1 台账有错误，未写出；
+      2 无法运行。
     """
     from gkxl.atomic import atomic_path
     from gkxl.check.validate import check_file
