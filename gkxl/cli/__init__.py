@@ -11,11 +11,15 @@ import click
 from gkxl import __version__
 
 COMMANDS = {
+    "accept": "gkxl.cli.accept",
     "csv": "gkxl.cli.csv",
+    "diff": "gkxl.cli.diff",
     "excel-setup": "gkxl.cli.excel_setup",
     "form": "gkxl.cli.form",
     "import": "gkxl.cli.import_",
     "merge": "gkxl.cli.merge",
+    "roster": "gkxl.cli.roster",
+    "status": "gkxl.cli.status",
     "template": "gkxl.cli.template",
     "validate": "gkxl.cli.validate",
     "render": "gkxl.cli.render",
