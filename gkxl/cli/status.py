@@ -74,12 +74,15 @@ def echo_status(result) -> None:
 
     click.echo(f"名册：{result.roster.path}（{len(result.units)} 个单位）  版本库：{result.db}")
     width = max(len(u.unit.name) for u in result.units)
+    status_width = max(len(u.text) for u in result.units)
+    code_width = max(len(u.unit.code or "") for u in result.units)
     for n, u in enumerate(result.units, start=1):
         name = u.unit.name + "\u3000" * (width - len(u.unit.name))
+        code = f"{u.unit.code or '':<{code_width}} " if code_width else ""
         detail = _detail(u)
-        click.echo(f"{n:>3} {u.unit.code or '':<10} {name} ", nl=False)
-        click.secho(f"{u.text:<6}", fg=STATUS_COLORS[u.status], nl=False)
-        click.echo(f"  {detail}".rstrip())
+        shown = u.text + "\u3000" * (status_width - len(u.text)) if detail else u.text
+        tail = f"  {detail}" if detail else ""
+        click.echo(f"{n:>3} {code}{name} " + click.style(shown, fg=STATUS_COLORS[u.status]) + tail)
     for s in result.unknown:
         named = s.version.unit_name or "单位未填"
         why = f"无法读取：{s.version.error}" if s.version.error else f"“{named}”不在名册中（可在名册中加为别名）"
