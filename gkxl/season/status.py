@@ -19,6 +19,16 @@ STATUS_TEXT = {
     "changed": "已接收后又有新版本",
     "conflict": "有两份不同的文件",
 }
+STATUS_FILL = {  # one colour per status, shared by the status sheet and page: red wrong, amber open, green done
+    "missing": "F4B6B6",
+    "errors": "FF8F8F",
+    "incomplete": "FFE08A",
+    "unexplained": "FFF2B8",
+    "ok": "C6EFCE",
+    "accepted": "8FD19E",
+    "changed": "D9C3E9",
+    "conflict": "C9A8E0",
+}
 TO_CHASE = ("missing", "errors", "incomplete", "unexplained", "changed", "conflict")  # the 催报 list
 SETTLED = ("ok", "accepted")
 
