@@ -39,7 +39,7 @@ def attach_previous(result: SeasonStatus, folder: str | Path) -> None:
             result.previous_problems.append(str(exc))
 
 
-def chart_values(cells: dict, values_are_stored: bool = True) -> list[int | None]:
+def chart_values(cells: dict) -> list[int | None]:
     """The chart lines' figures from a version's stored cells or a report's values (None when blank)."""
     out = []
     for _label, keys in CHART_LINES:
