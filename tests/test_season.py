@@ -107,3 +107,222 @@ def test_roster_bad_encoding(tmp_path):
     path.write_bytes("单位名称".encode("utf-16"))
     result = run("roster", "check", str(path))
     assert result.exit_code == 2 and "编码无法识别" in result.output
+
+
+# --- status ---------------------------------------------------------------------------------------------
+
+
+def test_status_on_the_county(county):
+    folder, expected = county
+    data = status_json(folder)
+    assert set(data) == {"roster", "db", "units", "unknown", "conflicts", "counts"}
+    assert data["db"] == str(folder / "名册.gkxl.sqlite")
+    units = data["units"]
+    assert [u["name"] for u in units] == [r["单位名称"] for r in roster_rows()]  # roster order
+    assert all(set(u) == {"code", "name", "status", "file", "sha256", "received", "errors", "warnings",
+                          "versions"} for u in units)  # fmt: skip
+    assert {u["name"]: u["status"] for u in units} == expected
+    by_name = {u["name"]: u for u in units}
+    assert by_name[ALIAS_UNIT[0]]["file"].endswith("洪泽区年报.xlsx")  # by alias
+    assert by_name[CODE_UNIT[0]]["file"].endswith("高新区.xlsx")  # by code
+    assert by_name["西顺河镇人民政府"]["errors"] == 2
+    assert by_name["县水务局"]["sha256"] is None
+    assert [Path(f).name for f in data["conflicts"][0]["files"]] == ["县水务局.xlsx", "县水务局-修改.xlsx"]
+    assert sorted(Path(u["file"]).name for u in data["unknown"]) == ["名册外.xlsx", "损坏.xlsx"]
+    assert "error" in next(u for u in data["unknown"] if u["file"].endswith("损坏.xlsx"))
+    assert data["counts"] == {"missing": 7, "errors": 2, "incomplete": 1, "unexplained": 1, "ok": 18,
+                              "accepted": 0, "changed": 0, "conflict": 1, "unknown": 2}  # fmt: skip
+
+
+def test_status_text_lists_units_in_roster_order_then_counts(county):
+    folder, _ = county
+    result = run("status", str(folder / "收件箱"), "--roster", str(folder / "名册.xlsx"))
+    assert result.exit_code == 1  # units still to chase
+    lines = result.output.splitlines()
+    assert lines[1].startswith("  1 3208290001 城关镇人民政府") and "通过" in lines[1]
+    assert "未报送" in lines[22] and "县农业农村局" in lines[22]
+    assert "名册外：" in result.output and "“某某不在名册乡人民政府”不在名册中" in result.output
+    counts = "未报送 7，不通过 2，未填完 1，待说明 1，通过 18，有两份不同的文件 1，名册外文件 2"
+    assert lines[-1] == f"合计 30 个单位：{counts}"
+
+
+def _dump(db: Path) -> list[str]:
+    with sqlite3.connect(db) as con:
+        return list(con.iterdump())
+
+
+def test_status_twice_records_nothing_new(county):
+    folder, _ = county
+    status_json(folder)
+    before = _dump(folder / "名册.gkxl.sqlite")
+    status_json(folder)
+    assert _dump(folder / "名册.gkxl.sqlite") == before
+    assert sum(line.startswith('INSERT INTO "versions"') for line in before) == 26  # 23 units' 24 files + 2 名册外
+
+
+def test_resubmission_under_the_same_name_keeps_both_versions(county):
+    from gkxl.workbook.sample import write_report
+    from tests.season_county import report
+
+    folder, _ = county
+    inbox, roster, db = folder / "收件箱", folder / "名册.xlsx", tmp_db(folder)
+    db.parent.mkdir()
+    status_json(folder, "--db", str(db))
+    fixed = report("西顺河镇人民政府", 4, code="3208290004")  # the same seed, without the error
+    write_report(fixed, inbox / "西顺河镇人民政府.xlsx")
+    data = status_json(folder, "--db", str(db))
+    unit = next(u for u in data["units"] if u["name"] == "西顺河镇人民政府")
+    assert (unit["status"], unit["versions"], unit["errors"]) == ("ok", 2, 0)
+    result = run("diff", "--unit", "西顺河镇人民政府", "--roster", str(roster), "--db", str(db))
+    assert result.exit_code == 1
+    assert "表三 一、本年新收政府信息公开申请数量·自然人（表三!D6）" in result.output
+    assert "已改正的问题（2 处）" in result.output and "新出现的问题（0 处）" in result.output
+    assert "[T3-APPLICANTS]" in result.output
+    as_json = json.loads(run("diff", "--unit", "3208290004", "--roster", str(roster), "--db", str(db), "--json").output)
+    change = next(c for c in as_json["changes"] if c["cell"] == "表三!D6")
+    assert change["new"] == change["old"] - 1
+    assert {f["rule"] for f in as_json["fixed"]} == {"T3-APPLICANTS", "T3-BALANCE"}
+    assert as_json["old"]["status"] == "errors" and as_json["new"]["status"] == "ok"
+
+
+def tmp_db(folder: Path) -> Path:
+    return folder / "另存" / "版本库.sqlite"
+
+
+def test_bad_db_places_get_a_message(county, tmp_path):
+    folder, _ = county
+    result = run("status", str(folder / "收件箱"), "--roster", str(folder / "名册.xlsx"), "--db", str(tmp_db(folder)))
+    assert result.exit_code == 2 and "版本数据库所在的文件夹不存在" in result.output
+    junk = tmp_path / "junk.sqlite"
+    junk.write_bytes(b"x" * 4096)
+    result = run("status", str(folder / "收件箱"), "--roster", str(folder / "名册.xlsx"), "--db", str(junk))
+    assert result.exit_code == 2 and "不是 gkxl 的版本数据库" in result.output
+    assert junk.read_bytes() == b"x" * 4096  # never changed
+
+
+def test_db_option_and_default_place(county):
+    folder, _ = county
+    (folder / "另存").mkdir()
+    data = status_json(folder, "--db", str(tmp_db(folder)))
+    assert data["db"] == str(tmp_db(folder)) and tmp_db(folder).exists()
+    assert not (folder / "名册.gkxl.sqlite").exists()
+
+
+def test_diff_of_two_files(county):
+    folder, _ = county
+    inbox = folder / "收件箱"
+    result = run("diff", str(inbox / "县水务局.xlsx"), str(inbox / "第二批" / "县水务局-修改.xlsx"))
+    assert result.exit_code == 1 and "改动的单元格" in result.output
+    same = run("diff", str(inbox / "县水务局.xlsx"), str(inbox / "县水务局.xlsx"))
+    assert same.exit_code == 0 and "两个版本内容相同" in same.output
+    assert run("diff", str(inbox / "县水务局.xlsx")).exit_code == 2
+
+
+def test_accept_then_a_new_file_shows_changed(county):
+    from gkxl.workbook.sample import write_report
+    from tests.season_county import report
+
+    folder, _ = county
+    roster = str(folder / "名册.xlsx")
+    status_json(folder)
+    result = run("accept", "城关镇人民政府", "3208290002", "淮安市洪泽区人民政府", "西顺河镇人民政府", "县水务局",
+                 "县商务局", "不存在的单位", "--roster", roster)  # fmt: skip
+    assert result.exit_code == 1
+    out = result.output
+    assert "✓ 城关镇人民政府：已接收 城关镇人民政府.xlsx" in out and "✓ 高良涧街道办事处" in out
+    assert f"✓ {ALIAS_UNIT[0]}" in out
+    assert "✗ 西顺河镇人民政府：西顺河镇人民政府.xlsx 有 2 处必须修改的错误，不能接收" in out
+    assert "✗ 县水务局：有两份内容不同的文件" in out and "✗ 县商务局：还没有收到报告" in out
+    assert "✗ 不存在的单位：名册中没有“不存在的单位”" in out
+    again = run("accept", "城关镇人民政府", "--roster", roster)
+    assert again.exit_code == 0 and "已接收过" in again.output
+    statuses = {u["name"]: u["status"] for u in status_json(folder)["units"]}
+    assert statuses["城关镇人民政府"] == statuses[ALIAS_UNIT[0]] == "accepted"
+    write_report(report("城关镇人民政府", 99), folder / "收件箱" / "城关镇人民政府.xlsx")
+    data = status_json(folder)
+    unit = next(u for u in data["units"] if u["name"] == "城关镇人民政府")
+    assert (unit["status"], unit["versions"]) == ("changed", 2)
+    assert data["counts"]["changed"] == 1
+    assert run("accept", "城关镇人民政府", "--roster", roster).exit_code == 0
+    assert next(u for u in status_json(folder)["units"] if u["name"] == "城关镇人民政府")["status"] == "accepted"
+
+
+# --- merge --roster -------------------------------------------------------------------------------------
+
+
+def test_merge_refuses_files_outside_the_roster(county):
+    folder, _ = county
+    out = folder / "汇总.xlsx"
+    result = run("merge", str(folder / "收件箱"), "--roster", str(folder / "名册.xlsx"), "-o", str(out))
+    assert result.exit_code == 1 and not out.exists()
+    assert "名册外.xlsx：“某某不在名册乡人民政府”不在名册中" in result.output
+    assert "2 份文件不属于名册中的单位" in result.output
+
+
+def test_merge_accepted_names_the_units_left_out(county):
+    folder, _ = county
+    roster, out = str(folder / "名册.xlsx"), folder / "汇总.xlsx"
+    (folder / "收件箱" / "损坏.xlsx").unlink()
+    (folder / "收件箱" / "名册外.xlsx").unlink()
+    status_json(folder)
+    three = ("城关镇人民政府", "淮安市洪泽区人民政府", "高新技术产业开发区管理委员会")
+    assert run("accept", *three, "--roster", roster).exit_code == 0
+    result = run("merge", str(folder / "收件箱"), "--roster", roster, "--accepted", "-o", str(out), "--unit", "某县")
+    assert result.exit_code == 0, result.output
+    assert "名册中 27 个单位未包含：高良涧街道办事处（未接收：通过）" in result.output
+    assert "县农业农村局（未接收：未报送）" in result.output
+    assert "已汇总 3 份报告" in result.output and out.exists()
+    data = json.loads(run("merge", str(folder / "收件箱"), "--roster", roster, "--accepted", "-o", str(out),
+                          "--json").output)  # fmt: skip
+    assert len(data["roster"]["not_included"]) == 27 and data["merged"]
+
+
+def test_merge_current_versions_with_unknown_allowed(county):
+    folder, _ = county
+    roster, out = str(folder / "名册.xlsx"), folder / "汇总.xlsx"
+    (folder / "收件箱" / "损坏.xlsx").unlink()
+    result = run("merge", str(folder / "收件箱"), "--roster", roster, "--allow-unknown", "--allow-errors",
+                 "-o", str(out))  # fmt: skip
+    assert result.exit_code == 1 and out.exists()  # written, but the errors counted in make the summary fail
+    assert "名册中 8 个单位未包含：县水务局（有两份不同的文件）、县农业农村局（未报送）" in result.output
+    assert "已汇总 23 份报告" in result.output  # 22 roster units + the unknown one
+
+
+def test_merge_duplicate_check_uses_the_roster(county):
+    """Two spellings of one unit (its name and its alias) are a duplicate only the roster can see."""
+    from gkxl.workbook.sample import write_report
+    from tests.season_county import report
+
+    folder, _ = county
+    inbox = folder / "second"
+    inbox.mkdir()
+    write_report(report(ALIAS_UNIT[0], 70), inbox / "a.xlsx")
+    write_report(report(ALIAS_UNIT[1], 71), inbox / "b.xlsx")
+    out = folder / "汇总.xlsx"
+    plain = run("merge", str(inbox), "-o", str(out))
+    assert plain.exit_code == 0  # without a roster they look like two units
+    from gkxl.merge.combine import merge
+    from gkxl.season.roster import load_roster
+
+    result = merge([inbox], folder / "汇总2.xlsx", key=load_roster(folder / "名册.xlsx").key)
+    assert not result.merged
+    assert any("重复" in p for problems in result.problems for p in problems)
+
+
+def test_previous_matches_through_a_roster_alias(county, tmp_path):
+    """validate --previous refused 淮安市洪泽区人民政府 against last year's 洪泽区人民政府; the roster matches them."""
+    from gkxl.check.crossyear import LastYear
+    from gkxl.check.validate import check_file
+    from gkxl.season.roster import load_roster
+    from tests.season_county import last_year
+
+    folder, _ = county
+    last = last_year(tmp_path / "2023")
+    this = folder / "收件箱" / "洪泽区年报.xlsx"
+    assert check_file(this, last_year=LastYear.load(last / f"{ALIAS_UNIT[0]}-2023.xlsx")).error  # 单位不一致
+    roster = load_roster(folder / "名册.xlsx")
+    single = check_file(this, last_year=LastYear.load(last / f"{ALIAS_UNIT[0]}-2023.xlsx", same=roster.same_unit))
+    assert single.error is None
+    by_folder = check_file(this, last_year=LastYear.load(last, same=roster.same_unit))
+    assert not any(f.rule == "Y-NO-PREVIOUS" for f in by_folder.findings)
+    assert any(f.rule == "Y-NO-PREVIOUS" for f in check_file(this, last_year=LastYear.load(last)).findings)

@@ -80,6 +80,10 @@ class Version:
 class Store:
     def __init__(self, path: str | Path):
         self.path = Path(path)
+        if not self.path.parent.is_dir():
+            raise GkxlError("版本数据库所在的文件夹不存在", self.path)
+        if self.path.is_dir():
+            raise GkxlError("版本数据库的位置是一个文件夹，请给出文件名", self.path)
         try:
             self.db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
             self.db.execute("PRAGMA journal_mode=WAL")
@@ -87,7 +91,7 @@ class Store:
             self.db.execute("PRAGMA foreign_keys=ON")
             self._create()
         except sqlite3.DatabaseError as exc:
-            raise GkxlError(f"版本数据库无法打开（{exc}）", self.path) from None
+            raise GkxlError(f"版本数据库无法打开（{_reason(exc)}）", self.path) from None
 
     def _create(self) -> None:
         with self.transaction():
@@ -186,6 +190,17 @@ class Store:
         """unit -> the sha256 of its latest acceptance."""
         rows = self.db.execute("SELECT unit, sha256 FROM acceptances ORDER BY id").fetchall()
         return dict(rows)
+
+
+def _reason(exc: sqlite3.DatabaseError) -> str:
+    text = str(exc)
+    if "not a database" in text:
+        return "不是 gkxl 的版本数据库，或文件已损坏"
+    if "readonly" in text or "unable to open" in text:
+        return "没有写入权限或磁盘只读"
+    if "locked" in text:
+        return "另一个 gkxl 正在长时间使用它，请稍后再试"
+    return text
 
 
 class _Transaction:
