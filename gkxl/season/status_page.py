@@ -22,7 +22,7 @@ h1 { font-size: 22px; margin: 0 0 4px; }
 .count b { font-size: 24px; margin-right: 6px; }
 table { border-collapse: collapse; width: 100%; }
 th, td { border: 1px solid #bbb; padding: 4px 6px; vertical-align: top; text-align: left; }
-th { background: #e8e8e8; }
+th { background: #e8e8e8; white-space: nowrap; }
 thead { display: table-header-group; }
 tr { break-inside: avoid; }
 td.n, td.c { text-align: center; }
