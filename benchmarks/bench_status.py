@@ -104,15 +104,16 @@ for path in sorted(Path(sys.argv[1]).iterdir()):
 """
 
 
-def run(command: list[str]) -> tuple[float, int]:
-    """(wall seconds, peak RSS in MiB) of a child process."""
+def run(command: list[str]) -> tuple[float, float, int]:
+    """(wall seconds, CPU seconds, peak RSS in MiB) of a child process; its CPU time includes the worker
+    processes it waited for (Linux)."""
     start = time.perf_counter()
     child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
     _, status, usage = os.wait4(child.pid, 0)
     wall = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) not in (0, 1):
         raise SystemExit(f"failed: {' '.join(command)}\n{child.stderr.read().decode()}")
-    return wall, usage.ru_maxrss // 1024
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss // 1024
 
 
 def main() -> None:
@@ -129,13 +130,13 @@ def main() -> None:
             run([python, "-m", "gkxl", "status", str(inbox), "--roster", str(roster), "--db", str(seeded), "--json"])
         db = Path(tmp) / "store.sqlite"
 
-        def first_run() -> tuple[float, int]:
+        def first_run() -> tuple[float, float, int]:
             for suffix in ("", "-wal", "-shm"):
                 Path(str(db) + suffix).unlink(missing_ok=True)
             shutil.copyfile(seeded, db)
             return status(db)
 
-        def status(store: Path) -> tuple[float, int]:
+        def status(store: Path) -> tuple[float, float, int]:
             return run([python, "-m", "gkxl", "status", str(inboxes[-1]), "--roster", str(roster),
                         "--db", str(store), "--json"])  # fmt: skip
 
@@ -145,7 +146,7 @@ def main() -> None:
             "gkxl status again: nothing new": lambda: status(db),
         }
         run([python, "-c", BASELINE, str(inboxes[-1])])  # warm the file cache
-        times: dict[str, list[tuple[float, int]]] = {name: [] for name in cases}
+        times: dict[str, list[tuple[float, float, int]]] = {name: [] for name in cases}
         for _ in range(args.runs):
             for name, fn in cases.items():
                 times[name].append(fn())
@@ -153,15 +154,19 @@ def main() -> None:
 
         with sqlite3.connect(db) as con:
             stored = con.execute("SELECT COUNT(*) FROM versions").fetchone()[0]
-    wall = {name: statistics.median(w for w, _ in t) for name, t in times.items()}
-    rss = {name: max(m for _, m in t) for name, t in times.items()}
+    wall = {name: statistics.median(w for w, _, _ in t) for name, t in times.items()}
+    cpu = {name: statistics.median(c for _, c, _ in t) for name, t in times.items()}
+    rss = {name: max(m for _, _, m in t) for name, t in times.items()}
     base = "python-calamine: read every sheet"
     load = " ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"{args.units} units, {stored} versions in the store, {os.cpu_count()} CPUs, load average {load}, "
           f"median of {args.runs} runs (each a new process)")  # fmt: skip
-    print(f"{'case':44} {'wall':>7} {'ratio':>6} {'peak RSS':>9}")
+    print(f"{'case':44} {'wall':>7} {'ratio':>6} {'CPU':>7} {'ratio':>6} {'peak RSS':>9}")
     for name in cases:
-        print(f"{name:44} {wall[name]:6.2f}s {wall[name] / wall[base]:5.2f}x {rss[name]:6d} MiB")
+        print(
+            f"{name:44} {wall[name]:6.2f}s {wall[name] / wall[base]:5.2f}x"
+            f" {cpu[name]:6.2f}s {cpu[name] / cpu[base]:5.2f}x {rss[name]:6d} MiB"
+        )
 
 
 if __name__ == "__main__":

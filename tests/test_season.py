@@ -141,7 +141,8 @@ def test_status_text_lists_units_in_roster_order_then_counts(county):
     lines = result.output.splitlines()
     assert lines[1].startswith("  1 3208290001 城关镇人民政府") and "通过" in lines[1]
     assert "未报送" in lines[22] and "县农业农村局" in lines[22]
-    assert "名册外：" in result.output and "“某某不在名册乡人民政府”不在名册中" in result.output
+    assert "名册外：" in result.output and "名册外.xlsx：“某某不在名册乡人民政府”不在名册中" in result.output
+    assert "县水务局-修改.xlsx（内容不同，请确认以哪一份为准）" in result.output
     counts = "未报送 7，不通过 2，未填完 1，待说明 1，通过 18，有两份不同的文件 1，名册外文件 2"
     assert lines[-1] == f"合计 30 个单位：{counts}"
 

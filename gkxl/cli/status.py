@@ -85,8 +85,8 @@ def echo_status(result) -> None:
         click.echo(f"{n:>3} {code}{name} " + click.style(shown, fg=STATUS_COLORS[u.status]) + tail)
     for s in result.unknown:
         named = s.version.unit_name or "单位未填"
-        why = f"无法读取：{s.version.error}" if s.version.error else f"“{named}”不在名册中（可在名册中加为别名）"
-        click.secho(f"  名册外：{s.path}（{why}）", fg="yellow")
+        why = f"无法读取：{s.version.error}" if s.version.error else f"“{named}”不在名册中，可在名册中加为别名"
+        click.secho(f"  名册外：{s.path}：{why}", fg="yellow")
     counts = result.counts()
     shown = "，".join(f"{STATUS_TEXT[k]} {n}" for k, n in counts.items() if k in STATUS_TEXT and n)
     extra = f"，名册外文件 {counts['unknown']}" if counts["unknown"] else ""
@@ -95,7 +95,7 @@ def echo_status(result) -> None:
 
 def _detail(u) -> str:
     if u.status == "conflict":
-        return "：" + "、".join(str(s.path) for s in u.conflict)
+        return "、".join(str(s.path) for s in u.conflict) + "（内容不同，请确认以哪一份为准）"
     v = u.version
     if v is None:
         return ""
