@@ -57,7 +57,7 @@ def run_status(inputs, roster, store, jobs, exclude=(), as_json=False, previous=
         if previous:
             from gkxl.season.previous import attach_previous
 
-            attach_previous(result, previous)
+            attach_previous(result, previous, store)
     except GkxlError as exc:
         fail(str(exc))
     return result

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from gkxl.season.status import SeasonStatus
+from gkxl.season.store import Store
 
 # What the status page charts per unit: 本年新收, 行政复议, 行政诉讼 (both kinds of suit), this year and last.
 CHART_LINES = (
@@ -21,8 +22,9 @@ class _Named:
         self.unit, self.unit_code, self.path = unit, unit_code, path
 
 
-def attach_previous(result: SeasonStatus, folder: str | Path) -> None:
-    """Set `last_year` on every unit whose report is in `folder` (files that cannot be read are listed)."""
+def attach_previous(result: SeasonStatus, folder: str | Path, store: Store) -> None:
+    """Set `last_year` on every unit whose report is in `folder` (files that cannot be read are listed), and
+    load the cell values of those units' current versions for the charts."""
     from gkxl.check.crossyear import LastYear
     from gkxl.errors import GkxlError
 
@@ -37,6 +39,8 @@ def attach_previous(result: SeasonStatus, folder: str | Path) -> None:
             u.last_year = last_year.match(probe)
         except GkxlError as exc:
             result.previous_problems.append(str(exc))
+        if u.last_year is not None and u.version is not None and not u.version.cells:
+            u.version.cells = store.cells(u.version.sha256)
 
 
 def chart_values(cells: dict) -> list[int | None]:

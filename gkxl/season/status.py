@@ -100,7 +100,7 @@ def scan(
     known: list[tuple[Version, str, str | None]] = []
     for path in paths:
         try:
-            version = store.known(file_sha256(path))
+            version = store.known(file_sha256(path), with_cells=False)
         except OSError:
             version = None
         if version is None:

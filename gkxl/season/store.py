@@ -112,14 +112,24 @@ class Store:
 
     # --- versions ---------------------------------------------------------------------------------------
 
-    def known(self, sha256: str) -> Version | None:
-        row = self.db.execute(f"SELECT {_SELECT} FROM versions v WHERE sha256 = ?", (sha256,)).fetchone()
+    def known(self, sha256: str, with_cells: bool = True) -> Version | None:
+        """The recorded version of a content; without its cell values unless asked (status needs only counts
+        and findings, and parsing a thousand cell sets would cost more than hashing the files)."""
+        select = _SELECT if with_cells else _SELECT.replace("v.cells", "'{}'")
+        row = self.db.execute(f"SELECT {select} FROM versions v WHERE sha256 = ?", (sha256,)).fetchone()
         return _version(self.db, row) if row else None
 
+    def cells(self, sha256: str) -> dict:
+        row = self.db.execute("SELECT cells FROM versions WHERE sha256 = ?", (sha256,)).fetchone()
+        return json.loads(row[0]) if row else {}
+
     def record(self, version: Version, path: str, unit: str | None) -> Version:
-        """Record a content seen at `path` (for roster unit `unit`, None if unknown): once, whatever happens."""
+        """Record a content seen at `path` (for roster unit `unit`, None if unknown): once, whatever happens.
+        Returns it with its first-seen time (another run may have recorded it first)."""
         self.record_many([(version, path, unit)])
-        return self.known(version.sha256) or version
+        row = self.db.execute("SELECT first_seen FROM versions WHERE sha256 = ?", (version.sha256,)).fetchone()
+        version.first_seen = row[0]
+        return version
 
     def record_many(self, seen: list[tuple[Version, str, str | None]]) -> None:
         """Several (version, path, unit) in one transaction."""
