@@ -21,9 +21,7 @@ STATUS_COLORS = {
     "conflict": "magenta",
 }
 
-roster_option = click.option(
-    "--roster", type=click.Path(path_type=Path), required=True, help="名册（.xlsx 或 .csv）。"
-)
+roster_option = click.option("--roster", type=click.Path(path_type=Path), required=True, help="名册（.xlsx 或 .csv）。")
 db_option = click.option(
     "--db", type=click.Path(path_type=Path), help="版本数据库（默认：名册旁的“名册名.gkxl.sqlite”）。"
 )
