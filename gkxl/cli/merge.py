@@ -144,7 +144,7 @@ def _by_roster(inputs, roster_path, db, accepted, allow_unknown, output, jobs, a
 
     roster, store = open_season(roster_path, db)
     with store:
-        status = run_status(inputs, roster, store, jobs, [output], as_json=True)
+        status = run_status(inputs, roster, store, jobs, [output])
         selection = select_for_merge(status, store, accepted)
     if selection.unknown and not allow_unknown:
         _refuse_unknown(selection, as_json)

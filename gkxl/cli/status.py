@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-from contextlib import nullcontext
 from pathlib import Path
 
 import click
@@ -41,17 +39,16 @@ def open_season(roster_path: Path, db: Path | None):
         fail(str(exc))
 
 
-def run_status(inputs, roster, store, jobs, exclude=(), as_json=False, previous=None):
+def run_status(inputs, roster, store, jobs: int | None, exclude=(), previous: Path | None = None):
+    """The season's status (recorded in `store`), or a message and exit code 2."""
     from gkxl.errors import GkxlError
     from gkxl.season.status import season_status
 
-    show = not as_json and sys.stderr.isatty()
     for path in inputs:
         if not Path(path).exists():
             fail(f"{path}：文件或文件夹不存在")
     try:
-        with _progress(show) as bar:
-            result = season_status(inputs, roster, store, jobs, exclude, bar.update if bar else None)
+        result = season_status(inputs, roster, store, jobs, exclude)
         if previous:
             from gkxl.season.previous import attach_previous
 
@@ -59,12 +56,6 @@ def run_status(inputs, roster, store, jobs, exclude=(), as_json=False, previous=
     except GkxlError as exc:
         fail(str(exc))
     return result
-
-
-def _progress(show: bool):
-    if not show:
-        return nullcontext(None)
-    return click.progressbar(length=0, label="读取", file=sys.stderr, show_pos=True)
 
 
 def echo_status(result) -> None:
@@ -146,7 +137,7 @@ def command(
         fail(f"{output}：报送情况表应为 .xlsx 或 .html")
     the_roster, store = open_season(roster, db)
     with store:
-        result = run_status(inputs, the_roster, store, jobs, [output] if output else [], as_json, previous)
+        result = run_status(inputs, the_roster, store, jobs, [output] if output else [], previous)
     if output:
         try:
             _write(result, output)
