@@ -76,6 +76,20 @@ def test_roster_matching_never_guesses(tmp_path):
     assert roster.match("城关镇人民政府", "3208290002") is roster.units[1]  # the code wins over the name
     assert roster.match("城关镇人民政府", "9999") is None  # both have codes and they differ
     assert roster.match("ＣＧ城关镇人民政府") is None
+    assert roster.match("县教育局", "999") is roster.find("县教育局")  # the roster has no code for it: by name
+    assert roster.match(None) is None and roster.match("") is None
+
+
+def test_roster_codes_typed_as_numbers(tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.append(["单位代码", "单位名称", "别名", "单位类型", "上级单位", "联系人", "联系电话"])
+    wb.active.append([3208290001, "城关镇人民政府", None, None, None, None, 80001234])
+    wb.save(tmp_path / "名册.xlsx")
+    roster = load_roster(tmp_path / "名册.xlsx")
+    assert roster.units[0].code == "3208290001" and roster.units[0].phone == "80001234"
+    assert roster.match("别的名字", "3208290001") is roster.units[0]
 
 
 def test_bad_roster_names_every_problem_by_row(tmp_path):
@@ -214,6 +228,9 @@ def test_diff_of_two_files(county):
     inbox = folder / "收件箱"
     result = run("diff", str(inbox / "县水务局.xlsx"), str(inbox / "第二批" / "县水务局-修改.xlsx"))
     assert result.exit_code == 1 and "改动的单元格" in result.output
+    assert "封面 填报单位名称（封面!B3）" not in result.output  # the same unit
+    other = run("diff", str(inbox / "县水务局.xlsx"), str(inbox / "县教育局.xlsx"))
+    assert "封面 填报单位名称（封面!B3）：县水务局 → 县教育局" in other.output
     same = run("diff", str(inbox / "县水务局.xlsx"), str(inbox / "县水务局.xlsx"))
     assert same.exit_code == 0 and "两个版本内容相同" in same.output
     assert run("diff", str(inbox / "县水务局.xlsx")).exit_code == 2

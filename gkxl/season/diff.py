@@ -70,7 +70,7 @@ def compare(old: Version, new: Version) -> Diff:
     cells = {}
     for form in reversed(forms):  # the new form's labels win
         cells |= {c.key: c for c in form.cells}
-    changes = []
+    changes = _cover_changes(forms[0], old, new) if forms else []
     for key, cell in cells.items():
         a, b = old.cells.get(key), new.cells.get(key)
         if a != b:
@@ -79,6 +79,19 @@ def compare(old: Version, new: Version) -> Diff:
     fixed = [f for loc, f in before.items() if loc not in after]
     added = [f for loc, f in after.items() if loc not in before]
     return Diff(old, new, changes, fixed, added)
+
+
+COVER = {"unit": "unit_name", "year": "year", "unit_code": "unit_code"}  # meta key -> Version field
+
+
+def _cover_changes(form, old: Version, new: Version) -> list[Change]:
+    out = []
+    for meta in form.meta:
+        field_name = COVER.get(meta.key)
+        a, b = (getattr(v, field_name) for v in (old, new)) if field_name else (None, None)
+        if a != b:
+            out.append(Change(meta.key, f"{meta.sheet} {meta.label}", f"{meta.sheet}!{meta.cell}", a, b))
+    return out
 
 
 def _open(v: Version) -> dict[tuple, dict]:
