@@ -114,3 +114,25 @@ def test_status_page_screenshot(county, tmp_path):
     assert (0x3B, 0x7D, 0xD8) in blue  # this year's bars of the charts
     if os.environ.get("GKXL_DOCS") == "1":
         shutil.copyfile(png, DOCS / "status-page.png")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed")
+def test_status_page_prints_on_a4_with_the_header_repeated(county, tmp_path):
+    import pypdfium2
+
+    out = tmp_path / "报送情况.html"
+    status(county, out, "--previous", str(county / "2023年"))
+    pdf_path = tmp_path / "page.pdf"
+    command = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync", "--no-first-run", "--no-pdf-header-footer",
+               f"--user-data-dir={tmp_path / 'chromium'}", f"--print-to-pdf={pdf_path}", out.as_uri()]  # fmt: skip
+    subprocess.run(command, check=True, capture_output=True, timeout=120)
+    pdf = pypdfium2.PdfDocument(pdf_path)
+    assert len(pdf) >= 2
+    for page in pdf:
+        width, height = page.get_size()
+        assert round(width) == 842 and round(height) == 595  # A4 landscape
+    texts = [page.get_textpage().get_text_range() for page in pdf]
+    assert all("需要处理的问题" in text for text in texts[:-1])  # the table header on every page of the table
+    assert "需要处理的问题" in texts[-1] or texts[-1].lstrip().startswith("名册外的文件")
+    assert "高新技术产业开发区管理委员会" in texts[-1] or "名册外的文件" in texts[-1]

@@ -29,10 +29,22 @@ td.n, td.c { text-align: center; }
 td.t { white-space: nowrap; }
 .badge { border-radius: 4px; padding: 1px 6px; white-space: nowrap; }
 .fix { font-size: 12px; color: #444; margin: 0; padding-left: 16px; }
+.chart { width: 216px; height: auto; }
 .chart text { font-size: 11px; fill: #333; }
 h2 { font-size: 17px; margin: 22px 0 6px; }
+@media screen {
+  td.u { min-width: 9em; }
+  td.f { min-width: 9em; }
+  td.p { min-width: 15em; }
+}
+@media print {
+  body { margin: 0; font-size: 10px; }
+  .fix { font-size: 9px; }
+  .chart { width: 100%; max-width: 216px; }
+  .bar, .count, .badge { print-color-adjust: exact; -webkit-print-color-adjust: exact; }
+}
 """
-CHART = {"width": 252, "height": 64, "bar": 22, "last": "#b0b0b0", "this": "#3b7dd8"}
+CHART = {"width": 216, "height": 64, "bar": 22, "last": "#b0b0b0", "this": "#3b7dd8"}
 
 
 def write_status_page(result: SeasonStatus, path: str | Path) -> Path:
@@ -96,14 +108,14 @@ def _unit_row(n: int, u: UnitStatus, charts: bool) -> str:
     code = f"<br><small>{escape(u.unit.code)}</small>" if u.unit.code else ""
     cells = [
         f'<td class="n">{n}</td>',
-        f"<td>{escape(u.unit.name)}{code}</td>",
+        f'<td class="u">{escape(u.unit.name)}{code}</td>',
         f'<td><span class="badge" style="background:#{STATUS_FILL[u.status]}">{u.text}</span></td>',
-        f"<td>{files}</td>",
+        f'<td class="f">{files}</td>',
         f'<td class="t">{escape((u.received or "")[:16].replace("T", " "))}</td>',
         f'<td class="c">{v.errors if settled else ""}</td>',
         f'<td class="c">{v.warnings if settled else ""}</td>',
         f'<td class="c">{u.versions}</td>',
-        f"<td>{fix_html}</td>",
+        f'<td class="p">{fix_html}</td>',
     ]
     if charts:
         cells.append(f"<td>{chart_svg(u)}</td>")
