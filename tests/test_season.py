@@ -99,11 +99,14 @@ def test_bad_roster_names_every_problem_by_row(tmp_path):
     rows[9]["别名"] = rows[0]["单位名称"]
     rows[11]["单位名称"] = ""
     rows[11]["联系人"] = "某人"
+    rows[28]["别名"] = "洪泽区政府"
+    rows[29]["别名"] = "洪泽区政府"  # one alias for two units
     path = write_roster(tmp_path / "名册.csv", rows)
     result = run("roster", "check", str(path))
     assert result.exit_code == 2
     for text in ("第 6 行：单位代码“3208290002”与第 3 行重复", f"第 9 行：单位名称“{rows[2]['单位名称']}”与第 4 行重复",
-                 f"第 11 行：别名“{rows[0]['单位名称']}”是第 2 行单位的名称", "第 13 行：单位名称为空"):  # fmt: skip
+                 f"第 11 行：别名“{rows[0]['单位名称']}”是第 2 行单位的名称", "第 13 行：单位名称为空",
+                 "第 31 行：别名“洪泽区政府”也是第 30 行单位的别名"):  # fmt: skip
         assert text in result.output
     assert "Traceback" not in result.output
 

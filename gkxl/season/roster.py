@@ -102,7 +102,7 @@ def default_db(roster_path: str | Path) -> Path:
 def load_roster(path: str | Path) -> Roster:
     path = Path(path)
     if not path.is_file():
-        raise RosterError("名册文件不存在", path)
+        raise RosterError("名册文件不存在" if not path.exists() else "名册应是一个文件，不是文件夹", path)
     rows = _read_rows(path)
     units, problems = _parse(rows)
     problems += _conflicts(units)
