@@ -347,3 +347,28 @@ def test_previous_matches_through_a_roster_alias(county, tmp_path):
     by_folder = check_file(this, last_year=LastYear.load(last, same=roster.same_unit))
     assert not any(f.rule == "Y-NO-PREVIOUS" for f in by_folder.findings)
     assert any(f.rule == "Y-NO-PREVIOUS" for f in check_file(this, last_year=LastYear.load(last)).findings)
+
+
+def test_a_file_replaced_while_read_is_read_again(tmp_path, monkeypatch):
+    """The hash and the findings describe one content even when a resubmission is saved over the file
+    while gkxl reads it."""
+    import gkxl.check.validate as validate_module
+    from gkxl.season.versions import file_sha256, read_version
+    from gkxl.workbook.sample import write_report
+    from tests.season_county import report, with_error
+
+    path = write_report(with_error(report("城关镇人民政府", 1)), tmp_path / "城关镇.xlsx")
+    corrected = write_report(report("城关镇人民政府", 1), tmp_path / "corrected.xlsx").read_bytes()
+    real, calls = validate_module.check_file, []
+
+    def check_then_overwrite(p, *args, **kw):
+        result = real(p, *args, **kw)
+        if not calls:
+            Path(p).write_bytes(corrected)  # saved over it after the read, before gkxl is done
+        calls.append(p)
+        return result
+
+    monkeypatch.setattr(validate_module, "check_file", check_then_overwrite)
+    version = read_version(path)
+    assert len(calls) == 2
+    assert version.sha256 == file_sha256(path) and version.errors == 0 and version.status == "ok"

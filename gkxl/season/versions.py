@@ -10,6 +10,7 @@ from pathlib import Path
 from gkxl.season.store import Version
 
 CHUNK = 1 << 20
+CHANGING = "文件在读取过程中被改动或移走（可能正在保存），请稍后重新运行"
 BLANK_RULES = ("V-BLANK", "META-UNIT", "META-YEAR")  # what a clerk has not filled in yet
 
 
@@ -46,21 +47,20 @@ def read_version(path: Path) -> Version:
             before = _stamp(path)
             sha = file_sha256(path)
         except OSError:
-            break  # the reader gives the Chinese message below
+            return _version(path, "", check_file(path))  # the reader names why it cannot be opened
         result = check_file(path)
         try:
             if _stamp(path) == before:
                 return _version(path, sha, result)
         except OSError:
-            break
-    result = check_file(path)
-    return _version(path, "", result)
+            break  # gone while being read
+    return Version(_name_sha(path), path.name, "errors", errors=1, error=CHANGING)
 
 
 def _version(path: Path, sha: str, result) -> Version:
     from gkxl.check.findings import count, count_explained
 
-    if result.report is None:
+    if result.report is None or not sha:
         message = result.error.message if result.error else "无法读取"
         return Version(sha or _name_sha(path), path.name, "errors", errors=1, error=message)
     report, findings = result.report, result.findings
