@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from gkxl.season.status import STATUS_FILL, TO_CHASE, SeasonStatus, UnitStatus, to_fix
+from gkxl.season.status import STATUS_FILL, STATUS_TEXT, TO_CHASE, SeasonStatus, UnitStatus, to_fix
 
 STATUS_COLUMNS = (("序号", 6), ("单位代码", 13), ("单位名称", 34), ("单位类型", 12), ("状态", 16), ("文件", 30),
                   ("收到时间", 17), ("错误", 6), ("警告", 6), ("版本数", 7), ("SHA-256", 15))  # fmt: skip
@@ -94,7 +94,7 @@ def _status_values(n: int, u: UnitStatus) -> list:
 
 def _status_sheet(ws, result: SeasonStatus) -> None:
     counts = result.counts()
-    summary = "，".join(f"{u.text} {counts[u.status]}" for u in _firsts(result.units))
+    summary = "，".join(f"{text} {counts[status]}" for status, text in STATUS_TEXT.items() if counts[status])
     _title(ws, f"年度报告报送情况（{len(result.units)} 个单位：{summary}）  {_stamp()}", len(STATUS_COLUMNS))
     _header(ws, STATUS_COLUMNS)
     row = 2
@@ -107,14 +107,6 @@ def _status_sheet(ws, result: SeasonStatus) -> None:
         _row(ws, row, ["", s.version.unit_code or "", name, "", "名册外", s.path.name, "", None, None, None,
                        s.version.sha256[:12]], "conflict")  # fmt: skip
     _finish(ws, STATUS_COLUMNS, row)
-
-
-def _firsts(units: list[UnitStatus]) -> list[UnitStatus]:
-    """One unit per status present, in the order of the status list, for the title's counts."""
-    from gkxl.season.status import STATUS_TEXT
-
-    by_status = {u.status: u for u in reversed(units)}
-    return [by_status[s] for s in STATUS_TEXT if s in by_status]
 
 
 def _chase_sheet(ws, result: SeasonStatus) -> None:
