@@ -45,6 +45,7 @@ CREATE TABLE IF NOT EXISTS acceptances (
     accepted_at TEXT NOT NULL
 );
 """
+SCHEMA_VERSION = 1
 BUSY_TIMEOUT_S = 60  # another run holding the write lock: wait this long before giving up
 
 
@@ -69,7 +70,7 @@ class Version:
     form: str | None = None
     error: str | None = None  # the reader's message when the file could not be read
     cells: dict = field(default_factory=dict)  # key -> int | 'decimal text' | {'raw': text}
-    findings: list[dict] = field(default_factory=list)  # rule, severity, sheet, cell, key, message, explained
+    findings: list[dict] = field(default_factory=list)  # rule, severity (explained for a settled warning), …
     first_seen: str | None = None
 
     @property
@@ -87,7 +88,8 @@ class Store:
         try:
             self.db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
             self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable at each checkpoint, never corrupt
+            # WAL + NORMAL: a killed process loses no commit; a power cut may lose the last ones, never corrupts.
+            self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("PRAGMA foreign_keys=ON")
             self._create()
         except sqlite3.DatabaseError as exc:
@@ -95,8 +97,13 @@ class Store:
 
     def _create(self) -> None:
         with self.transaction():
+            found = self.db.execute("PRAGMA user_version").fetchone()[0]
+            if found > SCHEMA_VERSION:
+                raise GkxlError("版本数据库由更新版本的 gkxl 创建，请升级 gkxl", self.path)
             for statement in filter(str.strip, SCHEMA.split(";")):
                 self.db.execute(statement)
+            if found < SCHEMA_VERSION:
+                self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def close(self) -> None:
         self.db.close()
