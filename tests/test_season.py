@@ -372,3 +372,20 @@ def test_a_file_replaced_while_read_is_read_again(tmp_path, monkeypatch):
     version = read_version(path)
     assert len(calls) == 2
     assert version.sha256 == file_sha256(path) and version.errors == 0 and version.status == "ok"
+
+
+def test_status_bad_arguments(county):
+    folder, _ = county
+    base = ["status", str(folder / "收件箱"), "--roster", str(folder / "名册.xlsx")]
+    cases = {
+        ("--previous", str(folder / "名册.xlsx")): "--previous 应为上年报告所在的文件夹",
+        ("-o", str(folder / "报送情况.csv")): "报送情况表应为 .xlsx 或 .html",
+    }
+    for extra, message in cases.items():
+        result = run(*base, *extra)
+        assert result.exit_code == 2 and message in result.output
+    missing = run("status", str(folder / "没有这个文件夹"), "--roster", str(folder / "名册.xlsx"))
+    assert missing.exit_code == 2 and "文件或文件夹不存在" in missing.output
+    no_roster = run("status", str(folder / "收件箱"), "--roster", str(folder / "没有.xlsx"))
+    assert no_roster.exit_code == 2 and "名册文件不存在" in no_roster.output
+    assert not (folder / "没有.gkxl.sqlite").exists()

@@ -133,6 +133,8 @@ def command(
     """
     from gkxl.errors import GkxlError
 
+    if previous and not previous.is_dir():
+        fail(f"{previous}：--previous 应为上年报告所在的文件夹（按名册对应到各单位）")
     if output and output.suffix.lower() not in (".xlsx", ".html", ".htm"):
         fail(f"{output}：报送情况表应为 .xlsx 或 .html")
     the_roster, store = open_season(roster, db)
