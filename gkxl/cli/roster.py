@@ -27,7 +27,7 @@ def command() -> None:
 def template(output: Path) -> None:
     """生成空白名册。"""
     from gkxl.errors import GkxlError
-    from gkxl.season.roster import write_roster_template
+    from gkxl.season.roster_sheet import write_roster_template
 
     try:
         write_roster_template(output)

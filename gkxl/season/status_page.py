@@ -7,7 +7,8 @@ from datetime import datetime
 from html import escape
 from pathlib import Path
 
-from gkxl.season.status import STATUS_FILL, STATUS_TEXT, TO_CHASE, SeasonStatus, UnitStatus, to_fix
+from gkxl.season.chase import to_fix
+from gkxl.season.status import STATUS_FILL, STATUS_TEXT, TO_CHASE, SeasonStatus, UnitStatus
 
 CSS = """
 @page { size: A4 landscape; margin: 12mm; }

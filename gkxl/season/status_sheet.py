@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from gkxl.season.status import STATUS_FILL, STATUS_TEXT, TO_CHASE, SeasonStatus, UnitStatus, to_fix
+from gkxl.season.chase import to_fix
+from gkxl.season.status import STATUS_FILL, STATUS_TEXT, TO_CHASE, SeasonStatus, UnitStatus
 
 STATUS_COLUMNS = (("序号", 6), ("单位代码", 13), ("单位名称", 34), ("单位类型", 12), ("状态", 16), ("文件", 30),
                   ("收到时间", 17), ("错误", 6), ("警告", 6), ("版本数", 7), ("SHA-256", 15))  # fmt: skip
