@@ -7,6 +7,7 @@ previous form lacks (现行有效件数 exists from 2021 on) names the forms it 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -74,9 +75,15 @@ class Previous:
     year: int | None = None
 
 
-def previous_from_report(this: Report, last: Report) -> Previous:
-    """Last year's workbook as the previous figures; a different unit or year is refused."""
-    if unit_key(last.unit) != unit_key(this.unit):
+def same_name(a: Report, b: Report) -> bool:
+    """Without a roster, two reports are of one unit when their names match (ignoring width and spaces)."""
+    return unit_key(a.unit) == unit_key(b.unit)
+
+
+def previous_from_report(this: Report, last: Report, same: Callable[[Report, Report], bool] = same_name) -> Previous:
+    """Last year's workbook as the previous figures; a different unit (by `same`: a roster matches codes and
+    aliases) or year is refused."""
+    if not same(last, this):
         raise GkxlError(f"上年报告的单位“{last.unit or '未填'}”与本年“{this.unit or '未填'}”不一致", last.path)
     if this.year is None or last.year != this.year - 1:
         wanted = f"{this.year - 1} 年" if this.year else "上一年"
@@ -125,28 +132,30 @@ class LastYear:
     reports: list[Report]
     by_unit: bool
     problems: list[str] = field(default_factory=list)  # files of the folder that could not be read
+    same: Callable[[Report, Report], bool] = same_name  # whether two reports are of one unit
 
     @classmethod
-    def load(cls, path: str | Path) -> LastYear:
+    def load(cls, path: str | Path, same: Callable[[Report, Report], bool] = same_name) -> LastYear:
         from gkxl.read.inputs import expand_inputs
         from gkxl.read.reader import read_report
 
         path = Path(path)
         if not path.is_dir():
-            return cls([read_report(path)], by_unit=False)
+            return cls([read_report(path)], by_unit=False, same=same)
         reports, problems = [], []
         for file in expand_inputs([path]):
             try:
                 reports.append(read_report(file))
             except GkxlError as exc:
                 problems.append(str(exc))
-        return cls(reports, by_unit=True, problems=problems)
+        return cls(reports, by_unit=True, problems=problems, same=same)
 
     def match(self, this: Report) -> Report | None:
         """Last year's report of this unit; None when the folder has none; an error when it has several."""
         if not self.by_unit:
             return self.reports[0]
-        found = [r for r in self.reports if unit_key(r.unit) == unit_key(this.unit) and unit_key(this.unit)]
+        named = unit_key(this.unit) or this.unit_code  # a report naming no unit matches none
+        found = [r for r in self.reports if named and self.same(r, this)]
         if len(found) > 1:
             names = "、".join(r.path.name for r in found if r.path)
             raise GkxlError(f"上年文件夹中有多份“{this.unit}”的报告（{names}），无法确定用哪一份", this.path)

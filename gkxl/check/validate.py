@@ -224,6 +224,6 @@ def check_file(path: str | Path, form_id: str | None = None, last_year: LastYear
         last = last_year.match(report)
         if last is None:
             return FileResult(path, report, [*validate(report), no_previous_finding(report)])
-        return FileResult(path, report, validate(report, previous_from_report(report, last)))
+        return FileResult(path, report, validate(report, previous_from_report(report, last, last_year.same)))
     except GkxlError as exc:
         return FileResult(path, report, validate(report), error=exc)

@@ -80,6 +80,10 @@ def _progress(show: bool, length: int):
 @click.option("--year", type=click.IntRange(1990, 2100), help="汇总年度（默认取各报告的年度；指定时各报告须同年）。")
 @click.option("--allow-errors", is_flag=True, help="有必须修改的错误的报告也汇总（在汇总表封面和“来源”中注明）。")
 @jobs_option("读取")
+@click.option("--roster", type=click.Path(path_type=Path), help="名册：每个单位取一份报告，列出未包含的单位。")
+@click.option("--db", type=click.Path(path_type=Path), help="版本数据库（与 --roster 一起用；默认在名册旁）。")
+@click.option("--accepted", is_flag=True, help="只汇总已接收（gkxl accept）的版本（与 --roster 一起用）。")
+@click.option("--allow-unknown", is_flag=True, help="名册外的文件也汇总（与 --roster 一起用）。")
 @json_option()
 def command(
     inputs: tuple[Path, ...],
@@ -88,6 +92,10 @@ def command(
     year: int | None,
     allow_errors: bool,
     jobs: int | None,
+    roster: Path | None,
+    db: Path | None,
+    accepted: bool,
+    allow_unknown: bool,
     as_json: bool,
 ) -> None:
     """把各单位（乡镇、街道、部门）的年度报告汇总为一份汇总表。
@@ -112,29 +120,70 @@ def command(
       gkxl merge 各乡镇/ -o 某县汇总.xlsx --unit 某县人民政府
       gkxl merge 各乡镇/ -o 某县汇总.xlsx --year 2024 --json > 汇总.json
       gkxl merge 县甲汇总.xlsx 县乙汇总.xlsx -o 市汇总.xlsx --unit 某市
+      gkxl merge 收件箱/ --roster 名册.xlsx --accepted -o 某县汇总.xlsx
     """
     from gkxl.errors import GkxlError, os_reason
-    from gkxl.merge.combine import merge, resolve_inputs
+    from gkxl.merge.combine import merge, name_key, resolve_inputs
 
     if not unit.strip():
         fail("--unit 不能为空")
     check_output_file(output, WORKBOOK_SUFFIXES, "汇总表")
+    if not roster and (db or accepted or allow_unknown):
+        fail("--db、--accepted 和 --allow-unknown 要与 --roster 名册一起用")
+    selection, key = None, name_key
+    if roster:
+        selection, key = _by_roster(inputs, roster, db, accepted, allow_unknown, output, jobs, as_json)
+        inputs = (*selection.paths, *(s.path for s in selection.unknown))
     try:
         paths, skipped = resolve_inputs(unique_inputs(inputs), output)
         for path in skipped if not as_json else ():
             click.echo(f"已跳过输出文件本身：{path}", err=True)
         show = not as_json and sys.stderr.isatty() and sys.stdout.isatty()
         with _progress(show, len(paths)) as bar:
-            result = merge(paths, output, unit.strip(), year, allow_errors, jobs, bar.update if bar else None)
+            result = merge(paths, output, unit.strip(), year, allow_errors, jobs, bar.update if bar else None, key)
     except GkxlError as exc:
         fail(str(exc))
     except OSError as exc:
         fail(f"{output}：无法写出汇总表（{os_reason(exc)}）")
     result.skipped = skipped
+    if selection and selection.left_out and not as_json:
+        click.secho(selection.left_out_line(), fg="yellow")
     if as_json:
-        echo_json(result.to_json())
+        echo_json(result.to_json() | ({"roster": selection.to_json()} if selection else {}))
     elif result.merged:
         echo_merged(result)
     else:
         echo_refusal(result, output)
     raise SystemExit(EXIT_OK if result.ok else EXIT_FINDINGS)
+
+
+def _by_roster(inputs, roster_path, db, accepted, allow_unknown, output, jobs, as_json):
+    """The file of each roster unit (recorded in the roster's version store) and the roster's unit key;
+    files outside the roster refused unless allowed."""
+    from gkxl.cli.status import open_season, run_status
+    from gkxl.season.selection import select_for_merge
+
+    roster, store = open_season(roster_path, db)
+    with store:
+        status = run_status(inputs, roster, store, jobs, [output])
+        selection = select_for_merge(status, store, accepted)
+    if selection.unknown and not allow_unknown:
+        _refuse_unknown(selection, as_json)
+    if not selection.paths and not selection.unknown:
+        if not as_json:
+            click.secho(selection.left_out_line(), fg="yellow")
+        fail("没有可汇总的报告" + ("（还没有接收任何单位，见 gkxl accept）" if accepted else ""))
+    return selection, roster.key
+
+
+def _refuse_unknown(selection, as_json: bool) -> None:
+    if as_json:
+        echo_json({"merged": False, "output": None, "roster": selection.to_json()})
+        raise SystemExit(EXIT_FINDINGS)
+    for s in selection.unknown:
+        named = s.version.unit_name or "单位未填"
+        why = f"无法读取：{s.version.error}" if s.version.error else f"“{named}”不在名册中"
+        click.secho(f"  ✗ {s.path}：{why}", fg="red")
+    n = len(selection.unknown)
+    click.secho(f"\n未汇总：{n} 份文件不属于名册中的单位（请加入名册或别名，或用 --allow-unknown 也汇总）", fg="red")
+    raise SystemExit(EXIT_FINDINGS)

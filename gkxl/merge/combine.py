@@ -24,6 +24,7 @@ from gkxl.read.reader import Report, unit_key
 from gkxl.read.values import Number, plain_decimal
 
 DEFAULT_UNIT = "汇总"
+UnitKey = Callable[[str | None, str | None], str]  # (unit name, unit code) -> the unit's identity
 MAX_INPUTS = 2500  # 汇总明细 has a column per input; beyond this its sheet outgrows what the reader accepts
 
 
@@ -111,14 +112,22 @@ def _majority(values: list) -> object:
     return Counter(values).most_common(1)[0][0] if values else None
 
 
-def refusals(inputs: Sequence[Checked], year: int | None = None, allow_errors: bool = False) -> list[list[str]]:
-    """Why each input may not be merged ([] for a good one). The merge goes ahead only if all are []."""
+def name_key(unit: str | None, code: str | None = None) -> str:
+    """Without a roster a unit is its name, ignoring width and spaces."""
+    return unit_key(unit)
+
+
+def refusals(
+    inputs: Sequence[Checked], year: int | None = None, allow_errors: bool = False, key: UnitKey = name_key
+) -> list[list[str]]:
+    """Why each input may not be merged ([] for a good one). The merge goes ahead only if all are [].
+    `key` says which unit an input is (a roster's matches codes and aliases)."""
     readable = [c for c in inputs if not c.error]
     form_id = _majority([c.form_id for c in readable])
     ref_year = year or _majority([c.year for c in readable if c.form_id == form_id and c.year])
     problems = [_own_problems(c, form_id, ref_year, year is not None, allow_errors) for c in inputs]
-    _duplicates(inputs, problems)
-    _double_counting(inputs, problems)
+    _duplicates(inputs, problems, key)
+    _double_counting(inputs, problems, key)
     return problems
 
 
@@ -140,7 +149,7 @@ def _own_problems(c: Checked, form_id: str | None, year: int | None, given: bool
     return out
 
 
-def _duplicates(inputs: Sequence[Checked], problems: list[list[str]]) -> None:
+def _duplicates(inputs: Sequence[Checked], problems: list[list[str]], key: UnitKey) -> None:
     by_sha: dict[str, Checked] = {}
     by_unit: dict[str, Checked] = {}
     for c, own in zip(inputs, problems, strict=True):
@@ -150,34 +159,35 @@ def _duplicates(inputs: Sequence[Checked], problems: list[list[str]]) -> None:
             own.append(f"与 {by_sha[c.sha256].path} 内容完全相同（同一份报告重复提交）")
             continue
         by_sha[c.sha256] = c
-        if c.unit and unit_key(c.unit) in by_unit:
-            own.append(f"填报单位“{c.unit}”与 {by_unit[unit_key(c.unit)].path} 重复：同一单位只能汇总一次")
-        elif c.unit:
-            by_unit[unit_key(c.unit)] = c
+        unit = key(c.unit, c.unit_code) if c.unit else None
+        if unit and unit in by_unit:
+            own.append(f"填报单位“{c.unit}”与 {by_unit[unit].path} 重复：同一单位只能汇总一次")
+        elif unit:
+            by_unit[unit] = c
 
 
-def _inside(summary: Checked) -> tuple[set[str], set[str]]:
-    return {s.sha256 for s in summary.sources}, {unit_key(s.unit) for s in summary.sources}
+def _inside(summary: Checked, key: UnitKey) -> tuple[set[str], set[str]]:
+    return {s.sha256 for s in summary.sources}, {key(s.unit, None) for s in summary.sources}
 
 
-def _double_counting(inputs: Sequence[Checked], problems: list[list[str]]) -> None:
+def _double_counting(inputs: Sequence[Checked], problems: list[list[str]], key: UnitKey) -> None:
     """A summary given together with one of its own units (or with another summary sharing a unit)."""
     for i, summary in enumerate(inputs):
         if summary.error or not summary.is_summary:
             continue
-        shas, units = _inside(summary)
+        shas, units = _inside(summary, key)
         for j, other in enumerate(inputs):
             if j == i or other.error:
                 continue
-            if other.sha256 in shas or (other.unit and unit_key(other.unit) in units):
+            if other.sha256 in shas or (other.unit and key(other.unit, other.unit_code) in units):
                 problems[i].append(
                     f"这是汇总表，已包含 {other.path}（{other.unit}）的数据：两者同时汇总会重复计算，请去掉其中一个"
                 )
             elif other.is_summary and j < i:
-                other_shas, other_units = _inside(other)
-                if summary.sha256 in other_shas or unit_key(summary.unit or "") in other_units:
+                other_shas, other_units = _inside(other, key)
+                if summary.sha256 in other_shas or key(summary.unit, summary.unit_code) in other_units:
                     continue  # `other` contains this summary: already reported on `other`
-                common = sorted({s.unit for s in summary.sources if unit_key(s.unit) in other_units})
+                common = sorted({s.unit for s in summary.sources if key(s.unit, None) in other_units})
                 if common or shas & other_shas:
                     shown = "、".join(common[:5]) + (f"等 {len(common)} 个单位" if len(common) > 5 else "")
                     problems[i].append(f"与汇总表 {other.path} 都包含 {shown or '同一份报告'}：同时汇总会重复计算")
@@ -205,14 +215,16 @@ def merge(
     allow_errors: bool = False,
     workers: int | None = None,
     advance: Callable[[int], None] | None = None,
+    key: UnitKey = name_key,
 ) -> MergeResult:
-    """Check every input; if none is refused, write the summary to `out` and validate it."""
+    """Check every input; if none is refused, write the summary to `out` and validate it. `key` names an
+    input's unit for the duplicate checks (default: its name; `gkxl merge --roster` passes the roster's)."""
     from gkxl.merge.summary import write_summary
 
     out = Path(out)
     paths, skipped = resolve_inputs(args, out)
     inputs = check_inputs(paths, workers, advance)
-    problems = refusals(inputs, year, allow_errors)
+    problems = refusals(inputs, year, allow_errors, key)
     result = MergeResult(inputs, problems, unit=unit, allow_errors=allow_errors, skipped=skipped)
     if any(problems):
         return result

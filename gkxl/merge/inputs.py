@@ -27,6 +27,7 @@ class Checked:
     sha256: str = ""
     form_id: str | None = None
     unit: str | None = None
+    unit_code: str | None = None  # 单位代码 on the cover, when filled
     year: int | None = None
     values: dict[str, Number | None] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
@@ -68,6 +69,7 @@ def check_input(path: Path) -> Checked:
         return checked
     report = result.report
     checked.form_id, checked.unit, checked.year = report.form.id, report.unit, report.year
+    checked.unit_code = report.unit_code
     checked.values, checked.findings = report.values, result.findings
     if SOURCES_SHEET in report.sheets:
         try:
