@@ -21,11 +21,16 @@ def command(units: tuple[str, ...], roster: Path, db: Path | None, as_json: bool
     UNITS 是单位代码、名称或别名。接收后又收到新文件的单位，gkxl status 显示“已接收后又有新版本”，
     直到再次接收。
 
-    退出码：0 全部已接收，1 有单位不能接收，2 无法运行。
 
     \b
-    Examples:
-        gkxl accept 城关镇人民政府 3208290002 --roster 名册.xlsx
+    示例：
+      gkxl accept 城关镇人民政府 3208290002 --roster 名册.xlsx
+
+    \b
+    退出码：
+      0 全部已接收；
+      1 有单位不能接收；
+      2 无法运行。
     """
     from gkxl.season.accept import accept_units
 

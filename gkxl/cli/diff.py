@@ -23,12 +23,17 @@ def command(files: tuple[Path, ...], unit: str | None, roster: Path | None, db: 
 
     给两个文件 OLD NEW，或用 --unit 比较版本库中该单位最近的两个版本（旧文件已被同名新文件覆盖也能比较）。
 
-    退出码：0 两个版本相同，1 有不同，2 无法运行。
 
     \b
-    Examples:
-        gkxl diff 城关镇-第一次.xlsx 城关镇.xlsx
-        gkxl diff --unit 城关镇人民政府 --roster 名册.xlsx
+    示例：
+      gkxl diff 城关镇-第一次.xlsx 城关镇.xlsx
+      gkxl diff --unit 城关镇人民政府 --roster 名册.xlsx
+
+    \b
+    退出码：
+      0 两个版本相同；
+      1 有不同；
+      2 无法运行。
     """
     if unit:
         if files or not roster:

@@ -16,9 +16,14 @@ def command() -> None:
     别名之间用“；”分隔。名册可以是 .xlsx 或 .csv（UTF-8，可带 BOM，或 GB18030）。
 
     \b
-    Examples:
-        gkxl roster template -o 名册.xlsx
-        gkxl roster check 名册.xlsx
+    示例：
+      gkxl roster template -o 名册.xlsx
+      gkxl roster check 名册.xlsx
+
+    \b
+    退出码：
+      0 已写出空白名册，或名册可用；
+      2 无法运行（名册有问题时逐行列出）。
     """
 
 

@@ -122,14 +122,19 @@ def command(
     每个内容不同的文件都记入版本数据库（SHA-256、文件名、首次收到时间、结论、错误和警告数、全部填报数），
     同名文件被改正后的新文件覆盖也不丢失旧版本。重复运行不会重复记录。
 
-    退出码：0 所有单位都已通过或已接收，1 还有单位未报送、不通过或待处理，2 无法运行。
 
     \b
-    Examples:
-        gkxl status 收件箱/ --roster 名册.xlsx
-        gkxl status 收件箱/ --roster 名册.xlsx -o 报送情况.xlsx
-        gkxl status 收件箱/ --roster 名册.xlsx -o 报送情况.html --previous 2023年/
-        gkxl status 收件箱/ --roster 名册.xlsx --json > 报送情况.json
+    示例：
+      gkxl status 收件箱/ --roster 名册.xlsx
+      gkxl status 收件箱/ --roster 名册.xlsx -o 报送情况.xlsx
+      gkxl status 收件箱/ --roster 名册.xlsx -o 报送情况.html --previous 2023年/
+      gkxl status 收件箱/ --roster 名册.xlsx --json > 报送情况.json
+
+    \b
+    退出码：
+      0 所有单位都已通过或已接收；
+      1 还有单位未报送、不通过或待处理；
+      2 无法运行。
     """
     from gkxl.errors import GkxlError
 
