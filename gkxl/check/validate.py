@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gkxl.check.findings import Finding, count, count_explained
+from gkxl.check.verdict import Verdict, verdict
 from gkxl.errors import GkxlError
 from gkxl.form.model import Form, split_address
 from gkxl.form.rules import Rule, form_rules
@@ -70,6 +71,15 @@ def _value_findings(report: Report) -> list[Finding]:
         elif report.values.get(cell.key) is None:
             out.append(Finding.at(cell, "V-BLANK", "warning", "未填写（没有发生的请填 0）"))
     return out
+
+
+def _empty_finding(report: Report) -> list[Finding]:
+    """V-EMPTY: a report with every statutory cell blank is not a report (an unfilled template)."""
+    cells = report.form.cells
+    if any(report.values.get(c.key) is not None or c.key in report.problems for c in cells):
+        return []
+    text = f"报告未填写：全部 {len(cells)} 个填报单元格都是空白（没有发生的请填 0）"
+    return [Finding.at(cells[0], "V-EMPTY", "error", text)]
 
 
 def _meta_findings(report: Report) -> list[Finding]:
@@ -149,7 +159,8 @@ def validate(report: Report, previous: Previous | None = None) -> list[Finding]:
     """All findings of one report: metadata, values, consistency rules, soft checks, and (when last year's
     figures are known, from `previous` or the workbook's 上年数据 block) the cross-year rules."""
     invalid = {k for k, p in report.problems.items() if p.severity == "error"}
-    findings = _meta_findings(report) + _value_findings(report) + _previous_block_findings(report)
+    findings = _meta_findings(report) + _empty_finding(report) + _value_findings(report)
+    findings += _previous_block_findings(report)
     findings += rule_findings(report.form, report.values, invalid)
     findings += _soft_checks(report) + _cross_year(report, previous)
     path = str(report.path) if report.path else None
@@ -173,16 +184,21 @@ class FileResult:
         return self.error is None and count(self.findings, "error") == 0
 
     @property
+    def judged(self) -> Verdict:
+        """The report's verdict (errors | incomplete | unexplained | ok), from gkxl.check.verdict."""
+        return verdict(self.findings)
+
+    @property
+    def status(self) -> str:
+        """The verdict's status; 'unreadable' when the file could not be read."""
+        return "unreadable" if self.report is None else self.judged.status
+
+    @property
     def verdict(self) -> str:
-        """One line for the file, as the CLI, the 校验 button and render print it."""
+        """One line for the file, as the CLI, the 校验 button, render, merge and csv print it."""
         if self.error:
             return "无法读取" if self.report is None else "无法完成核对"
-        errors, warnings = count(self.findings, "error"), count(self.findings, "warning")
-        explained = count_explained(self.findings)
-        settled = f"，{explained} 处已说明" if explained else ""
-        if errors:
-            return f"不通过：{errors} 处必须修改，{warnings} 处请核实{settled}"
-        return f"通过（{warnings} 处请核实{settled}）" if warnings or explained else "通过"
+        return self.judged.text
 
     def to_json(self) -> dict:
         r = self.report
@@ -192,6 +208,8 @@ class FileResult:
             "unit": r.unit if r else None,
             "year": r.year if r else None,
             "ok": self.ok,
+            "status": self.status,
+            "verdict": self.verdict,
             "errors": count(self.findings, "error"),
             "warnings": count(self.findings, "warning"),
             "explained": count_explained(self.findings),

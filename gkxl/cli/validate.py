@@ -11,6 +11,7 @@ from gkxl.cli.common import EXIT_CANNOT_RUN, EXIT_FINDINGS, EXIT_OK, echo_json, 
 from gkxl.form.model import FORM_IDS
 
 MAX_BLANKS_LISTED = 5
+STATUS_COLORS = {"ok": "green", "unexplained": "yellow", "incomplete": "yellow"}
 MARKS = {"error": ("✗", "red"), "warning": ("!", "yellow"), "info": ("·", None)}
 
 
@@ -44,7 +45,7 @@ def echo_result(result, show_info: bool = False) -> None:
             if f.explanation:
                 note = "已说明" if f.explained else "说明（错误不能以说明代替修改）"
                 click.echo(f"            {note}：{f.explanation}")
-    click.secho(f"  结论：{result.verdict}", fg="green" if result.ok else "red")
+    click.secho(f"  结论：{result.verdict}", fg=STATUS_COLORS.get(result.status, "red"))
 
 
 def _annotate_target(out: Path, source: Path, stem: str, many: bool) -> Path:
@@ -79,10 +80,12 @@ def echo_totals(
         click.echo(f"\n共 {len(results)} {noun}：{len(results) - bad} {measure}通过，{bad} {measure}{failed}")
 
 
-def exit_code(results) -> int:
+def exit_code(results, strict: bool = False) -> int:
+    """2 when a file could not be read, 1 for errors (with `strict`: anything short of 通过), else 0."""
     if any(r.error for r in results):
         return EXIT_CANNOT_RUN
-    return EXIT_OK if all(r.ok for r in results) else EXIT_FINDINGS
+    passed = (lambda r: r.status == "ok") if strict else (lambda r: r.ok)
+    return EXIT_OK if all(passed(r) for r in results) else EXIT_FINDINGS
 
 
 @click.command(name="validate")
@@ -100,6 +103,7 @@ def exit_code(results) -> int:
     type=click.Path(path_type=Path),  # a missing one gets the reader's Chinese message, not click's
     help="上年报告（文件，或按单位名称匹配的文件夹）：加做跨年度核对。",
 )
+@click.option("--strict", is_flag=True, help="严格：只有结论为“通过”时退出码为 0（未填完、待说明也为 1）。")
 def command(
     inputs: tuple[Path, ...],
     as_json: bool,
@@ -107,11 +111,13 @@ def command(
     form_id: str | None,
     show_info: bool,
     previous: Path | None,
+    strict: bool,
 ) -> None:
     """校验年度报告工作簿的勾稽关系和填报规范。
 
-    INPUTS 可以是文件或文件夹（取其中的 .xlsx/.xlsm）。退出码：0 无错误（可有警告），
-    1 有必须修改的错误，2 无法运行（用法错误或有文件无法读取）。
+    INPUTS 可以是文件或文件夹（取其中的 .xlsx/.xlsm）。每份报告一个结论：不通过（有必须修改的错误）、
+    未填完（有未填写的单元格）、待说明（有未说明的“请核实”）或通过。退出码：0 无错误（可有未填完、待说明），
+    1 有必须修改的错误（--strict：结论不是“通过”），2 无法运行（用法错误或有文件无法读取）。
 
     \b
     Examples:
@@ -120,6 +126,7 @@ def command(
         gkxl validate 城关镇.xlsx --annotate 城关镇-校验.xlsx
         gkxl validate 城关镇-2024.xlsx --previous 城关镇-2023.xlsx
         gkxl validate 2024/ --previous 2023/
+        gkxl validate 各乡镇/ --strict
     """
     from gkxl.check.validate import check_file
     from gkxl.errors import GkxlError, os_reason
@@ -148,4 +155,4 @@ def command(
             echo_result(result, show_info)
     skipped = {"previous_unreadable": last_year.problems} if last_year and last_year.problems else None
     echo_totals(results, as_json, extra=skipped)
-    raise SystemExit(exit_code(results))
+    raise SystemExit(exit_code(results, strict))

@@ -29,7 +29,6 @@ Interior.ColorIndex, then .Color).
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 
 import xlwings as xw
 
@@ -259,9 +258,9 @@ def _results_sheet(s: Session, findings: list[Finding], form: Form) -> None:
 
 
 def _verdict(findings: list[Finding]) -> str:
-    from gkxl.check.validate import FileResult
+    from gkxl.check.verdict import verdict
 
-    return FileResult(Path("."), None, findings).verdict
+    return verdict(findings).text
 
 
 def _read_or_say_why(s: Session, action: str) -> Report | Outcome:
