@@ -92,7 +92,8 @@ def _meta_findings(report: Report) -> list[Finding]:
     if not report.unit:
         out.append(meta(unit, "META-UNIT", "warning", "未填写填报单位名称"))
     if "year" in report.problems:
-        out.append(meta(year, "META-YEAR", "error", report.problems["year"].message, report.raw.get("year")))
+        problem = report.problems["year"]
+        out.append(meta(year, problem.rule, "error", problem.message, report.raw.get("year")))
     elif report.year is None:
         out.append(meta(year, "META-YEAR", "warning", "未填写年度"))
     elif not form.covers_year(report.year):

@@ -11,7 +11,7 @@ from pathlib import Path
 from gkxl.errors import ReadError
 from gkxl.form.layout import table_extent, table_labels
 from gkxl.form.model import FORM_IDS, TEMPLATE_VERSION, Form, column_letters, load_form, split_address
-from gkxl.read.package import check_package, formula_cells
+from gkxl.read.package import check_package
 from gkxl.read.values import Number, Problem, parse, squash
 
 Grid = list[list[object]]
@@ -19,7 +19,6 @@ RESULTS_SHEET = "校验结果"  # written by annotate and the Excel button; its 
 MAX_RESULT_ROWS = 2000
 MAX_LAYOUT_PROBLEMS = 4  # per sheet: enough to see the shift, short enough to read
 COVER_ROWS = 20  # the cover's cells all sit within its first rows
-NO_CACHED_VALUE = "公式没有计算结果（文件未经 Excel 重新计算保存），请在 Excel 中打开并保存，或直接填写数字"
 
 
 @dataclass
@@ -260,9 +259,14 @@ def _values(form: Form, grids: dict[str, Grid], report: Report) -> None:
             report.problems[key] = parsed.problem
         elif raw is None:
             blank.setdefault(sheet, {})[address] = key
+    if report.year is None and "year" not in report.problems:  # an error value in the year cell reads as blank
+        year = form.meta_cell("year")
+        blank.setdefault(year.sheet, {})[year.cell] = "year"
     if report.path is None or not blank:
         return
+    from gkxl.read.hidden_values import hidden_problems
+
     with zipfile.ZipFile(report.path) as zf:  # one opening for every sheet with blank cells
         for sheet, keys in blank.items():
-            for address in formula_cells(zf, sheet, set(keys)):
-                report.problems[keys[address]] = Problem("V-FORMULA", "error", NO_CACHED_VALUE)
+            for address, problem in hidden_problems(zf, sheet, set(keys)).items():
+                report.problems[keys[address]] = problem
