@@ -108,18 +108,34 @@ def _soft_checks(report: Report) -> list[Finding]:
     form, checks, out = report.form, report.form.checks, []
     unit = report.unit or ""
     regs = checks.get("regs_row")
-    if regs and not re.search(regs["allowed_units"], unit):
-        for cell in form.table(regs["table"]).cells:
-            value = report.values.get(cell.key)
-            if cell.row_key == regs["row"] and value:
-                text = f"填报 {value}：乡镇、街道和县级部门不能制定规章，请核实"
-                out.append(Finding.at(cell, "T2-REGS", "warning", text, value))
+    if regs:
+        out += _regs_findings(report, regs)
     limit = next((Decimal(c["max"]) for c in checks.get("money_max", ()) if re.search(c.get("units", ""), unit)), None)
     for cell in form.cells:
         value = report.values.get(cell.key)
         if limit is not None and cell.kind == "money" and value is not None and value > limit:
             text = f"填报 {value} 万元，数额偏大，是否误按“元”填报？（单位应为万元）"
             out.append(Finding.at(cell, "V-MONEY-UNIT", "warning", text, value, limit))
+    return out
+
+
+def _regs_findings(report: Report, regs: dict) -> list[Finding]:
+    """T2-REGS: 规章 figures from a unit that cannot make 规章 (《立法法》: only 国务院部门, 省级 and 设区的市级
+    人民政府), judged by the cover's 单位类型; without one, guessed from the unit's name, and the message says so."""
+    kind = report.unit_type if report.unit_type in report.form.meta_cell("unit_type").options else None
+    if kind:
+        if kind in regs["allowed_types"]:
+            return []
+        reason = f"单位类型为“{kind}”，不能制定规章"
+    elif re.search(regs["allowed_units"], report.unit or ""):
+        return []
+    else:
+        reason = "按单位名称推断（封面未选单位类型），本单位不能制定规章；如能制定规章，请在封面选择单位类型"
+    out = []
+    for cell in report.form.table(regs["table"]).cells:
+        value = report.values.get(cell.key)
+        if cell.row_key == regs["row"] and value:
+            out.append(Finding.at(cell, "T2-REGS", "warning", f"填报 {value}：{reason}，请核实", value))
     return out
 
 
@@ -151,9 +167,10 @@ def _cross_year(report: Report, previous: Previous | None) -> list[Finding]:
     if previous is None and not any(v is not None for v in report.previous_block.values()):
         return []  # no figures of last year: nothing to compare (and no need to load the rules)
     from gkxl.check.crossyear import cross_year_findings, previous_from_block
+    from gkxl.check.plausibility import plausibility_findings
 
     previous = previous or previous_from_block(report)
-    return cross_year_findings(report, previous) if previous else []
+    return cross_year_findings(report, previous) + plausibility_findings(report, previous) if previous else []
 
 
 def validate(report: Report, previous: Previous | None = None) -> list[Finding]:
