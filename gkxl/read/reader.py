@@ -16,6 +16,8 @@ from gkxl.read.values import Number, Problem, parse, squash
 
 Grid = list[list[object]]
 RESULTS_SHEET = "校验结果"  # written by annotate and the Excel button; its 说明 column is read back
+CHECKS_SHEET = "校验"  # the template's sheet of live checks; the 说明 of its soft rule rows is read back
+MAX_CHECK_ROWS = 1000
 MAX_RESULT_ROWS = 2000
 MAX_LAYOUT_PROBLEMS = 4  # per sheet: enough to see the shift, short enough to read
 COVER_ROWS = 20  # the cover's cells all sit within its first rows
@@ -169,7 +171,12 @@ def read_report(path: str | Path, form_id: str | None = None) -> Report:
         form = detect_form(cover, path, form_id)
         grids = {t.sheet: _sheet(book, t.sheet, table_extent(t)[0] + 1, path) for t in form.tables if t.sheet in names}
         grids[cover_sheet] = cover
-        for optional, nrows in ((_previous_sheet(form), _previous_rows(form)), (RESULTS_SHEET, MAX_RESULT_ROWS)):
+        optional_sheets = (
+            (_previous_sheet(form), _previous_rows(form)),
+            (RESULTS_SHEET, MAX_RESULT_ROWS),
+            (CHECKS_SHEET, MAX_CHECK_ROWS),
+        )
+        for optional, nrows in optional_sheets:
             if optional in names:
                 grids[optional] = _sheet(book, optional, nrows, path)
     finally:
@@ -189,7 +196,8 @@ def report_from_grids(form: Form, grids: dict[str, Grid], names: list[str], path
     _meta(form, grids, report)
     _values(form, grids, report)
     _previous_block(form, grids, report)
-    report.explanations = _explanations(grids.get(RESULTS_SHEET))
+    # The 校验 sheet's 说明 (made since they exist there) over the 校验结果 sheet's (older workbooks).
+    report.explanations = _explanations(grids.get(RESULTS_SHEET)) | _check_notes(grids.get(CHECKS_SHEET))
     return report
 
 
@@ -236,6 +244,25 @@ def _explanations(grid: Grid | None) -> dict[tuple[str, str, str], str]:
         text = str(row[note]).strip() if note < len(row) and row[note] not in (None, "") else ""
         if text:
             out[(str(row[rule]), str(row[sheet]), str(row[cell]))] = text
+    return out
+
+
+def _check_notes(grid: Grid | None) -> dict[tuple[str, str, str], str]:
+    """The 说明 typed on the 校验 sheet's rule rows, keyed by (rule, sheet, cell) as the engine's findings are:
+    the rule id is in the 编号 column, the target's 'sheet!cell' in 位置."""
+    if not grid:
+        return {}
+    at = next((i for i, row in enumerate(grid[:20]) if row and squash(row[0]) == "序号"), None)
+    header = [squash(h) for h in grid[at]] if at is not None else []
+    if not {"编号", "位置", "说明"} <= set(header):
+        return {}
+    rule, where, note = (header.index(h) for h in ("编号", "位置", "说明"))
+    out = {}
+    for row in grid[at + 1 :]:
+        text = str(row[note]).strip() if note < len(row) and row[note] not in (None, "") else ""
+        sheet, _, cell = str(row[where]).partition("!")
+        if text and cell:
+            out[(str(row[rule]), sheet, cell)] = text
     return out
 
 
