@@ -17,12 +17,12 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from corpus import generate, write_case  # noqa: E402
+from corpus import generate, write_case
 
-from gkxl.check.validate import check_file  # noqa: E402
-from gkxl.form.model import column_letters, load_form  # noqa: E402
-from gkxl.workbook.checks_sheet import CELL_RULE, ERRORS, EXPLAINED, FIRST_ROW, SHEET, check_rows  # noqa: E402
-from gkxl.workbook.styles import MARK_COLORS  # noqa: E402
+from gkxl.check.validate import check_file
+from gkxl.form.model import column_letters, load_form
+from gkxl.workbook.checks_sheet import CELL_RULE, COL, ERRORS, EXPLAINED, FIRST_ROW, SHEET, check_rows
+from gkxl.workbook.styles import MARK_COLORS
 
 SOFFICE = shutil.which("soffice")
 PER_FORM = 100  # 200 workbooks, through one LibreOffice call
@@ -92,11 +92,8 @@ def corpus(tmp_path_factory):
 
 def _sheet_rows(form, html: _Html) -> list[tuple[str, str, str]]:
     """(编号, 位置, 结果) of every check row of the recalculated 校验 sheet."""
-    rows = []
-    for check in check_rows(form):
-        get = lambda col: html.texts.get(f"{SHEET}!{col}{check.row}", "")  # noqa: E731
-        rows.append((get("K"), get("E"), get("I")))
-    return rows
+    at = lambda col, row: html.texts.get(f"{SHEET}!{COL[col]}{row}", "")  # noqa: E731
+    return [(at("编号", c.row), at("位置", c.row), at("结果", c.row)) for c in check_rows(form)]
 
 
 def test_the_corpus_is_large_and_varied(corpus):

@@ -10,16 +10,11 @@ from __future__ import annotations
 import random
 import re
 import shutil
-import subprocess
-from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from python_calamine import CalamineWorkbook
 
 from gkxl.check.crossyear import block_rules
-from gkxl.check.validate import validate
 from gkxl.form.model import column_letters, load_form, split_address
 from gkxl.form.rules import form_rules
 from gkxl.read.reader import read_report

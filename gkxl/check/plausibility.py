@@ -31,7 +31,8 @@ def _ratio(report: Report, previous: Previous, spec: dict) -> list[Finding]:
     if this <= ratio * last and this * ratio >= last:
         return []
     change = "以上" if this > last else "以下"
-    text = f"填报 {this}，上年为 {last}（{_where(previous, cell.key)}），变化在 {ratio} 倍{change}，请核实（属实的请写说明）"
+    where = _where(previous, cell.key)
+    text = f"填报 {this}，上年为 {last}（{where}），变化在 {ratio} 倍{change}，请核实（属实的请写说明）"
     return [_finding(cell, spec, text, this, last, previous)]
 
 

@@ -89,10 +89,8 @@ def check_rows(form: Form) -> list[CheckRow]:
 def _rule_status(check: CheckRow) -> str:
     rule, row = check.rule, check.row
     broken = rf.violated(rule, f"{COL['差额']}{row}")
-    if check.soft:
-        verdict = f'IF(LEN(TRIM({COL["说明"]}{row}))>0,"{EXPLAINED}","{CHECK}")'
-    else:
-        verdict = f'"{BROKEN}"'
+    noted = f'IF(LEN(TRIM({COL["说明"]}{row}))>0,"{EXPLAINED}","{CHECK}")'
+    verdict = noted if check.soft else f'"{BROKEN}"'
     status = f'IF({rf.unjudged(rule)},"{SKIPPED}",IF({broken},{verdict},"{OK}"))'
     if check.needs:
         status = f'IF({rf.filled(check.needs)},{status},"{SKIPPED}")'
