@@ -10,13 +10,9 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).parent))
 from corpus import generate, write_case
 
 from gkxl.check.validate import check_file
