@@ -136,3 +136,30 @@ def test_a_note_on_the_checks_sheet_explains_its_warning(tmp_path):
     found = next(f for f in result.findings if f.rule == rule.id)
     assert found.explained and found.explanation == "本年清理后重新制发，已核实"
     assert result.status == "ok" and result.verdict == "通过"
+
+
+@needs_soffice
+@pytest.mark.libreoffice
+def test_a_note_survives_a_spreadsheet_saving_it_as_a_shared_string(tmp_path):
+    """Excel, WPS and LibreOffice store typed text as shared strings; the reader finds the 说明 there too."""
+    import subprocess
+
+    from gkxl.check.validate import check_file
+
+    form = load_form("2021")
+    rule = next(r for r in form_rules(form) if r.severity == "warning")
+    report = random_report(form, random.Random(6), unit="某市人民政府", year=2024)
+    report.values[rule.target.key] = rule.expected(report.values) + 1
+    path = write_report(report, tmp_path / "in" / "r.xlsx")
+    wb = load_workbook(path)
+    wb[SHEET][f"{COL['说明']}{next(c.row for c in check_rows(form) if c.rule == rule)}"] = "经核实无误 & 已备案"
+    wb.save(path)
+    profile = (tmp_path / "profile").as_uri()
+    command = [SOFFICE, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "xlsx"]
+    subprocess.run([*command, "--outdir", str(tmp_path / "out"), str(path)], check=True, capture_output=True)
+    resaved = tmp_path / "out" / "r.xlsx"
+    import zipfile
+
+    assert b"sharedStrings" in zipfile.ZipFile(resaved).read("[Content_Types].xml")
+    found = next(f for f in check_file(resaved).findings if f.rule == rule.id)
+    assert found.explained and found.explanation == "经核实无误 & 已备案"

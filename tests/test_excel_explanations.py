@@ -169,3 +169,27 @@ def test_a_matching_last_year_marks_nothing(excel, make_workbook, form):
     _, outcome, recorded = _run(excel, data)
     assert outcome.verdict == "通过" and outcome.marked == 0
     assert not cell_actions(recorded, _names(data), "setRangeColor")
+
+
+def test_a_note_typed_on_the_checks_sheet_settles_its_warning_in_the_button(excel, make_workbook):
+    """One 说明 mechanism: what the 校验 sheet's formulas count as 已说明, the button counts too."""
+    from gkxl.form.rules import form_rules
+    from gkxl.workbook.checks_sheet import COL, SHEET, check_rows
+
+    form = load_form("2021")
+    rule = next(r for r in form_rules(form) if r.severity == "warning")
+
+    def overshoot(report):
+        report.values[rule.target.key] = rule.expected(report.values) + 1
+
+    data = payload(make_workbook("2021", edit=overshoot, unit="某市人民政府"))
+    _, first, _ = _run(excel, data)
+    assert first.verdict == "待说明：1 处请核实"
+    row = next(c.row for c in check_rows(form) if c.rule == rule)
+    grid = data["sheets"][_names(data).index(SHEET)]["values"]
+    col = ord(COL["说明"]) - ord("A")
+    grid[row - 1] += [None] * (col + 1 - len(grid[row - 1]))
+    grid[row - 1][col] = WARNING_NOTE
+    _, second, _ = _run(excel, data)
+    assert second.verdict == "通过"
+    assert [f.explanation for f in second.findings if f.rule == rule.id] == [WARNING_NOTE]

@@ -17,7 +17,6 @@ from gkxl.read.values import Number, Problem, parse, squash
 Grid = list[list[object]]
 RESULTS_SHEET = "校验结果"  # written by annotate and the Excel button; its 说明 column is read back
 CHECKS_SHEET = "校验"  # the template's sheet of live checks; the 说明 of its soft rule rows is read back
-MAX_CHECK_ROWS = 1000
 MAX_RESULT_ROWS = 2000
 MAX_LAYOUT_PROBLEMS = 4  # per sheet: enough to see the shift, short enough to read
 COVER_ROWS = 20  # the cover's cells all sit within its first rows
@@ -171,17 +170,17 @@ def read_report(path: str | Path, form_id: str | None = None) -> Report:
         form = detect_form(cover, path, form_id)
         grids = {t.sheet: _sheet(book, t.sheet, table_extent(t)[0] + 1, path) for t in form.tables if t.sheet in names}
         grids[cover_sheet] = cover
-        optional_sheets = (
-            (_previous_sheet(form), _previous_rows(form)),
-            (RESULTS_SHEET, MAX_RESULT_ROWS),
-            (CHECKS_SHEET, MAX_CHECK_ROWS),
-        )
-        for optional, nrows in optional_sheets:
+        for optional, nrows in ((_previous_sheet(form), _previous_rows(form)), (RESULTS_SHEET, MAX_RESULT_ROWS)):
             if optional in names:
                 grids[optional] = _sheet(book, optional, nrows, path)
     finally:
         book.close()
-    return report_from_grids(form, grids, names, path)
+    report = report_from_grids(form, grids, names, path)
+    if CHECKS_SHEET in names:  # its 说明, read from the XML: the sheet is too large to parse whole
+        from gkxl.read.check_notes import check_notes
+
+        report.explanations |= check_notes(path, CHECKS_SHEET)
+    return report
 
 
 def report_from_grids(form: Form, grids: dict[str, Grid], names: list[str], path: Path | None = None) -> Report:

@@ -18,6 +18,8 @@ from gkxl.check.crossyear import block_rules
 from gkxl.check.verdict import TEXTS
 from gkxl.form.model import Cell, Form, column_letters
 from gkxl.form.rules import Rule, form_rules
+from gkxl.read.check_notes import FIRST_ROW as NOTES_FROM
+from gkxl.read.check_notes import NOTE_COL, RULE_COL, WHERE_COL
 from gkxl.read.reader import CHECKS_SHEET
 from gkxl.workbook import rule_formulas as rf
 from gkxl.workbook.styles import FONT, INPUT_FILL, MARK_COLORS, absolute_ref, print_setup, protect
@@ -50,6 +52,7 @@ COLORS = {  # (fill, font): the red and amber of `gkxl validate --annotate` and 
     OK: GREEN,
 }
 COL = {name: column_letters(i) for i, name in enumerate(HEADERS, 1)}
+assert (COL["位置"], COL["说明"], COL["编号"], FIRST_ROW) == (WHERE_COL, NOTE_COL, RULE_COL, NOTES_FROM)  # the reader's
 
 
 @dataclass(frozen=True)
