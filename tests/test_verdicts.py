@@ -172,3 +172,8 @@ def test_error_values_given_as_text_are_v_error(text):
     """The 校验 button reads the live book through xlwings, which gives error values as text."""
     assert parse(text, "count").problem.rule == "V-ERROR"
     assert parse("#12", "count").problem.rule == "V-NUMBER"  # not an error value: just not a number
+
+
+def test_validate_counts_the_files_by_verdict(four, tmp_path):
+    out = CliRunner().invoke(cli, ["validate", *map(str, four.values())])
+    assert out.output.rstrip().endswith("共 4 个文件：通过 1，待说明 1，未填完 1，不通过 1")

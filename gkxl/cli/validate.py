@@ -69,15 +69,38 @@ def _last_year(previous: Path, as_json: bool):
 
 
 def echo_totals(
-    results, as_json: bool, noun: str = "个文件", failed: str = "不通过或无法读取", extra: dict | None = None
+    results,
+    as_json: bool,
+    noun: str = "个文件",
+    failed: str = "不通过或无法读取",
+    extra: dict | None = None,
+    by_status: bool = False,
 ) -> None:
     """The JSON document (with `extra` keys), or (for several files) a closing count of what passed."""
     if as_json:
         echo_json({"files": [r.to_json() for r in results], **(extra or {})})
+    elif len(results) > 1 and by_status:
+        click.echo(f"\n共 {len(results)} {noun}：{_status_counts(results)}")
     elif len(results) > 1:
         bad = sum(1 for r in results if not r.ok)
         measure = noun[0]
         click.echo(f"\n共 {len(results)} {noun}：{len(results) - bad} {measure}通过，{bad} {measure}{failed}")
+
+
+STATUS_NAMES = {
+    "ok": "通过",
+    "unexplained": "待说明",
+    "incomplete": "未填完",
+    "errors": "不通过",
+    "unreadable": "无法读取",
+}
+
+
+def _status_counts(results) -> str:
+    """'通过 2，待说明 1，未填完 0，不通过 1' (and 无法读取 when some file could not be read)."""
+    counts = {s: sum(1 for r in results if r.status == s) for s in STATUS_NAMES}
+    shown = [f"{name} {counts[s]}" for s, name in STATUS_NAMES.items() if s != "unreadable" or counts[s]]
+    return "，".join(shown)
 
 
 def exit_code(results, strict: bool = False) -> int:
@@ -154,5 +177,5 @@ def command(
         if not as_json:
             echo_result(result, show_info)
     skipped = {"previous_unreadable": last_year.problems} if last_year and last_year.problems else None
-    echo_totals(results, as_json, extra=skipped)
+    echo_totals(results, as_json, extra=skipped, by_status=True)
     raise SystemExit(exit_code(results, strict))
