@@ -211,21 +211,21 @@ def test_round_trips_per_validation(excel, make_workbook):
     rule = _lone_rule(form)
     clean = payload(make_workbook("2021", seed=1))
     _, first, recorded = _run(excel, clean)
-    # names 1 + sheets 5 (cover, 3 tables, 上年数据) + results sheet (add 1, widths 9, write 1) + verdict 1
-    assert first.calls == 18
+    # names 1 + sheets 6 (cover, 3 tables, 上年数据, 校验) + results sheet (add 1, widths 9, write 1) + verdict 1
+    assert first.calls == 19
     _, second, _ = _run(excel, replay(clean, recorded))
-    assert second.calls == 10  # names, 5 sheets, results read (说明) + clear + write, verdict
+    assert second.calls == 11  # names, 6 sheets, results read (说明) + clear + write, verdict
 
     broken = payload(make_workbook("2021", seed=2, edit=lambda r: r.values.__setitem__(rule.target.key, -1)))
     _, one_error, recorded = _run(excel, broken)
     assert one_error.marked == 1
     assert (
-        one_error.calls == 18 + 4 + 3
+        one_error.calls == 19 + 4 + 3
     )  # + the mark (fill read, note check, fill, note) + marks sheet (add, hide, write)
     _, again, recorded = _run(excel, replay(broken, recorded))
-    assert again.calls == 10 + 2  # + marks read and write; the unchanged mark costs nothing
-    # Every counted call that is not a read (names, 5 sheets, results, marks) reached xlwings as one action.
-    assert len(recorded) == again.calls - 1 - 5 - 1 - 1 == 4
+    assert again.calls == 11 + 2  # + marks read and write; the unchanged mark costs nothing
+    # Every counted call that is not a read (names, 6 sheets, results, marks) reached xlwings as one action.
+    assert len(recorded) == again.calls - 1 - 6 - 1 - 1 == 4
 
 
 def test_fill_totals_writes_every_total_from_its_parts(excel, make_workbook, form):
@@ -248,7 +248,7 @@ def test_fill_totals_writes_every_total_from_its_parts(excel, make_workbook, for
     assert rule_findings(form, report.values) == []
     writes = [a for a in recorded if a["func"] == "setValues"]
     assert len(writes) < len(targets) / 2  # runs of cells, not one call per cell
-    assert outcome.calls == 1 + 1 + len(form.tables) + 1 + len(writes) + 1  # names, cover, tables, 上年数据
+    assert outcome.calls == 1 + 1 + len(form.tables) + 1 + 1 + len(writes) + 1  # names, cover, tables, 上年数据, 校验
 
 
 def test_fill_totals_leaves_totals_whose_parts_are_not_numbers(excel, make_workbook):

@@ -8,6 +8,8 @@ rewritten sheet keeps every 说明. A filled 上年数据 sheet with a carry-ove
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from test_excel import _lone_rule, _names, _run
 from xlwings_remote import Fills, cell_actions, payload, replay
@@ -30,16 +32,19 @@ def excel(monkeypatch):
     return gkxl.excel.buttons
 
 
+WARNING = "V-MONEY-UNIT"
+
+
 def _one_error_one_warning(form):
-    """A broken lone total (one error) and a blank where the value was 0 (one V-BLANK warning, sums intact)."""
+    """A broken lone total (one error) and an amount that looks like 元 (one V-MONEY-UNIT warning, sums intact).
+    (A blank is no such warning: it leaves the report 未填完 whatever its 说明 says.)"""
     rule = _lone_rule(form)
     blanked = {}
 
     def edit(report):
         report.values[rule.target.key] += 1
-        involved = {rule.target.key, *(c.key for c in rule.parts)}
-        cell = next(c for c in form.cells if report.values[c.key] == 0 and c.key not in involved)
-        report.values[cell.key] = None
+        cell = next(c for c in form.cells if c.kind == "money")
+        report.values[cell.key] = Decimal("60000")
         blanked["cell"] = cell
 
     return edit, rule, blanked
@@ -71,18 +76,18 @@ def test_a_note_on_a_warning_is_read_back_and_written_again(excel, make_workbook
     blank = blanked["cell"]
     data = payload(path)
     _, first, recorded = _run(excel, data)
-    assert first.verdict == "不通过：1 处必须修改，1 处请核实"
+    assert first.verdict == "不通过：1 处必须修改"
     data = replay(data, recorded)
     assert _results_table(data)[0] == list(RESULT_HEADERS) and RESULT_HEADERS[-1] == "说明"
 
-    _type_note(data, "V-BLANK", blank.cell, WARNING_NOTE)
+    _type_note(data, WARNING, blank.cell, WARNING_NOTE)
     _type_note(data, rule.id, rule.target.cell, ERROR_NOTE)
     _, second, recorded = _run(excel, data)
 
     by_rule = {f.rule: f for f in second.findings if f.severity != "info"}
-    assert by_rule["V-BLANK"].explained and by_rule["V-BLANK"].explanation == WARNING_NOTE
+    assert by_rule[WARNING].explained and by_rule[WARNING].explanation == WARNING_NOTE
     assert not by_rule[rule.id].explained and by_rule[rule.id].explanation == ERROR_NOTE  # an error stays open
-    assert second.verdict == "不通过：1 处必须修改，0 处请核实，1 处已说明"
+    assert second.verdict == "不通过：1 处必须修改"
     assert second.verdict == FileResult(path, None, second.findings).verdict  # the CLI's verdict, word for word
     alert = recorded[-1]
     assert alert["func"] == "alert" and alert["args"][0].startswith(second.verdict) and alert["args"][3] == "critical"
@@ -91,14 +96,14 @@ def test_a_note_on_a_warning_is_read_back_and_written_again(excel, make_workbook
     header = table[0]
     level, rule_col, note = header.index("级别"), header.index("规则"), header.index("说明")
     rows = {r[rule_col]: r for r in table[1:]}
-    assert rows["V-BLANK"][level] == "已说明" and rows["V-BLANK"][note] == WARNING_NOTE
+    assert rows[WARNING][level] == "已说明" and rows[WARNING][note] == WARNING_NOTE
     assert rows[rule.id][level] == "必须修改" and rows[rule.id][note] == ERROR_NOTE
 
     # Once more: the 说明 written back are read back again (nothing is lost on a third press).
     _, third, _ = _run(excel, replay(data, recorded))
     assert third.verdict == second.verdict
     assert {f.rule: f.explanation for f in third.findings if f.explanation} == {
-        "V-BLANK": WARNING_NOTE,
+        WARNING: WARNING_NOTE,
         rule.id: ERROR_NOTE,
     }
 
@@ -113,11 +118,11 @@ def test_an_explained_warning_alone_passes(excel, make_workbook):
 
     data = payload(make_workbook("2021", edit=only_blank))
     _, first, recorded = _run(excel, data)
-    assert first.verdict == "通过（1 处请核实）"
+    assert first.verdict == "待说明：1 处请核实"
     data = replay(data, recorded)
-    _type_note(data, "V-BLANK", blanked["cell"].cell, WARNING_NOTE)
+    _type_note(data, WARNING, blanked["cell"].cell, WARNING_NOTE)
     _, second, recorded = _run(excel, data)
-    assert second.verdict == "通过（0 处请核实，1 处已说明）"
+    assert second.verdict == "通过"
     assert recorded[-1]["args"][3] == "info"
 
 
@@ -155,7 +160,7 @@ def test_a_carry_over_that_does_not_match_last_year_is_marked_amber(excel, make_
     }
     assert excel.MARK_HEX["warning"] == "#ffc000"  # amber
     assert excel.fills[(carry.target.sheet, carry.target.cell)] == "#ffc000"
-    assert outcome.verdict == "通过（1 处请核实）"
+    assert outcome.verdict == "待说明：1 处请核实"
 
 
 def test_a_matching_last_year_marks_nothing(excel, make_workbook, form):
@@ -164,3 +169,27 @@ def test_a_matching_last_year_marks_nothing(excel, make_workbook, form):
     _, outcome, recorded = _run(excel, data)
     assert outcome.verdict == "通过" and outcome.marked == 0
     assert not cell_actions(recorded, _names(data), "setRangeColor")
+
+
+def test_a_note_typed_on_the_checks_sheet_settles_its_warning_in_the_button(excel, make_workbook):
+    """One 说明 mechanism: what the 校验 sheet's formulas count as 已说明, the button counts too."""
+    from gkxl.form.rules import form_rules
+    from gkxl.workbook.checks_sheet import COL, SHEET, check_rows
+
+    form = load_form("2021")
+    rule = next(r for r in form_rules(form) if r.severity == "warning")
+
+    def overshoot(report):
+        report.values[rule.target.key] = rule.expected(report.values) + 1
+
+    data = payload(make_workbook("2021", edit=overshoot, unit="某市人民政府"))
+    _, first, _ = _run(excel, data)
+    assert first.verdict == "待说明：1 处请核实"
+    row = next(c.row for c in check_rows(form) if c.rule == rule)
+    grid = data["sheets"][_names(data).index(SHEET)]["values"]
+    col = ord(COL["说明"]) - ord("A")
+    grid[row - 1] += [None] * (col + 1 - len(grid[row - 1]))
+    grid[row - 1][col] = WARNING_NOTE
+    _, second, _ = _run(excel, data)
+    assert second.verdict == "通过"
+    assert [f.explanation for f in second.findings if f.rule == rule.id] == [WARNING_NOTE]

@@ -201,7 +201,7 @@ def test_sources_record_file_sha_unit_year_form_counts_verdict(tmp_path):
     assert (sources[0].errors, sources[0].verdict) == (0, "已汇总")
     errors = sum(1 for f in check_file(paths[1]).findings if f.severity == "error")
     assert errors == 2 and sources[1].errors == errors  # T3-APPLICANTS and T3-RESULTS
-    assert sources[1].verdict == "已汇总（有 2 处错误，按 --allow-errors 汇总）"
+    assert sources[1].verdict == "已汇总（不通过：2 处必须修改，按 --allow-errors 汇总）"
 
 
 def test_allow_errors_merges_and_is_recorded_on_the_cover(tmp_path):

@@ -58,6 +58,7 @@ def test_hard_rules_cover_the_spec(form):
     rows = len(form.table("apply").row_keys)
     assert counts == {
         "T3-BALANCE": 7,
+        "T3-CARRY-MAX": 7,
         "T3-RESULTS": 7,
         "T3-APPLICANTS": rows,
         "T4-REVIEW": 1,

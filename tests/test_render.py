@@ -354,7 +354,7 @@ def test_cli_warns_about_blank_cells_and_still_renders(make_workbook, tmp_path):
     result = CliRunner().invoke(cli, ["render", str(path), "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert "有 1 个单元格未填写，表中留空" in result.output
-    assert "校验结论：通过（1 处请核实）" in result.output
+    assert "校验结论：未填完：1 处未填写" in result.output
     cell = load_form("2021").cell("active_regs_issued")
     found = {k: v for _, m in tables_html(out).tables for k, v in extract(m).items()}
     assert found[cell.row_path, cell.col_path] == ""
@@ -409,8 +409,8 @@ def test_cli_blank_template_renders_empty_tables(tmp_path):
     path = write_template(tmp_path / "blank.xlsx", "2019")
     out = tmp_path / "blank.html"
     result = CliRunner().invoke(cli, ["render", str(path), "-o", str(out)])
-    assert result.exit_code == 0, result.output
-    assert "有 198 个单元格未填写" in result.output
+    assert result.exit_code == 1, result.output  # a blank report is an error (V-EMPTY), yet it renders
+    assert "有 198 个单元格未填写" in result.output and "[V-EMPTY]" in result.output
     found = {k: v for _, m in tables_html(out).tables for k, v in extract(m).items()}
     assert len(found) == 198 and set(found.values()) == {""}
 

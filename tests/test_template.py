@@ -44,8 +44,11 @@ def test_input_cells_unlocked_named_and_validated(built):
         assert wb.defined_names[cell.key].attr_text == f"'{cell.sheet}'!${column_letters(col)}${row}"
         rules = [dv for dv in ws.data_validations.dataValidation if cell.cell in dv.sqref]
         assert len(rules) == 1, cell.key
-        expected = {"count": ("whole", "0"), "signed_count": ("whole", "-999999999"), "money": ("decimal", "0")}
+        a = cell.cell
+        money = f"AND(ISNUMBER({a}),{a}>=0,ROUND({a},4)={a})"  # at most 4 places, which "decimal" cannot say
+        expected = {"count": ("whole", "0"), "signed_count": ("whole", "-999999999"), "money": ("custom", money)}
         assert (rules[0].type, rules[0].formula1) == expected[cell.kind]
+        assert cell.kind != "money" or "万元" in rules[0].prompt
 
 
 def test_everything_else_is_locked_without_password(built):

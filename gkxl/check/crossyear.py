@@ -36,6 +36,7 @@ class CrossYearRule:
     plus: tuple[Cell, ...] = ()
     minus: tuple[Cell, ...] = ()
     previous_forms: tuple[str, ...] = ()
+    name: str = ""
 
     def expected(self, values: dict[str, Number | None], last: Number) -> Number:
         return (
@@ -58,6 +59,7 @@ def cross_year_rules(form: Form) -> tuple[CrossYearRule, ...]:
             plus=tuple(pick(k) for k in spec.get("plus", ())),
             minus=tuple(pick(k) for k in spec.get("minus", ())),
             previous_forms=tuple(spec.get("previous_forms", ())),
+            name=spec.get("name", ""),
         )
         for spec in form.cross_year_specs
         for pick in spec_lines(form.table(spec["table"]), spec)
@@ -178,6 +180,8 @@ def block_rules(form: Form) -> tuple[tuple[Rule, Cell], ...]:
         if rule.previous_forms and form.id not in rule.previous_forms:
             continue  # the block holds figures of a report on this same form
         last = cells[rule.previous_key]
-        as_rule = Rule(rule.id, rule.severity, rule.title, rule.basis, rule.target, (last, *rule.plus), rule.minus)
+        as_rule = Rule(
+            rule.id, rule.severity, rule.title, rule.basis, rule.target, (last, *rule.plus), rule.minus, name=rule.name
+        )
         out.append((as_rule, last))
     return tuple(out)

@@ -49,7 +49,10 @@ class Finding:
 
     @property
     def explained(self) -> bool:
-        return bool(self.explanation) and self.severity == "warning"
+        """A warning the clerk confirmed; a blank is not settled by a 说明 (the form wants an explicit 0)."""
+        from gkxl.check.verdict import BLANK_RULES
+
+        return bool(self.explanation) and self.severity == "warning" and self.rule not in BLANK_RULES
 
     @property
     def level(self) -> str:

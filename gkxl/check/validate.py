@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gkxl.check.findings import Finding, count, count_explained
+from gkxl.check.verdict import Verdict, verdict
 from gkxl.errors import GkxlError
 from gkxl.form.model import Form, split_address
 from gkxl.form.rules import Rule, form_rules
@@ -72,6 +73,15 @@ def _value_findings(report: Report) -> list[Finding]:
     return out
 
 
+def _empty_finding(report: Report) -> list[Finding]:
+    """V-EMPTY: a report with every statutory cell blank is not a report (an unfilled template)."""
+    cells = report.form.cells
+    if any(report.values.get(c.key) is not None or c.key in report.problems for c in cells):
+        return []
+    text = f"报告未填写：全部 {len(cells)} 个填报单元格都是空白（没有发生的请填 0）"
+    return [Finding.at(cells[0], "V-EMPTY", "error", text)]
+
+
 def _meta_findings(report: Report) -> list[Finding]:
     form, out = report.form, []
     unit, year = form.meta_cell("unit"), form.meta_cell("year")
@@ -82,7 +92,8 @@ def _meta_findings(report: Report) -> list[Finding]:
     if not report.unit:
         out.append(meta(unit, "META-UNIT", "warning", "未填写填报单位名称"))
     if "year" in report.problems:
-        out.append(meta(year, "META-YEAR", "error", report.problems["year"].message, report.raw.get("year")))
+        problem = report.problems["year"]
+        out.append(meta(year, problem.rule, "error", problem.message, report.raw.get("year")))
     elif report.year is None:
         out.append(meta(year, "META-YEAR", "warning", "未填写年度"))
     elif not form.covers_year(report.year):
@@ -97,18 +108,34 @@ def _soft_checks(report: Report) -> list[Finding]:
     form, checks, out = report.form, report.form.checks, []
     unit = report.unit or ""
     regs = checks.get("regs_row")
-    if regs and not re.search(regs["allowed_units"], unit):
-        for cell in form.table(regs["table"]).cells:
-            value = report.values.get(cell.key)
-            if cell.row_key == regs["row"] and value:
-                text = f"填报 {value}：乡镇、街道和县级部门不能制定规章，请核实"
-                out.append(Finding.at(cell, "T2-REGS", "warning", text, value))
+    if regs:
+        out += _regs_findings(report, regs)
     limit = next((Decimal(c["max"]) for c in checks.get("money_max", ()) if re.search(c.get("units", ""), unit)), None)
     for cell in form.cells:
         value = report.values.get(cell.key)
         if limit is not None and cell.kind == "money" and value is not None and value > limit:
             text = f"填报 {value} 万元，数额偏大，是否误按“元”填报？（单位应为万元）"
             out.append(Finding.at(cell, "V-MONEY-UNIT", "warning", text, value, limit))
+    return out
+
+
+def _regs_findings(report: Report, regs: dict) -> list[Finding]:
+    """T2-REGS: 规章 figures from a unit that cannot make 规章 (《立法法》: only 国务院部门, 省级 and 设区的市级
+    人民政府), judged by the cover's 单位类型; without one, guessed from the unit's name, and the message says so."""
+    kind = report.unit_type if report.unit_type in report.form.meta_cell("unit_type").options else None
+    if kind:
+        if kind in regs["allowed_types"]:
+            return []
+        reason = f"单位类型为“{kind}”，不能制定规章"
+    elif re.search(regs["allowed_units"], report.unit or ""):
+        return []
+    else:
+        reason = "按单位名称推断（封面未选单位类型），本单位不能制定规章；如能制定规章，请在封面选择单位类型"
+    out = []
+    for cell in report.form.table(regs["table"]).cells:
+        value = report.values.get(cell.key)
+        if cell.row_key == regs["row"] and value:
+            out.append(Finding.at(cell, "T2-REGS", "warning", f"填报 {value}：{reason}，请核实", value))
     return out
 
 
@@ -140,16 +167,18 @@ def _cross_year(report: Report, previous: Previous | None) -> list[Finding]:
     if previous is None and not any(v is not None for v in report.previous_block.values()):
         return []  # no figures of last year: nothing to compare (and no need to load the rules)
     from gkxl.check.crossyear import cross_year_findings, previous_from_block
+    from gkxl.check.plausibility import plausibility_findings
 
     previous = previous or previous_from_block(report)
-    return cross_year_findings(report, previous) if previous else []
+    return cross_year_findings(report, previous) + plausibility_findings(report, previous) if previous else []
 
 
 def validate(report: Report, previous: Previous | None = None) -> list[Finding]:
     """All findings of one report: metadata, values, consistency rules, soft checks, and (when last year's
     figures are known, from `previous` or the workbook's 上年数据 block) the cross-year rules."""
     invalid = {k for k, p in report.problems.items() if p.severity == "error"}
-    findings = _meta_findings(report) + _value_findings(report) + _previous_block_findings(report)
+    findings = _meta_findings(report) + _empty_finding(report) + _value_findings(report)
+    findings += _previous_block_findings(report)
     findings += rule_findings(report.form, report.values, invalid)
     findings += _soft_checks(report) + _cross_year(report, previous)
     from gkxl.check.ledger_rules import ledger_findings
@@ -176,16 +205,21 @@ class FileResult:
         return self.error is None and count(self.findings, "error") == 0
 
     @property
+    def judged(self) -> Verdict:
+        """The report's verdict (errors | incomplete | unexplained | ok), from gkxl.check.verdict."""
+        return verdict(self.findings)
+
+    @property
+    def status(self) -> str:
+        """The verdict's status; 'unreadable' when the file could not be read."""
+        return "unreadable" if self.report is None else self.judged.status
+
+    @property
     def verdict(self) -> str:
-        """One line for the file, as the CLI, the 校验 button and render print it."""
+        """One line for the file, as the CLI, the 校验 button, render, merge and csv print it."""
         if self.error:
             return "无法读取" if self.report is None else "无法完成核对"
-        errors, warnings = count(self.findings, "error"), count(self.findings, "warning")
-        explained = count_explained(self.findings)
-        settled = f"，{explained} 处已说明" if explained else ""
-        if errors:
-            return f"不通过：{errors} 处必须修改，{warnings} 处请核实{settled}"
-        return f"通过（{warnings} 处请核实{settled}）" if warnings or explained else "通过"
+        return self.judged.text
 
     def to_json(self) -> dict:
         r = self.report
@@ -195,6 +229,8 @@ class FileResult:
             "unit": r.unit if r else None,
             "year": r.year if r else None,
             "ok": self.ok,
+            "status": self.status,
+            "verdict": self.verdict,
             "errors": count(self.findings, "error"),
             "warnings": count(self.findings, "warning"),
             "explained": count_explained(self.findings),

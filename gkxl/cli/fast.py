@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-FLAGS = {"--json": "as_json", "--show-info": "show_info"}
+FLAGS = {"--json": "as_json", "--show-info": "show_info", "--strict": "strict"}
 VALUED = {"--annotate": "annotate", "--form": "form_id", "--previous": "previous", "-j": "jobs", "--jobs": "jobs"}
 
 

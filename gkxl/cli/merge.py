@@ -54,9 +54,9 @@ def echo_merged(result) -> None:
     with_errors = [c for c in inputs if c.errors]
     for c in with_errors:
         click.secho(f"  ! {c.path}（{c.unit}）有 {c.errors} 处必须修改的错误，按 --allow-errors 仍已汇总", fg="yellow")
-    warned = sum(1 for c in inputs if c.warnings)
-    if warned:
-        click.echo(f"  {warned} 份报告有“请核实”的提示（用 gkxl validate 查看）")
+    for c in inputs:  # merged, but not 通过: named so that nobody takes the summary as complete
+        if not c.errors and c.judged.status != "ok":
+            click.secho(f"  ! {c.path}（{c.unit}）{c.judged.text}（用 gkxl validate 查看）", fg="yellow")
     summary = Report(load_form(result.form_id), {}, unit=result.unit, year=result.year)
     echo_result(FileResult(result.output, summary, result.findings))
 

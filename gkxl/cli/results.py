@@ -9,6 +9,14 @@ from gkxl.cli.common import EXIT_CANNOT_RUN, EXIT_FINDINGS, EXIT_OK, color_for, 
 
 MAX_BLANKS_LISTED = 5
 MARKS = {"error": ("✗", "red"), "warning": ("!", "yellow"), "info": ("·", None)}
+STATUS_COLORS = {"ok": "green", "unexplained": "yellow", "incomplete": "yellow"}
+STATUS_NAMES = {
+    "ok": "通过",
+    "unexplained": "待说明",
+    "incomplete": "未填完",
+    "errors": "不通过",
+    "unreadable": "无法读取",
+}
 
 
 def title(result) -> str:
@@ -50,7 +58,7 @@ def format_result(result, show_info: bool = False, color: bool = False) -> str:
             if f.explanation:
                 note = "已说明" if f.explained else "说明（错误不能以说明代替修改）"
                 add(f"            {note}：{f.explanation}")
-    add(f"  结论：{verdict(result)}", "green" if result.ok else "red")
+    add(f"  结论：{verdict(result)}", STATUS_COLORS.get(result.status, "red"))
     return "\n".join(lines)
 
 
@@ -63,6 +71,12 @@ def echo_result(result, show_info: bool = False) -> None:
 def closing_count(total: int, bad: int, noun: str = "个文件", failed: str = "不通过或无法读取") -> str:
     measure = noun[0]
     return f"\n共 {total} {noun}：{total - bad} {measure}通过，{bad} {measure}{failed}"
+
+
+def status_counts(counts: dict[str, int]) -> str:
+    """'通过 2，待说明 1，未填完 0，不通过 1' (and 无法读取 when some file could not be read)."""
+    shown = [f"{name} {counts.get(s, 0)}" for s, name in STATUS_NAMES.items() if s != "unreadable" or counts.get(s)]
+    return "，".join(shown)
 
 
 def echo_totals(

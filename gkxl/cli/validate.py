@@ -28,6 +28,7 @@ from gkxl.form.model import FORM_IDS
     help="上年报告（文件，或按单位名称匹配的文件夹）：加做跨年度核对。",
 )
 @jobs_option("校验")
+@click.option("--strict", is_flag=True, help="严格：只有结论为“通过”时退出码为 0（未填完、待说明也为 1）。")
 def command(
     inputs: tuple[Path, ...],
     as_json: bool,
@@ -36,11 +37,13 @@ def command(
     show_info: bool,
     previous: Path | None,
     jobs: int | None,
+    strict: bool,
 ) -> None:
     """校验年度报告工作簿的勾稽关系和填报规范。
 
     INPUTS 可以是文件或文件夹（取其中的 .xlsx/.xlsm）。同一文件列出两次（如文件夹和其中的文件）只校验一次。
-    每个文件校验完即输出结果（按输入顺序）；文件多时用全部 CPU 核并行校验。
+    每个文件校验完即输出结果（按输入顺序）；文件多时用全部 CPU 核并行校验。每份报告一个结论：
+    不通过（有必须修改的错误）、未填完（有未填写的单元格）、待说明（有未说明的“请核实”）或通过。
 
     \b
     示例：
@@ -50,13 +53,14 @@ def command(
       gkxl validate 各乡镇/ --annotate 标注/
       gkxl validate 城关镇-2024.xlsx --previous 城关镇-2023.xlsx
       gkxl validate 2024/ --previous 2023/
+      gkxl validate 各乡镇/ --strict
 
     \b
     退出码：
-      0 无错误（可有警告）；
-      1 有必须修改的错误；
+      0 无必须修改的错误（可有未填完、待说明）；
+      1 有必须修改的错误（--strict：结论不是“通过”）；
       2 无法运行（用法错误，或有文件无法读取、表式不符）。
     """
     from gkxl.cli.validate_job import run
 
-    raise SystemExit(run(list(inputs), as_json, annotate, form_id, show_info, previous, jobs))
+    raise SystemExit(run(list(inputs), as_json, annotate, form_id, show_info, previous, jobs, strict))

@@ -30,6 +30,7 @@ def run(
     show_info: bool = False,
     previous: Path | None = None,
     jobs: int | None = None,
+    strict: bool = False,
 ) -> int:
     """Check the workbooks named by `inputs` (files or folders) and print the results; the exit code."""
     from gkxl.read.inputs import expand_inputs
@@ -42,12 +43,13 @@ def run(
     color = not as_json and color_for(sys.stdout)
     check = partial(check_one, form_id, show_info, as_json, color, last_year)
     out = JsonStream() if as_json else TextStream()
-    for text, ok, unreadable in _checked(check, list(targets.items()), jobs, as_json):
-        out.add(text, ok, unreadable)
+    for text, status in _checked(check, list(targets.items()), jobs, as_json):
+        out.add(text, status)
     out.close({"previous_unreadable": last_year.problems} if last_year and last_year.problems else {})
-    if out.unreadable:
+    if out.counts.get("unreadable"):
         return EXIT_CANNOT_RUN
-    return EXIT_OK if out.bad == 0 else EXIT_FINDINGS
+    failing = sum(n for status, n in out.counts.items() if status != "ok") if strict else out.counts.get("errors", 0)
+    return EXIT_OK if failing == 0 else EXIT_FINDINGS
 
 
 def _checked(check, items: list, jobs: int | None, as_json: bool):
@@ -58,8 +60,8 @@ def _checked(check, items: list, jobs: int | None, as_json: bool):
     return map_ordered(check, items, jobs or default_workers(len(items)), partial(_broken, as_json))
 
 
-def check_one(form_id, show_info, as_json, color, last_year, item: tuple[Path, Path | None]) -> tuple[str, bool, bool]:
-    """Check (and annotate) one file, in a worker or not: (its printed text, passed, could not be read)."""
+def check_one(form_id, show_info, as_json, color, last_year, item: tuple[Path, Path | None]) -> tuple[str, str]:
+    """Check (and annotate) one file, in a worker or not: (its printed text, its status)."""
     from gkxl.check.validate import check_file
 
     path, target = item
@@ -68,7 +70,8 @@ def check_one(form_id, show_info, as_json, color, last_year, item: tuple[Path, P
         result = _other_form(result, form_id)
     if target and result.report:
         _annotate(result, target)
-    return _shown(result, show_info, as_json, color, target), result.ok, result.error is not None
+    status = "unreadable" if result.error else result.status
+    return _shown(result, show_info, as_json, color, target), status
 
 
 def _other_form(result, form_id: str):
@@ -110,13 +113,13 @@ def _shown(result, show_info: bool, as_json: bool, color: bool, target: Path | N
     return text + f"\n  已写出标注副本：{annotated}" if annotated else text
 
 
-def _broken(as_json: bool, item: tuple[Path, Path | None], exc: Exception) -> tuple[str, bool, bool]:
+def _broken(as_json: bool, item: tuple[Path, Path | None], exc: Exception) -> tuple[str, str]:
     """A worker died (killed, out of memory): its files are reported as not checked."""
     from gkxl.check.validate import FileResult
     from gkxl.errors import GkxlError
 
     result = FileResult(item[0], error=GkxlError(f"未能校验：校验进程意外退出（{type(exc).__name__}）", item[0]))
-    return _shown(result, False, as_json, False, None), False, True
+    return _shown(result, False, as_json, False, None), "unreadable"
 
 
 def _annotate_targets(out: Path, paths: list[Path]) -> dict[Path, Path]:
@@ -151,29 +154,34 @@ def _indent(text: str, prefix: str) -> str:
 
 
 class TextStream:
-    """Each file's lines as they come, then (for several files) how many passed."""
+    """Each file's lines as they come, then (for several files) how many got each verdict."""
 
     def __init__(self) -> None:
-        self.n = self.bad = self.unreadable = 0
+        self.n = 0
+        self.counts: dict[str, int] = {}
 
-    def add(self, text: str, ok: bool, unreadable: bool) -> None:
-        self.n, self.bad, self.unreadable = self.n + 1, self.bad + (not ok), self.unreadable + unreadable
+    def count(self, status: str) -> None:
+        self.n += 1
+        self.counts[status] = self.counts.get(status, 0) + 1
+
+    def add(self, text: str, status: str) -> None:
+        self.count(status)
         echo(text)
 
     def close(self, extra: dict) -> None:
         if self.n > 1:
-            from gkxl.cli.results import closing_count
+            from gkxl.cli.results import status_counts
 
-            echo(closing_count(self.n, self.bad))
+            echo(f"\n共 {self.n} 个文件：{status_counts(self.counts)}")
 
 
 class JsonStream(TextStream):
     """The document `{"files": [...], ...}` written file by file, the same text as `json.dumps(..., indent=2)`."""
 
-    def add(self, text: str, ok: bool, unreadable: bool) -> None:
+    def add(self, text: str, status: str) -> None:
         sys.stdout.write(('{\n  "files": [\n' if self.n == 0 else ",\n") + text)
         sys.stdout.flush()
-        self.n, self.bad, self.unreadable = self.n + 1, self.bad + (not ok), self.unreadable + unreadable
+        self.count(status)
 
     def close(self, extra: dict) -> None:
         import json

@@ -78,5 +78,6 @@ def convert(path: Path, entry: Entry, outdir: Path, bom: bool, wide: bool) -> st
     warnings = count(result.findings, "warning")
     entry.warnings, entry.explained = warnings, count_explained(result.findings)
     entry.explanations = explanations(result.findings)
+    entry.verdict, entry.verdict_text = result.status, result.verdict
     settled = f"；{entry.explained} 处已说明" if entry.explained else ""
     return (f"；已标记：{entry.reason}" if errors else "") + (f"；{warnings} 处请核实" if warnings else "") + settled

@@ -39,6 +39,8 @@ class Entry:
     warnings: int = 0  # open warnings (请核实)
     explained: int = 0  # warnings the clerk confirmed with a 说明
     explanations: list[str] = field(default_factory=list)  # those 说明: 'V-MONEY-UNIT 表二!B16：…'
+    verdict: str = ""  # the report's verdict (errors | incomplete | unexplained | ok), as `gkxl validate` gives it
+    verdict_text: str = ""  # its 结论: '未填完：3 处未填写'
 
 
 @dataclass

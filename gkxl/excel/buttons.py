@@ -12,14 +12,14 @@ cells gkxl marked, with the fill each had before, is kept in a hidden sheet, so 
 set, before or since, are never touched.
 
 Round trips. Every call that reaches Excel goes through `Session.call`, which counts it (the tests check
-the figures). A validation reads the sheet names (1) and each sheet in one bulk call (5: the cover, the
-three tables and 上年数据; and the 校验结果 sheet with the clerk's 说明 once it exists: 1), reads the record
-of earlier marks (1, once there is one), then costs 4 per newly marked
+the figures). A validation reads the sheet names (1) and each sheet in one bulk call (6: the cover, the
+three tables, 上年数据 and the 校验 sheet with the clerk's 说明; and the 校验结果 sheet with its 说明 once it
+exists: 1), reads the record of earlier marks (1, once there is one), then costs 4 per newly marked
 cell (read its fill, look for a note, fill it, add the note), 4 per mark removed (read the fill, restore
 it, find the note, delete it) and nothing for a cell still wrong with the same message; then the record
-(1), the 校验结果 sheet (clear and write: 2) and the verdict box (1). So: 18 calls on the very first run
-of a clean workbook (it creates the 校验结果 sheet and sets 9 column widths), 10 when validating again,
-12 again once there are marks, plus 4 per cell newly marked (the first mark also creates the hidden
+(1), the 校验结果 sheet (clear and write: 2) and the verdict box (1). So: 19 calls on the very first run
+of a clean workbook (it creates the 校验结果 sheet and sets 9 column widths), 11 when validating again,
+13 again once there are marks, plus 4 per cell newly marked (the first mark also creates the hidden
 record: +2).
 A fresh, empty template marks every blank input as a warning (about 200 cells, ~800 calls) - the worst
 case. Each count is an xlwings call; on Windows one may be a few COM calls (a fill is read as
@@ -29,7 +29,6 @@ Interior.ColorIndex, then .Color).
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 
 import xlwings as xw
 
@@ -40,7 +39,7 @@ from gkxl.form.layout import table_extent
 from gkxl.form.model import Form, column_letters, load_form, split_address
 from gkxl.form.totals import computed_totals, total_rules
 from gkxl.read.previous_block import previous_cells
-from gkxl.read.reader import COVER_ROWS, Report, detect_form, report_from_grids
+from gkxl.read.reader import CHECKS_SHEET, COVER_ROWS, Report, detect_form, report_from_grids
 from gkxl.read.values import cell_number
 from gkxl.workbook.annotate import RESULT_HEADERS, RESULT_WIDTHS, RESULTS_SHEET, results_rows
 from gkxl.workbook.styles import MARK_COLORS
@@ -132,9 +131,10 @@ def read(s: Session) -> Report:
     previous = previous_cells(form)
     if previous and previous[0].sheet in s.names:  # last year's figures, for the cross-year rules
         grids[previous[0].sheet] = _grid(s, previous[0].sheet, *split_address(previous[-1].cell))
-    if RESULTS_SHEET in s.names:  # the clerk's 说明, kept across validations
-        sheet = s.sheet(RESULTS_SHEET)
-        grids[RESULTS_SHEET] = s.call(lambda: sheet.used_range.options(ndim=2).value)
+    for notes in (RESULTS_SHEET, CHECKS_SHEET):  # the clerk's 说明 (校验结果: kept across validations; 校验)
+        if notes in s.names:
+            sheet = s.sheet(notes)
+            grids[notes] = s.call(lambda sheet=sheet: sheet.used_range.options(ndim=2).value)
     return report_from_grids(form, grids, s.names)
 
 
@@ -259,9 +259,9 @@ def _results_sheet(s: Session, findings: list[Finding], form: Form) -> None:
 
 
 def _verdict(findings: list[Finding]) -> str:
-    from gkxl.check.validate import FileResult
+    from gkxl.check.verdict import verdict
 
-    return FileResult(Path("."), None, findings).verdict
+    return verdict(findings).text
 
 
 def _read_or_say_why(s: Session, action: str) -> Report | Outcome:

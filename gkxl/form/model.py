@@ -149,6 +149,7 @@ class Form:
     checks: dict
     cross_year_specs: tuple[dict, ...] = ()
     previous_sheet: dict | None = None
+    plausibility_specs: tuple[dict, ...] = ()  # year-over-year plausibility warnings (thresholds as data)
 
     @cached_property  # read for every file: build the tuple once
     def cells(self) -> tuple[Cell, ...]:
@@ -279,6 +280,7 @@ def parse_form(data: dict) -> Form:
         checks=data.get("checks", {}),
         cross_year_specs=tuple(data.get("cross_year_rules", ())),
         previous_sheet=data.get("previous_sheet"),
+        plausibility_specs=tuple(data.get("plausibility", ())),
     )
     keys = [c.key for c in form.cells]
     if len(keys) != len(set(keys)):

@@ -30,6 +30,7 @@ class Rule:
     plus: tuple[Cell, ...]
     minus: tuple[Cell, ...] = ()
     op: str = "="
+    name: str = ""  # a short Chinese name for clerks (the 校验 sheet's 规则 column); `id` is for support
 
     @property
     def parts(self) -> tuple[Cell, ...]:
@@ -68,6 +69,7 @@ def _expand(table: Table, spec: dict) -> list[Rule]:
             title=spec["title"],
             basis=spec["basis"],
             op=spec.get("op", "="),
+            name=spec.get("name", ""),
             target=pick(spec["target"]),
             plus=tuple(pick(p) for p in spec.get("plus", ())),
             minus=tuple(pick(m) for m in spec.get("minus", ())),

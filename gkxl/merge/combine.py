@@ -55,6 +55,7 @@ class MergeResult:
         for c, problems in zip(self.inputs, self.problems, strict=True):
             entry = {"path": str(c.path), "sha256": c.sha256, "unit": c.unit, "year": c.year, "form": c.form_id}
             entry |= {"errors": c.errors, "warnings": c.warnings, "summary_of": len(c.sources)}
+            entry |= {"status": c.judged.status if not c.error else "unreadable"}
             entry["verdict"] = "refused" if problems else ("merged" if self.merged else "not merged")
             entry["verdict_text"] = verdict(c, self.allow_errors) if self.merged else "；".join(problems) or "未汇总"
             entry["problems"] = problems
@@ -143,7 +144,9 @@ def _own_problems(c: Checked, form_id: str | None, year: int | None, given: bool
         out.append(f"年度为 {c.year}，{'要求汇总的年度' if given else '其他报告'}为 {year}")
     if not c.unit:
         out.append("未填写填报单位名称：汇总明细和重复检查都需要单位名称")
-    if c.errors and not allow_errors:
+    if c.empty:
+        out.append("报告未填写（全部填报单元格都是空白）：空白报告不能汇总  [V-EMPTY]")
+    elif c.errors and not allow_errors:
         out.append(f"有 {c.errors} 处必须修改的错误（改正后再汇总，或用 --allow-errors 仍然汇总）：")
         out.extend(f"  {f.message}  [{f.rule}]" for f in c.findings if f.severity == "error")
     return out

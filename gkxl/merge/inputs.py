@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gkxl.check.findings import Finding, count, count_explained, explanations
+from gkxl.check.verdict import Verdict, verdict
 from gkxl.errors import GkxlError
 from gkxl.merge.sheets import SOURCES_SHEET, Source, read_sources
 from gkxl.parallel import default_workers, map_ordered
@@ -49,6 +50,16 @@ class Checked:
     @property
     def explanations(self) -> str:
         return "；".join(explanations(self.findings))
+
+    @property
+    def judged(self) -> Verdict:
+        """The input's own verdict (errors | incomplete | unexplained | ok), as `gkxl validate` gives it."""
+        return verdict(self.findings)
+
+    @property
+    def empty(self) -> bool:
+        """Every statutory cell blank (V-EMPTY): refused even with --allow-errors, there is nothing to add."""
+        return any(f.rule == "V-EMPTY" for f in self.findings)
 
     @property
     def is_summary(self) -> bool:

@@ -29,12 +29,16 @@ ALLOW_ERRORS_FLAG = "--allow-errors"
 
 
 def verdict(checked: Checked, allow_errors: bool) -> str:
-    """The merge verdict of an included input, as recorded in 来源."""
+    """The merge verdict of an included input, as recorded in 来源: with the input's own verdict when it is
+    not 通过 (未填完 and 待说明 inputs are merged, and named)."""
     notes = []
     if checked.is_summary:
         notes.append(f"汇总表，含 {len(checked.sources)} 份报告")
+    own = checked.judged
     if checked.errors:
-        notes.append(f"有 {checked.errors} 处错误，按 {ALLOW_ERRORS_FLAG} 汇总" if allow_errors else "有错误")
+        notes.append(f"{own.text}，按 {ALLOW_ERRORS_FLAG} 汇总" if allow_errors else own.text)
+    elif own.status != "ok":
+        notes.append(own.text)
     return "已汇总" + (f"（{'；'.join(notes)}）" if notes else "")
 
 

@@ -11,15 +11,15 @@ from pathlib import Path
 from gkxl.errors import ReadError
 from gkxl.form.layout import table_extent, table_labels
 from gkxl.form.model import FORM_IDS, TEMPLATE_VERSION, Form, column_letters, load_form, split_address
-from gkxl.read.package import check_package, formula_cells
+from gkxl.read.package import check_package
 from gkxl.read.values import Number, Problem, parse, squash
 
 Grid = list[list[object]]
 RESULTS_SHEET = "校验结果"  # written by annotate and the Excel button; its 说明 column is read back
+CHECKS_SHEET = "校验"  # the template's sheet of live checks; the 说明 of its soft rule rows is read back
 MAX_RESULT_ROWS = 2000
 MAX_LAYOUT_PROBLEMS = 4  # per sheet: enough to see the shift, short enough to read
 COVER_ROWS = 20  # the cover's cells all sit within its first rows
-NO_CACHED_VALUE = "公式没有计算结果（文件未经 Excel 重新计算保存），请在 Excel 中打开并保存，或直接填写数字"
 
 
 @dataclass
@@ -175,7 +175,12 @@ def read_report(path: str | Path, form_id: str | None = None) -> Report:
                 grids[optional] = _sheet(book, optional, nrows, path)
     finally:
         book.close()
-    return report_from_grids(form, grids, names, path)
+    report = report_from_grids(form, grids, names, path)
+    if CHECKS_SHEET in names:  # its 说明, read from the XML: the sheet is too large to parse whole
+        from gkxl.read.check_notes import check_notes
+
+        report.explanations |= check_notes(path, CHECKS_SHEET)
+    return report
 
 
 def report_from_grids(form: Form, grids: dict[str, Grid], names: list[str], path: Path | None = None) -> Report:
@@ -190,7 +195,8 @@ def report_from_grids(form: Form, grids: dict[str, Grid], names: list[str], path
     _meta(form, grids, report)
     _values(form, grids, report)
     _previous_block(form, grids, report)
-    report.explanations = _explanations(grids.get(RESULTS_SHEET))
+    # The 校验 sheet's 说明 (made since they exist there) over the 校验结果 sheet's (older workbooks).
+    report.explanations = _explanations(grids.get(RESULTS_SHEET)) | _check_notes(grids.get(CHECKS_SHEET))
     return report
 
 
@@ -240,6 +246,25 @@ def _explanations(grid: Grid | None) -> dict[tuple[str, str, str], str]:
     return out
 
 
+def _check_notes(grid: Grid | None) -> dict[tuple[str, str, str], str]:
+    """The 说明 typed on the 校验 sheet's rule rows, keyed by (rule, sheet, cell) as the engine's findings are:
+    the rule id is in the 编号 column, the target's 'sheet!cell' in 位置."""
+    if not grid:
+        return {}
+    at = next((i for i, row in enumerate(grid[:20]) if row and squash(row[0]) == "序号"), None)
+    header = [squash(h) for h in grid[at]] if at is not None else []
+    if not {"编号", "位置", "说明"} <= set(header):
+        return {}
+    rule, where, note = (header.index(h) for h in ("编号", "位置", "说明"))
+    out = {}
+    for row in grid[at + 1 :]:
+        text = str(row[note]).strip() if note < len(row) and row[note] not in (None, "") else ""
+        sheet, _, cell = str(row[where]).partition("!")
+        if text and cell:
+            out[(str(row[rule]), sheet, cell)] = text
+    return out
+
+
 def _values(form: Form, grids: dict[str, Grid], report: Report) -> None:
     blank: dict[str, dict[str, str]] = {}  # sheet -> address -> key
     for key, sheet, row, col, kind, address in _cell_positions(form):
@@ -260,9 +285,14 @@ def _values(form: Form, grids: dict[str, Grid], report: Report) -> None:
             report.problems[key] = parsed.problem
         elif raw is None:
             blank.setdefault(sheet, {})[address] = key
+    if report.year is None and "year" not in report.problems:  # an error value in the year cell reads as blank
+        year = form.meta_cell("year")
+        blank.setdefault(year.sheet, {})[year.cell] = "year"
     if report.path is None or not blank:
         return
+    from gkxl.read.hidden_values import hidden_problems
+
     with zipfile.ZipFile(report.path) as zf:  # one opening for every sheet with blank cells
         for sheet, keys in blank.items():
-            for address in formula_cells(zf, sheet, set(keys)):
-                report.problems[keys[address]] = Problem("V-FORMULA", "error", NO_CACHED_VALUE)
+            for address, problem in hidden_problems(zf, sheet, set(keys)).items():
+                report.problems[keys[address]] = problem

@@ -27,6 +27,17 @@ class Problem(NamedTuple):
     message: str
 
 
+# Excel's error values, as a formula leaves them or as pasted/typed (xlwings gives them as text).
+ERROR_VALUE = re.compile(
+    r"#(REF!|DIV/0!|N/A|VALUE!|NAME\?|NUM!|NULL!|GETTING_DATA|SPILL!|CALC!|FIELD!|BLOCKED!|UNKNOWN!)"
+)
+
+
+def error_value_problem(text: str) -> Problem:
+    """V-ERROR: an error value is an error at its cell, never a blank or a 0."""
+    return Problem("V-ERROR", "error", f"单元格为错误值 {text}（公式出错或粘贴了错误值），请改为应填写的内容")
+
+
 class Parsed(NamedTuple):
     value: Number | None
     problem: Problem | None = None
@@ -85,8 +96,8 @@ def parse(raw: object, kind: str) -> Parsed:
         return Parsed(None, Problem("V-NUMBER", "error", f"{_describe(raw)} 不是数字，请填写数字"))
     if isinstance(raw, str):
         text, changed = _normalise_text(raw)
-        if text.startswith("#"):
-            return Parsed(None, Problem("V-NUMBER", "error", f"单元格为错误值 {text}，请填写数字"))
+        if ERROR_VALUE.fullmatch(text.upper()):
+            return Parsed(None, error_value_problem(text))
         if not _NUMBER.fullmatch(text):
             reason = "数字位数过多，请核对" if re.fullmatch(r"[+-]?[\d.]+", text) else "不是数字，请只填写阿拉伯数字"
             return Parsed(None, Problem("V-NUMBER", "error", f"{_describe(raw)} {reason}"))

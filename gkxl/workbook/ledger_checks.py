@@ -52,7 +52,7 @@ def add_ledger_checks(ws: Worksheet, form: Form, last_row: int, col: dict[str, s
         number += 1
         values = {
             "序号": number,
-            "规则": rule,
+            "规则": "台账核对",
             "检查内容": f"{cell.sheet}与{ledger}的统计数一致",
             "单元格": cell.where,
             "位置": f"{cell.sheet}!{cell.cell}",
@@ -63,6 +63,8 @@ def add_ledger_checks(ws: Worksheet, form: Form, last_row: int, col: dict[str, s
             f'IF(COUNTA({target})<>COUNT({target}),"{words["text"]}",'
             f'IF({diff}<>0,"{words["broken"]}","{words["ok"]}")))',
         }
+        if "编号" in col:  # the rule id sits in its own narrow column
+            values["编号"] = rule
         for name, value in values.items():
             out = ws[f"{col[name]}{row}"]
             out.value, out._style = value, copy(ws[f"{col[name]}{last_row}"]._style)
@@ -84,4 +86,4 @@ def _extend(ws: Worksheet, col: dict[str, str], old_last: int, new_last: int) ->
     rules = [r for cf in ws.conditional_formatting if re.fullmatch(area, str(cf.sqref)) for r in cf.rules]
     for rule in rules:
         ws.conditional_formatting.add(f"{status}{old_last + 1}:{status}{new_last}", rule)
-    ws.print_area = f"A1:{status}{new_last}"
+    ws.print_area = f"A1:{list(col.values())[-1]}{new_last}"

@@ -89,3 +89,26 @@ def broken_condition(rule: Rule) -> str:
 def filled(cells: tuple[Cell, ...]) -> str:
     """TRUE when every one of `cells` holds a number."""
     return f"COUNT({','.join(refs(cells, True))})={len(cells)}"
+
+
+def bad_number(cell: Cell, ref: str) -> str:
+    """TRUE when the number in `ref` is not valid for the cell's kind (negative, fractional, > 4 places)."""
+    return {
+        "count": f"OR({ref}<0,{ref}<>INT({ref}))",
+        "signed_count": f"{ref}<>INT({ref})",
+        "money": f"OR({ref}<0,ROUND({ref},{PLACES})<>{ref})",
+    }[cell.kind]
+
+
+def invalid(cell: Cell, ref: str) -> str:
+    """TRUE when `ref` holds an error value, text (not just spaces) or an invalid number: what the engine
+    reports at that cell as V-ERROR, V-NUMBER, V-COUNT or V-MONEY. A blank is not invalid (it is 未填写)."""
+    return f"IF(ISERROR({ref}),TRUE,IF(ISNUMBER({ref}),{bad_number(cell, ref)},LEN(TRIM({ref}))>0))"
+
+
+def unjudged(rule: Rule, qualified: bool = True) -> str:
+    """TRUE when a cell of the rule holds text, an error value or an invalid number (negative or fractional
+    count): the engine skips such a rule, since that cell has its own finding. IF guards the arithmetic."""
+    cells = (rule.target, *rule.parts)
+    bad = ",".join(bad_number(c, refs([c], qualified)[0]) for c in cells)
+    return f"IF({non_numeric(rule, qualified)},TRUE,OR({bad}))"

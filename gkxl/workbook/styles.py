@@ -20,7 +20,14 @@ HEADER_FILL = "FFDDEBF7"  # pale blue: the header row of a list sheet (校验结
 VALIDATION = {
     "count": ("whole", "greaterThanOrEqual", "0", None, "请填写不小于 0 的整数（件数）。"),
     "signed_count": ("whole", "between", "-999999999", "999999999", "请填写整数，减少时填负数（如 -8）。"),
-    "money": ("decimal", "greaterThanOrEqual", "0", None, "请填写不小于 0 的金额，单位万元，最多 4 位小数。"),
+    # A custom rule: Excel's 'decimal' type cannot limit the places. `{cell}` is the validated cell itself.
+    "money": (
+        "custom",
+        None,
+        "AND(ISNUMBER({cell}),{cell}>=0,ROUND({cell},4)={cell})",
+        None,
+        "请填写不小于 0 的金额，单位：万元（如 12.5 即 12.5 万元，不是元），最多 4 位小数。",
+    ),
 }
 
 
@@ -147,12 +154,15 @@ def add_validation(ws: Worksheet, kind: str, addresses: list[str]) -> None:
     from openpyxl.worksheet.datavalidation import DataValidation
 
     vtype, op, f1, f2, prompt = VALIDATION[kind]
-    dv = DataValidation(type=vtype, operator=op, formula1=f1, formula2=f2, allow_blank=True)
-    dv.error, dv.errorTitle, dv.prompt = prompt, "输入有误", prompt
-    dv.showErrorMessage = True
-    for address in addresses:
-        dv.add(address)
-    ws.add_data_validation(dv)
+    # A formula naming its own cell gets one validation per cell (no reliance on relative anchoring).
+    groups = [[a] for a in addresses] if "{cell}" in f1 else [addresses]
+    for group in groups:
+        dv = DataValidation(type=vtype, operator=op, formula1=f1.format(cell=group[0]), formula2=f2, allow_blank=True)
+        dv.error, dv.errorTitle, dv.prompt = prompt, "输入有误", prompt
+        dv.showErrorMessage = True
+        for address in group:
+            dv.add(address)
+        ws.add_data_validation(dv)
 
 
 def absolute_ref(sheet: str, address: str) -> str:

@@ -1,0 +1,75 @@
+"""The 说明 a clerk typed on the 校验 sheet's rule rows, read straight from the sheet's XML.
+
+The 校验 sheet is large (a row of formulas per rule and per input cell): parsing it with python-calamine would
+cost more than reading and checking the report itself. Its 说明 cells are empty in the template, so a regex
+finds the few filled ones; only then are the row's 编号 and 位置 (and the shared strings) looked up.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import zipfile
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+from gkxl.read.package import sheet_part
+
+# Where the 校验 sheet (gkxl.workbook.checks_sheet, which asserts it) keeps a rule row's 位置, 说明 and 编号.
+WHERE_COL, NOTE_COL, RULE_COL = "E", "J", "K"
+FIRST_ROW = 11  # of the rule rows (the header row above them has “说明” in NOTE_COL)
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+def _cell(xml: str, col: str, row: str) -> tuple[str, str] | None:
+    """(type, raw value) of the cell at col+row, or None when it is empty."""
+    m = re.search(rf'<c r="{col}{row}"([^>]*?)(?:/>|>(.*?)</c>)', xml, re.S)
+    if not m or not m.group(2):
+        return None
+    kind = re.search(r'\bt="(\w+)"', m.group(1))
+    body = m.group(2)
+    if kind and kind.group(1) == "inlineStr":
+        return "inline", "".join(re.findall(r"<t[^>]*>([^<]*)</t>", body))
+    value = re.search(r"<v>([^<]*)</v>", body)
+    return (kind.group(1) if kind else "n", value.group(1)) if value else None
+
+
+def _shared_strings(zf: zipfile.ZipFile) -> list[str]:
+    if "xl/sharedStrings.xml" not in zf.namelist():
+        return []
+    root = ET.fromstring(zf.read("xl/sharedStrings.xml"))
+    return ["".join(t.text or "" for t in si.iter(f"{_MAIN}t")) for si in root.iter(f"{_MAIN}si")]
+
+
+def _text(found: tuple[str, str] | None, strings: list[str]) -> str:
+    if found is None:
+        return ""
+    kind, value = found
+    if kind == "s":
+        index = int(value)
+        return strings[index] if index < len(strings) else ""
+    return html.unescape(value)  # entities and character references (openpyxl writes &#34920; for 表)
+
+
+def check_notes(path: str | Path, sheet: str) -> dict[tuple[str, str, str], str]:
+    """{(rule id, sheet, cell): 说明} of the rule rows whose 说明 is filled."""
+    with zipfile.ZipFile(path) as zf:
+        part = sheet_part(zf, sheet)
+        if part is None or part not in zf.namelist():
+            return {}
+        xml = zf.read(part).decode("utf-8", "replace")
+        found = re.finditer(rf'<c r="{NOTE_COL}(\d+)"[^>]*?>(?=<[vi])', xml)
+        rows = [m.group(1) for m in found if int(m.group(1)) >= FIRST_ROW]
+        if not rows:
+            return {}
+        strings = _shared_strings(zf) if any(_cell(xml, NOTE_COL, r)[0] == "s" for r in rows) else []
+        if not strings and re.search(r'\bt="s"', xml):
+            strings = _shared_strings(zf)  # 编号 and 位置 are shared strings in any saved workbook
+    out = {}
+    for row in rows:
+        note = _text(_cell(xml, NOTE_COL, row), strings).strip()
+        rule, where = _text(_cell(xml, RULE_COL, row), strings), _text(_cell(xml, WHERE_COL, row), strings)
+        where_sheet, _, address = where.partition("!")
+        if note and rule and address:
+            out[(rule, where_sheet, address)] = note
+    return out
