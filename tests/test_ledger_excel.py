@@ -36,8 +36,8 @@ def test_the_button_fills_the_tables_from_the_ledger(excel, tmp_path, form_id):
             assert report.values[cell.key] == expected.get(cell.key, 0), cell.key
     writes = [a for a in actions(book) if a["func"] == "setValues"]
     assert len(writes) == 2  # one block per table, not one call per cell
-    # names, cover, 3 tables, 上年数据, 2 ledger sheets, 2 writes, alert
-    assert outcome.calls == 1 + 1 + 3 + 1 + 2 + 2 + 1
+    # names, cover, 3 tables, 上年数据, 校验, 2 ledger sheets, 2 writes, alert
+    assert outcome.calls == 1 + 1 + 3 + 1 + 1 + 2 + 2 + 1
 
 
 def test_a_bad_row_writes_nothing_and_names_the_row(excel, tmp_path):

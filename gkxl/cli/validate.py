@@ -28,7 +28,7 @@ from gkxl.form.model import FORM_IDS
     help="上年报告（文件，或按单位名称匹配的文件夹）：加做跨年度核对。",
 )
 @jobs_option("校验")
-@click.option("--strict", is_flag=True, help="严格：只有结论为“通过”时退出码为 0（未填完、待说明也为 1）。")
+@click.option("--strict", is_flag=True, help="严格：结论为“未填完”“待说明”的报告也算不通过。")
 def command(
     inputs: tuple[Path, ...],
     as_json: bool,
