@@ -124,3 +124,14 @@ def test_validate_form_names_the_form_it_found():
     assert result.exit_code == 2
     assert "这是表式 2021 的工作簿（见封面“表式”），不是 --form 指定的 2019，未校验" in result.output
     assert "结论：未校验：表式为 2021，不是 2019" in result.output and "无法读取" not in result.output
+
+
+def test_a_click_command_in_a_real_process_keeps_its_exit_code_and_output(tmp_path):
+    out = tmp_path / "模板.xlsx"
+    made = gkxl("template", "-o", out)
+    assert made.returncode == 0 and made.stdout == f"已生成模板（表式 2021）：{out}\n"
+    refused = gkxl("merge", EXAMPLES, SHIQIAO, "-o", tmp_path / "汇总.xlsx")
+    assert refused.returncode == 1 and refused.stdout.rstrip().endswith(f"没有写出 {tmp_path / '汇总.xlsx'}")
+    from gkxl.read.reader import read_report
+
+    assert read_report(out).form.id == "2021"  # complete on disk although the process skipped its teardown

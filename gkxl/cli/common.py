@@ -107,12 +107,13 @@ def check_output_folder(path: Path, what: str, creates: bool) -> Path:
 # --- options spelt the same in every command (built on demand: Click is imported only when needed) ---
 
 
-def form_option():
+def form_option(command=None):
+    """`@form_option` or `@form_option()`: --form, a form id, default the current form."""
     import click
 
     from gkxl.form.model import DEFAULT_FORM, FORM_IDS
 
-    return click.option(
+    option = click.option(
         "--form",
         "form_id",
         type=click.Choice(FORM_IDS),
@@ -120,12 +121,15 @@ def form_option():
         show_default=True,
         help="表式版本。",
     )
+    return option(command) if command else option
 
 
-def json_option():
+def json_option(command=None):
+    """`@json_option` or `@json_option()`: --json, passed as `as_json`."""
     import click
 
-    return click.option("--json", "as_json", is_flag=True, help="输出 JSON（供程序读取）。")
+    option = click.option("--json", "as_json", is_flag=True, help="输出 JSON（供程序读取）。")
+    return option(command) if command else option
 
 
 def jobs_option(what: str):

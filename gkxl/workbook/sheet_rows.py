@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -46,21 +46,15 @@ def _row(number: int, letters: list[str], values: Sequence[Value]) -> str:
     return f'<row r="{number}">{cells}</row>'
 
 
-def rows_xml(rows: Iterable[Sequence[Value]], first_row: int) -> tuple[str, int, int]:
-    """The <row> elements of `rows` starting at `first_row`, with the last row and widest column written."""
-    letters: list[str] = []
-    parts = []
-    row_number, width = first_row - 1, 0
-    for row_number, values in enumerate(rows, first_row):
-        while len(letters) < len(values):
-            letters.append(column_letters(len(letters) + 1))
-        width = max(width, len(values))
-        parts.append(_row(row_number, letters, values))
-    return "".join(parts), row_number, width
+def _rows(rows: Sequence[Sequence[Value]], first_row: int) -> Iterator[str]:
+    letters = [column_letters(i + 1) for i in range(max(map(len, rows), default=0))]
+    for number, values in enumerate(rows, first_row):
+        yield _row(number, letters, values)
 
 
 def append_rows(path: str | Path, sheets: dict[str, Iterable[Sequence[Value]]], first_row: int = 2) -> None:
-    """Add rows below the existing rows of each named sheet of the saved workbook at `path` (rewritten in place)."""
+    """Add rows below the existing rows of each named sheet of the saved workbook at `path` (rewritten in place).
+    The rows' XML is streamed into the archive row by row, so memory does not grow with the megabytes of XML."""
     path = Path(path)
     with zipfile.ZipFile(path) as zf:
         parts = {}
@@ -70,20 +64,26 @@ def append_rows(path: str | Path, sheets: dict[str, Iterable[Sequence[Value]]], 
                 raise KeyError(sheet)
             parts[part] = sheet
         entries = [(info, zf.read(info)) for info in zf.infolist()]
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+    # Level 1 for the big sheets: megabytes of repetitive XML, and the fastest level still shrinks it tenfold.
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out:
         for info, content in entries:
-            level = 6
-            if info.filename in parts:
-                data, last_row, width = rows_xml(sheets[parts[info.filename]], first_row)
-                content = _insert(content.decode("utf-8"), data, last_row, width).encode("utf-8")
-                level = 1  # megabytes of repetitive XML: the fastest level still shrinks it about tenfold
-            out.writestr(info, content, compress_type=zipfile.ZIP_DEFLATED, compresslevel=level)
+            if info.filename not in parts:
+                out.writestr(info, content, compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
+                continue
+            rows = list(sheets[parts[info.filename]])
+            last_row, width = first_row + len(rows) - 1, max(map(len, rows), default=0)
+            head, tail = _split(content.decode("utf-8"), last_row, width)
+            with out.open(info.filename, "w") as part:
+                part.write(head.encode("utf-8"))
+                for row in _rows(rows, first_row):
+                    part.write(row.encode("utf-8"))
+                part.write(tail.encode("utf-8"))
 
 
-def _insert(xml: str, data: str, last_row: int, width: int) -> str:
+def _split(xml: str, last_row: int, width: int) -> tuple[str, str]:
+    """The sheet's XML before and after the place for new rows (the end of sheetData), its dimension widened."""
     if "<sheetData/>" in xml or "<sheetData />" in xml:
         xml = re.sub(r"<sheetData\s*/>", "<sheetData></sheetData>", xml, count=1)
-    xml = xml.replace("</sheetData>", data + "</sheetData>", 1)
     match = re.search(r'<dimension ref="A1(?::([A-Z]+)(\d+))?"\s*/>', xml)
     if match:
         old_col = match.group(1) or "A"
@@ -91,4 +91,5 @@ def _insert(xml: str, data: str, last_row: int, width: int) -> str:
         col = max(width, column_index(old_col))
         ref = f"A1:{column_letters(col)}{max(last_row, old_row)}"
         xml = xml[: match.start()] + f'<dimension ref="{ref}"/>' + xml[match.end() :]
-    return xml
+    at = xml.index("</sheetData>")
+    return xml[:at], xml[at:]
