@@ -53,7 +53,12 @@ def _part(doc: docx.document.Document, part: Part, landscape: bool) -> bool:
     if wanted != landscape:
         tables._page(doc.add_section(WD_SECTION.NEW_PAGE), wanted)
     if part.table:
-        tables._table(doc, part.table, wanted)
+        # Prose before it has no known height: plan from the top of a page, so only a table taller than a
+        # page is split (each piece titled 续, its header and group labels repeated, as render does).
+        pieces, _, _ = tables.plan(part.table, wanted, 0.0)
+        for i, piece in enumerate(pieces):
+            title = part.table.title if i == 0 else f"{part.table.title}（续）"
+            tables._table(doc, piece, wanted, title, i > 0)
         doc.add_paragraph()  # Word needs a paragraph after a table
     else:
         tables._paragraph(doc, part.spec.heading, tables.H2_PT)
