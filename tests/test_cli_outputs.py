@@ -145,7 +145,7 @@ def test_excel_setup_says_what_it_wrote_in_words(tmp_path, monkeypatch):
     result = run("excel-setup", "--interpreter", "/opt/python/bin/python3")
     assert result.exit_code == 0, result.output
     assert (
-        "已写入本机设置" in result.output
-        and "Excel 按钮将用这个 Python 运行 gkxl：/opt/python/bin/python3" in result.output
+        "已写入本账户的设置" in result.output
+        and "Excel 按钮将运行的 Python：/opt/python/bin/python3" in result.output
     )
     assert "{" not in result.output
