@@ -53,10 +53,10 @@ def text_line(text: str, where: str) -> Line | None:
         token = read_token(words[-1])
         if token is None:
             break
-        values.insert(0, token)
+        values.append(token)
         words.pop()
     label = " ".join(words)
-    return Line((label,) if label else (), tuple(values), where)
+    return Line((label,) if label else (), tuple(reversed(values)), where)
 
 
 def cell_line(cells: list[str | None], where: str) -> Line | None:
@@ -85,9 +85,10 @@ def text_lines(text: str, page_word: str = "行") -> list[Line]:
     """Lines of plain text; form feeds (PDF page breaks) count pages when page_word is '页'."""
     out, page = [], 1
     for n, raw in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), 1):  # keep \f
-        page += raw.count("\f")
-        where = f"第 {page} 页" if page_word == "页" else f"第 {n} 行"
-        line = text_line(raw.replace("\f", ""), where)
-        if line:
-            out.append(line)
+        for k, piece in enumerate(raw.split("\f")):  # a page break starts a new line
+            page += k > 0
+            where = f"第 {page} 页" if page_word == "页" else f"第 {n} 行"
+            line = text_line(piece, where)
+            if line:
+                out.append(line)
     return out

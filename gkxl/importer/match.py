@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from functools import cache
+
+from rapidfuzz import fuzz, process
 
 from gkxl.form.model import Form, Section, Table
 from gkxl.importer.lines import Line
@@ -63,23 +66,40 @@ class Match:
         return fitting + 0.5 * len(self.headers) - 0.25 * len(self.groups)
 
 
+def _candidates(text: str, names: list[str], floor: float) -> list[int]:
+    """Indexes of the names whose similarity to text may reach floor. rapidfuzz's Indel ratio (2·LCS/length)
+    bounds difflib's ratio from above (its matching blocks are a common subsequence), in C and in one call."""
+    found = process.extract(text, names, scorer=fuzz.ratio, score_cutoff=floor * 100 - 1e-6, limit=None)
+    return sorted(k for _, _, k in found)
+
+
 class _Scorer:
-    """Best-matching targets for a set of label texts; SequenceMatcher objects are kept per target name."""
+    """Best-matching targets for a set of label texts; SequenceMatcher objects are kept per target name.
+
+    Only scores of at least THRESHOLD matter (a lower best is no hit, a lower rival no rival), so only the
+    names whose upper bound reaches it get an exact difflib ratio; an exact name gives 1.0 from a dictionary."""
 
     def __init__(self, targets: list[Target]):
         self.items = [(t, SequenceMatcher(None, "", name, autojunk=False)) for t in targets for name in t.names]
+        self.names = [name for t in targets for name in t.names]
+        self.exact: dict[str, list[Target]] = {}
+        for t in targets:
+            for name in t.names:
+                self.exact.setdefault(name, []).append(t)
 
     def rank(self, texts: set[str]) -> list[tuple[float, Target, str]]:
         best: dict[int, tuple[float, Target, str]] = {}
-        for target, sm in self.items:
-            current = best.get(id(target), (0.0, target, ""))[0]
-            for text in texts:
+        for text in texts:
+            for target in self.exact.get(text, ()):
+                best[id(target)] = (1.0, target, text)
+        floor = 1.0 - MARGIN if best else THRESHOLD  # with an exact hit, a rival matters only within MARGIN
+        for text in sorted(texts):
+            for k in _candidates(text, self.names, floor):
+                target, sm = self.items[k]
+                current = best.get(id(target), (floor, target, ""))[0]
                 sm.set_seq1(text)
-                if sm.real_quick_ratio() <= current or sm.quick_ratio() <= current:
-                    continue
                 score = sm.ratio()
-                if score > current:
-                    current = score
+                if score > current or (score == current and id(target) not in best):
                     best[id(target)] = (score, target, text)
         return sorted(best.values(), key=lambda item: -item[0])
 
@@ -103,18 +123,25 @@ def _neighbours(lines: list[Line], i: int, step: int, limit: int) -> list[str]:
 
 
 def _hit(lines: list[Line], i: int, scorer: _Scorer) -> Hit:
+    """The row line i is taken for: its own label; else with the fragments before it (a label printed above
+    its numbers); else with the fragments around it (a label broken around its numbers, as pdftotext leaves it)."""
     pieces = _pieces(lines[i])
     suffixes = {norm_label("".join(pieces[k:])) for k in range(len(pieces))} - {""}
     ranked = scorer.rank(suffixes) if suffixes else []
     if not ranked or ranked[0][0] < STRONG:
         own = "".join(pieces)
         prev, nxt = _neighbours(lines, i, -1, MAX_PREV), _neighbours(lines, i, 1, MAX_NEXT)
-        texts = {
-            norm_label("".join(reversed(prev[:p])) + own + "".join(nxt[:n]))
-            for p in range(len(prev) + 1)
-            for n in range(len(nxt) + 1)
-        }
-        ranked = scorer.rank((texts | suffixes) - {""})
+        before = {norm_label("".join(reversed(prev[:p])) + own) for p in range(len(prev) + 1)}
+        ranked = scorer.rank((before | suffixes) - {""})
+        if not ranked or ranked[0][0] < STRONG or _hit_of(i, ranked).ambiguous:
+            around = {norm_label(b + "".join(nxt[:n])) for b in before for n in range(1, len(nxt) + 1)}
+            around |= {norm_label("".join(reversed(prev[:p])) + own + "".join(nxt[:n]))
+                       for p in range(len(prev) + 1) for n in range(1, len(nxt) + 1)}
+            ranked = scorer.rank((before | around | suffixes) - {""})
+    return _hit_of(i, ranked)
+
+
+def _hit_of(i: int, ranked: list[tuple[float, Target, str]]) -> Hit:
     if not ranked:
         return Hit(i, None, 0.0, "")
     score, target, text = ranked[0]
@@ -122,26 +149,42 @@ def _hit(lines: list[Line], i: int, scorer: _Scorer) -> Hit:
     return Hit(i, target, score, text, rival[1], rival[0])
 
 
-def _anchor_table(line: Line, tables: tuple[Table, ...]) -> Table | None:
-    texts = {norm_label(p) for p in (*line.labels, *line.label.split(), line.label)} - {""}
-    best, table = ANCHOR, None
-    for t in tables:
-        for anchor in table_anchors(t):
-            for x in texts:
-                # 2·min/(sum) bounds the ratio: skip prose lines far longer or shorter than the anchor
-                if 2 * min(len(x), len(anchor)) / (len(x) + len(anchor)) < best:
-                    continue
-                score = similarity(x, anchor)
+class _Anchors:
+    """The titles and headers that start each table, as SequenceMatchers with their second text cached."""
+
+    def __init__(self, tables: tuple[Table, ...]):
+        self.items = [(t, SequenceMatcher(None, "", a, autojunk=False)) for t in tables for a in table_anchors(t)]
+        self.names = [a for t in tables for a in table_anchors(t)]
+        self.exact = {a: t for t in reversed(tables) for a in table_anchors(t)}
+
+    def table(self, line: Line) -> Table | None:
+        texts = {norm_label(p) for p in (*line.labels, *line.label.split(), line.label)} - {""}
+        if not texts:
+            return None
+        for text in texts:
+            if text in self.exact:
+                return self.exact[text]
+        best, table = ANCHOR, None
+        for text in sorted(texts):
+            for k in _candidates(text, self.names, best):
+                t, sm = self.items[k]
+                sm.set_seq1(text)
+                score = sm.ratio()
                 if score >= best:
                     best, table = score, t
-    return table if texts else None
+        return table
+
+
+@cache
+def _anchors(form: Form) -> _Anchors:
+    return _Anchors(form.tables)
 
 
 def _regions(lines: list[Line], form: Form) -> list[Table | None]:
-    out, current = [], None
+    out, current, anchors = [], None, _anchors(form)
     for line in lines:
         if _blank(line):
-            current = _anchor_table(line, form.tables) or current
+            current = anchors.table(line) or current
         out.append(current)
     return out
 
@@ -154,7 +197,10 @@ def _headers(lines: list[Line], regions: list[Table | None], match: Match) -> No
             continue
         text = norm_label(line.label)
         for s in sections:
-            if s not in match.headers and similarity(text, section_header(s)) >= ANCHOR:
+            header = section_header(s)
+            if s in match.headers or fuzz.ratio(text, header) < ANCHOR * 100 - 1e-6:
+                continue  # the bound: most lines are prose, far from any header
+            if similarity(text, header) >= ANCHOR:
                 match.headers[s] = line
                 _unit_note(line, s, match)
                 break

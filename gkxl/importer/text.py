@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from gkxl.read.values import squash
 
@@ -18,6 +19,7 @@ _QUOTES = str.maketrans("", "", "“”\"'‘’「」『』")
 _TITLE = re.compile(r"([\u4e00-\u9fff（）()]{2,40}?)(\d{4})年度?政府信息公开工作年度报告")
 
 
+@lru_cache(maxsize=1 << 14)
 def norm_label(text: object) -> str:
     """A label reduced to what identifies it: '1、' and '1．' read as '1.', commas as '、', no quotes."""
     out = _ENUM.sub(r"\1.", squash(text))

@@ -1,0 +1,87 @@
+"""Limits on what one published report may cost to read, checked before (or while) a parser sees it.
+
+A report is a few dozen pages: anything far beyond these limits is refused with a message instead of
+being parsed for minutes or inflated into gigabytes. Each check is linear in the input.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from pathlib import Path
+
+from gkxl.errors import ReadError
+
+MiB = 1 << 20
+MAX_BYTES = {".txt": 4 * MiB, ".html": 8 * MiB, ".htm": 8 * MiB, ".docx": 32 * MiB, ".pdf": 64 * MiB}
+MAX_PAGES = 200  # PDF pages
+MAX_LINE = 20_000  # characters in one line of text or one table cell
+MAX_LINES = 100_000  # lines of text or table rows
+MAX_VALUE_LINES = 5_000  # lines with numbers (each is compared with every row label of the form)
+MAX_DEPTH = 256  # nesting of HTML elements
+MAX_INFLATED = 256 * MiB  # all compressed streams (PDF) or parts (DOCX) together, once inflated
+_STREAM = re.compile(rb"stream\r?\n")
+
+
+def _mb(n: int) -> str:
+    return f"{n / MiB:.0f} MB"
+
+
+def check_size(path: Path, size: int) -> None:
+    limit = MAX_BYTES[path.suffix.lower()]
+    if size > limit:
+        raise ReadError(f"文件过大（{_mb(size)}，{path.suffix} 报告最大 {_mb(limit)}），未导入", path)
+
+
+def check_lines(lines: list, path: Path) -> None:
+    if len(lines) > MAX_LINES:
+        raise ReadError(f"文字行数过多（{len(lines)} 行，最多 {MAX_LINES} 行），不像一份年度报告，未导入", path)
+    with_values = sum(1 for line in lines if line.values)
+    if with_values > MAX_VALUE_LINES:
+        text = f"含数字的行过多（{with_values} 行，最多 {MAX_VALUE_LINES} 行），不像一份年度报告，未导入"
+        raise ReadError(text, path)
+
+
+def check_text(text: str, path: Path, where: str = "") -> None:
+    """Refuse a text with an overlong line (before it is split into words)."""
+    start = 0
+    while (end := text.find("\n", start)) != -1 or start < len(text):
+        end = len(text) if end == -1 else end
+        if end - start > MAX_LINE:
+            line = text.count("\n", 0, start) + 1
+            at = where or f"第 {line} 行"
+            raise ReadError(f"{at}过长（{end - start} 个字符，最多 {MAX_LINE} 个），未导入", path)
+        start = end + 1
+
+
+def check_pdf_streams(data: bytes, path: Path) -> None:
+    """Inflate every zlib stream of a PDF with a cap: a stream that would inflate past the budget is refused."""
+    left = MAX_INFLATED
+    for m in _STREAM.finditer(data):
+        start = m.end()
+        if data[start : start + 1] != b"\x78":  # not a zlib header: not a FlateDecode stream
+            continue
+        inflater, pos = zlib.decompressobj(), start
+        try:
+            while not inflater.eof and pos < len(data):
+                pending, pos = data[pos : pos + MiB], pos + MiB
+                while pending and not inflater.eof:
+                    left -= len(inflater.decompress(pending, MiB))
+                    if left < 0:
+                        raise ReadError(f"PDF 中的压缩数据解压后超过 {_mb(MAX_INFLATED)}，未导入", path)
+                    pending = inflater.unconsumed_tail
+        except zlib.error:
+            continue  # a damaged stream is the PDF library's to report
+
+
+def check_docx_parts(path: Path) -> None:
+    """The parts' inflated sizes, as the zip declares them (zipfile never reads past a declared size)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            total = sum(i.file_size for i in z.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # python-docx gives the message for a broken package
+    if total > MAX_INFLATED:
+        raise ReadError(f"Word 文件解压后超过 {_mb(MAX_INFLATED)}（{_mb(total)}），未导入", path)
