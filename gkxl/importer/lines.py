@@ -43,10 +43,23 @@ class Source:
     fallback: Callable[[], tuple[str, list[Line]]] | None = None  # a slower reading, tried when the first fails
 
 
+_CELL_SEPARATORS = re.compile(r"[|｜\t]")
+_RULER = re.compile(r"[\s|｜:：\-—–+=]*")  # '|---|:---:|' under a header, '+----+' around a text table
+
+
 def text_line(text: str, where: str) -> Line | None:
-    """'规章 0 0 0' -> label '规章', three values. Page furniture and empty lines give None."""
+    """'规章 0 0 0' -> label '规章', three values. A row whose cells are separated by '|' or tabs (a table as
+    text views and browsers copy it) is read cell by cell. Page furniture and empty lines give None."""
     if not text.strip() or is_page_furniture(text):
         return None
+    if _CELL_SEPARATORS.search(text):
+        if _RULER.fullmatch(text):
+            return None
+        cells = [c.strip() for c in _CELL_SEPARATORS.split(text)]
+        if "|" in text or "｜" in text:  # the outer border of '| a | b |' is no cell
+            cells = cells[1:] if cells and not cells[0] else cells
+            cells = cells[:-1] if cells and not cells[-1] else cells
+        return cell_line(cells, where)
     words = text.split()
     values: list[Token] = []
     while words:
@@ -69,6 +82,35 @@ def cell_line(cells: list[str | None], where: str) -> Line | None:
     if not labels and len(values) < 2 and all(v.blank for v in values):
         return None  # an empty row, or the empty remainder of a merged cell
     return Line(labels, values, where, tabular=True)
+
+
+def rebuild_rows(lines: list[Line]) -> list[Line] | None:
+    """One cell per line (a table copied from a WeChat article, or a page whose cells are block elements):
+    each run of lines holding a single number and no label is one row's values, joined into one line; the
+    label lines before it stay, and the matcher joins them to it as it does a label printed above its row.
+    The joined line is placed only if its count of numbers is its row's count of columns.
+    None when no run of two or more such lines exists (the reading would be the same)."""
+    out: list[Line] = []
+    run: list[Line] = []
+    joined = False
+
+    def flush() -> None:
+        nonlocal joined
+        if len(run) > 1:
+            out.append(Line((), tuple(t for line in run for t in line.values), run[0].where))
+            joined = True
+        else:
+            out.extend(run)
+        run.clear()
+
+    for line in lines:
+        if not line.labels and len(line.values) == 1 and not line.tabular:
+            run.append(line)
+            continue
+        flush()
+        out.append(line)
+    flush()
+    return out if joined else None
 
 
 def decode(data: bytes, path: Path) -> str:

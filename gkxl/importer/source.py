@@ -7,7 +7,7 @@ from pathlib import Path
 
 from gkxl.errors import ReadError, os_reason
 from gkxl.importer.budget import MAX_BYTES, check_lines, check_size, check_text
-from gkxl.importer.lines import Source, decode, text_lines
+from gkxl.importer.lines import Source, decode, rebuild_rows, text_lines
 
 SUFFIXES = (".txt", ".html", ".htm", ".docx", ".pdf")
 
@@ -24,6 +24,10 @@ def read_source(path: Path) -> Source:
     source = _read(path, suffix, _bytes(path))
     for _, lines in source.readings:
         check_lines(lines, path)
+    for name, lines in list(source.readings):
+        rows = rebuild_rows(lines)
+        if rows:
+            source.readings.append((f"{name}（每格一行）", rows))
     return source
 
 
