@@ -8,6 +8,7 @@ order, and only when their count is exactly the number of columns of the row's s
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import cache
@@ -24,6 +25,7 @@ MARGIN = 0.08  # the best row must beat every other row by this much, else the l
 ANCHOR = 0.85  # similarity for a title or header that starts a table
 STRONG = 0.95  # a line's own label this good needs no neighbouring fragments
 MAX_PREV, MAX_NEXT = 3, 2
+_CJK = re.compile(r"[\u4e00-\u9fff]{2}")
 
 
 @dataclass
@@ -58,6 +60,7 @@ class Match:
     headers: dict[Section, Line] = field(default_factory=dict)
     unit_notes: list[tuple[Target, str]] = field(default_factory=list)
     unplaced: list[Line] = field(default_factory=list)
+    extras: list[Line] = field(default_factory=list)  # rows the form does not have (noted, never summed)
     claimed: set[int] = field(default_factory=set)  # ids of targets some line was taken for
 
     @property
@@ -79,9 +82,10 @@ class _Scorer:
     Only scores of at least THRESHOLD matter (a lower best is no hit, a lower rival no rival), so only the
     names whose upper bound reaches it get an exact difflib ratio; an exact name gives 1.0 from a dictionary."""
 
-    def __init__(self, targets: list[Target]):
+    def __init__(self, targets: list[Target], stops: frozenset[str] = frozenset()):
         self.items = [(t, SequenceMatcher(None, "", name, autojunk=False)) for t in targets for name in t.names]
         self.names = [name for t in targets for name in t.names]
+        self.stops = stops - set(self.names)  # a caption that is also a row label stays a label
         self.exact: dict[str, list[Target]] = {}
         for t in targets:
             for name in t.names:
@@ -112,10 +116,19 @@ def _blank(line: Line) -> bool:
     return all(t.blank for t in line.values)
 
 
-def _neighbours(lines: list[Line], i: int, step: int, limit: int) -> list[str]:
-    """Label texts of the label-only lines next to line i (closest first)."""
+def _fragment(line: Line) -> bool:
+    """A label-only line, or a row of empty cells (the first half of a table row split by a page break); a
+    row printing '/' or '—' is a row of its own, not part of another's label."""
+    return all(not t.raw for t in line.values)
+
+
+def _neighbours(lines: list[Line], i: int, step: int, limit: int, stops: frozenset[str] = frozenset()) -> list[str]:
+    """Label texts of the label-only lines next to line i (closest first), up to a table title, caption or
+    header (stops): those are never part of a row's label."""
     out, j = [], i + step
-    while 0 <= j < len(lines) and len(out) < limit and _blank(lines[j]):
+    while 0 <= j < len(lines) and len(out) < limit and _fragment(lines[j]):
+        if norm_label(lines[j].label) in stops:
+            break
         if lines[j].label:
             out.append(lines[j].label)
         j += step
@@ -130,7 +143,8 @@ def _hit(lines: list[Line], i: int, scorer: _Scorer) -> Hit:
     ranked = scorer.rank(suffixes) if suffixes else []
     if not ranked or ranked[0][0] < STRONG:
         own = "".join(pieces)
-        prev, nxt = _neighbours(lines, i, -1, MAX_PREV), _neighbours(lines, i, 1, MAX_NEXT)
+        prev = _neighbours(lines, i, -1, MAX_PREV, scorer.stops)
+        nxt = _neighbours(lines, i, 1, MAX_NEXT, scorer.stops)
         before = {norm_label("".join(reversed(prev[:p])) + own) for p in range(len(prev) + 1)}
         ranked = scorer.rank((before | suffixes) - {""})
         if not ranked or ranked[0][0] < STRONG or _hit_of(i, ranked).ambiguous:
@@ -217,7 +231,7 @@ def _unit_note(line: Line, section: Section, match: Match) -> None:
 def _claims(lines: list[Line], regions: list[Table | None], form: Form) -> tuple[list[Hit], list[Hit]]:
     """(hits, ambiguous hits) for every line with values inside the tables."""
     targets = form_targets(form)
-    scorer = _Scorer([t for t in targets if t.names])
+    scorer = _Scorer([t for t in targets if t.names], frozenset(_anchors(form).exact))
     unlabelled = {t.table.id: t for t in targets if not t.names}
     hits, ambiguous = [], []
     for i, line in enumerate(lines):
@@ -244,11 +258,31 @@ def _choose(target: Target, hits: list[Hit], lines: list[Line], match: Match) ->
     return filled[0]
 
 
+def _spread(tokens: tuple[Token, ...], target: Target) -> tuple[Token, ...] | None:
+    """A row whose merged value cells are stored as separate empty cells (no colspan): one token per grid
+    column. Each cell takes the token where it starts; the columns it covers must be empty."""
+    if target.group:
+        return None
+    columns = target.section.columns
+    first = min(c.col for c in columns)
+    grid = max(c.col + c.span for c in columns) - first
+    if grid == target.width or len(tokens) < grid or not all(t.blank for t in tokens[: len(tokens) - grid]):
+        return None
+    tail = tokens[len(tokens) - grid :]
+    starts = {c.col - first for c in columns}
+    if not all(tail[i].blank for i in range(grid) if i not in starts):
+        return None
+    return tuple(tail[c.col - first] for c in columns)
+
+
 def _place(target: Target, hit: Hit, line: Line, match: Match) -> None:
     tokens = line.values
     extra = len(tokens) - target.width
-    if extra > 0 and line.tabular and all(t.blank for t in tokens[:extra]):
-        tokens = tokens[extra:]  # empty label cells between the label and the values (e.g. a merged leaf column)
+    if extra > 0 and line.tabular:
+        if all(t.blank for t in tokens[:extra]):
+            tokens = tokens[extra:]  # empty label cells between the label and the values (a merged leaf column)
+        else:
+            tokens = _spread(tokens, target) or tokens
     match.claimed.add(id(target))
     if len(tokens) != target.width and not all(t.blank for t in tokens):
         match.errors.append(
@@ -307,11 +341,18 @@ def match_lines(lines: list[Line], form: Form, reading: str) -> Match:
 
 
 def _unplaced(lines: list[Line], regions, used: set[int], ambiguous: set[int], match: Match) -> None:
-    """Lines with numbers inside the tables that went nowhere (they are listed, never silently dropped)."""
+    """Lines with numbers inside the tables that went nowhere (they are listed, never silently dropped).
+    One with a label of its own (or just above it) is a row the form does not have, such as a province's
+    其他主动公开文件: an extra, noted with its numbers and never summed into a cell of the form."""
     if not used:
         return
     first, last = min(used), max(used)
     for i in range(first, last + 1):
         line = lines[i]
-        if i not in used and i not in ambiguous and regions[i] is not None and not _blank(line):
+        if i in used or i in ambiguous or regions[i] is None or _blank(line):
+            continue
+        label = line.label or (lines[i - 1].label if i and _fragment(lines[i - 1]) else "")
+        if _CJK.search(label):
+            match.extras.append(Line((label,), line.values, line.where, line.tabular))
+        else:
             match.unplaced.append(line)

@@ -84,6 +84,10 @@ def build_report(match: Match, unit: str | None, year: int | None, path: Path) -
     findings += [_group_finding(match, g, where) for g in match.groups]
     for target, text in match.unit_notes:
         findings += [_finding(c, "IMPORT-UNIT", "warning", text, path=where) for c in target.cells if c.kind == "money"]
+    for line in match.extras:
+        numbers = "、".join(t.raw or "（空）" for t in line.values)
+        text = f"{line.where}“{line.shown}”是表式中没有的行（地方表式增加的行），其数字 {numbers} 未计入任何单元格"
+        findings.append(_finding(None, "IMPORT-EXTRA", "info", text, numbers, path=where))
     for line in match.unplaced:
         text = f"{line.where}“{line.shown}”有数字但不属于任何一行，未导入，请核实"
         findings.append(_finding(None, "IMPORT-UNPLACED", "warning", text, path=where))

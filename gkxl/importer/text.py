@@ -15,6 +15,9 @@ _NUMBER = r"[+-]?(?:\d{1,3}(?:[,，]\d{3})+|\d+)(?:\.\d+)?"
 _UNIT = r"万元|元|件|个|项|条"
 _VALUE = re.compile(rf"(?P<number>{_NUMBER})(?P<unit>{_UNIT})?")
 _ENUM = re.compile(r"(?<![\d.])(\d{1,2})\s*[、.．,，]")
+# A filling instruction in brackets after a label or header, as provinces print them:
+# '上一年项目数量（指2019年事项数）', '本年增/减（增加用正数，减少用负值表示，如-8）'. Dropped from both sides.
+_INSTRUCTION = re.compile(r"[（(][^（）()]{0,60}?(?:指|填|用|如|含|包括|注|按)[^（）()]{0,60}[）)]")
 _QUOTES = str.maketrans("", "", "“”\"'‘’「」『』")
 _TITLE = re.compile(r"([\u4e00-\u9fff（）()]{2,40}?)(\d{4})年度?政府信息公开工作年度报告")
 
@@ -22,7 +25,7 @@ _TITLE = re.compile(r"([\u4e00-\u9fff（）()]{2,40}?)(\d{4})年度?政府信息
 @lru_cache(maxsize=1 << 14)
 def norm_label(text: object) -> str:
     """A label reduced to what identifies it: '1、' and '1．' read as '1.', commas as '、', no quotes."""
-    out = _ENUM.sub(r"\1.", squash(text))
+    out = _ENUM.sub(r"\1.", _INSTRUCTION.sub("", squash(text)))
     return out.replace(",", "、").translate(_QUOTES)
 
 
