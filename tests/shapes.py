@@ -28,6 +28,8 @@ INSTRUCTIONS = {
     "上一年项目数量": "上一年项目数量（指2019年事项数）",
     "本年增/减": "本年增/减（增加用正数，减少用负值表示，如 -8）",
     "处理决定数量": "处理决定数量（指2020年办件量）",
+    "本年处理决定数量": "本年处理决定数量（指本年办件量，不含咨询）",
+    "本年制发件数": "本年制发件数（含修订）",
 }
 
 
@@ -72,7 +74,7 @@ def text_rows(report, provincial: bool = False) -> list[list[str]]:
                         rows.append([*HYBRID_GROUP, *values])
                     continue
                 rows.append([*row.label, *values])
-                if provincial and row.label[-1:] == ("行政规范性文件",):
+                if provincial and row.label and row.label[-1].endswith("规范性文件"):
                     rows.append([EXTRA_ROW, "5", "0", "5"])
     rows += [["五、存在的主要问题及改进情况"], ["2025 年将继续改进。"]]
     return rows

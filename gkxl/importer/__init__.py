@@ -20,7 +20,7 @@ from gkxl.form.model import FORM_IDS, load_form
 from gkxl.importer.match import Match, match_lines
 from gkxl.importer.report import build_report
 from gkxl.importer.source import SUFFIXES, read_source
-from gkxl.importer.text import title_meta
+from gkxl.importer.title import title_meta
 
 MAX_LISTED = 12
 
@@ -56,6 +56,20 @@ def _refusal(match: Match, path: Path) -> ImportRefused:
     return ImportRefused(text, path)
 
 
+def _option_notes(meta, unit: str | None, year: int | None, path: Path) -> list:
+    """A note where --unit or --year differ from the title (they win), and a warning for a unit not taken."""
+    from gkxl.importer.report import import_note
+
+    out = []
+    if meta.problem and not unit:
+        out.append(import_note("IMPORT-TITLE", "warning", meta.problem + "，请在工作簿封面补填", path))
+    if unit and meta.unit and unit != meta.unit:
+        out.append(import_note("IMPORT-TITLE", "info", f"单位按 --unit 填写为“{unit}”（标题中为“{meta.unit}”）", path))
+    if year and meta.year and year != meta.year:
+        out.append(import_note("IMPORT-TITLE", "info", f"年度按 --year 填写为 {year}（标题中为 {meta.year}）", path))
+    return out
+
+
 def _best(matches: list[Match], year: int | None) -> Match:
     def rank(m: Match) -> tuple:
         return (not m.errors, m.score, bool(year and m.form.covers_year(year)), -len(m.errors))
@@ -79,8 +93,9 @@ def import_report(
     except GkxlError as exc:
         result.error = exc
         return result
-    title_unit, title_year = title_meta(source.head)
-    unit, year = title_unit or unit, title_year or year  # the options stand in for what a title lacks
+    meta = title_meta(source.head)
+    notes = _option_notes(meta, unit, year, path)
+    unit, year = unit or meta.unit, year or meta.year  # the options always win
     forms = [load_form(form_id)] if form_id else [load_form(f) for f in FORM_IDS]
     result.candidates = [match_lines(lines, form, name) for name, lines in source.readings for form in forms]
     best = _best(result.candidates, year)
@@ -96,9 +111,10 @@ def import_report(
     if best.errors:
         result.error = _refusal(best, path)
         return result
-    report, notes = build_report(best, unit, year, path)
+    report, read_notes = build_report(best, unit, year, path)
     result.report = report
-    result.findings = sort_findings(report.form, notes + validate(report), leading=(IMPORT_SHEET,))
+    findings = notes + read_notes + validate(report)
+    result.findings = sort_findings(report.form, findings, leading=(IMPORT_SHEET,))
     return result
 
 

@@ -279,10 +279,9 @@ def _place(target: Target, hit: Hit, line: Line, match: Match) -> None:
     tokens = line.values
     extra = len(tokens) - target.width
     if extra > 0 and line.tabular:
-        if all(t.blank for t in tokens[:extra]):
-            tokens = tokens[extra:]  # empty label cells between the label and the values (a merged leaf column)
-        else:
-            tokens = _spread(tokens, target) or tokens
+        # empty label cells between the label and the values (a merged leaf column), or merged value cells
+        lead = all(t.blank for t in tokens[:extra])
+        tokens = tokens[extra:] if lead else _spread(tokens, target) or tokens
     match.claimed.add(id(target))
     if len(tokens) != target.width and not all(t.blank for t in tokens):
         match.errors.append(

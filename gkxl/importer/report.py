@@ -74,6 +74,11 @@ def _group_finding(match: Match, group: Target, path: str) -> Finding:
     return _finding(group.cells[-1], "IMPORT-HYBRID", "warning", text, path=path)
 
 
+def import_note(rule: str, severity: str, message: str, path: Path) -> Finding:
+    """A finding about the reading as a whole (shown on the 导入 line, no cell)."""
+    return _finding(None, rule, severity, message, path=str(path))
+
+
 def build_report(match: Match, unit: str | None, year: int | None, path: Path) -> tuple[Report, list[Finding]]:
     """The report the match describes, and the findings about reading it (units, placeholders, hybrid rows)."""
     form, where = match.form, str(path)
