@@ -65,8 +65,9 @@ def _exit_code(results) -> int:
 @click.option("--explain", is_flag=True, help="逐行显示找到的标签及其数字填入的单元格。")
 @click.option("--form", "form_id", type=click.Choice(FORM_IDS), help="只按这一表式导入（默认自动识别）。")
 @click.option("--show-info", is_flag=True, help="也显示提示（如已去掉的单位、按未填写处理的“/”）。")
-@click.option("--unit", help="填报单位名称（报告标题中没有单位名称时使用）。")
-@click.option("--year", type=click.IntRange(1990, 2100), help="年度（报告标题中没有年度时使用）。")
+@click.option("--unit", help="填报单位名称（优先于报告标题中的单位名称）。")
+@click.option("--year", type=click.IntRange(1990, 2100), help="年度（优先于报告标题中的年度）。")
+@click.option("--partial", is_flag=True, help="有的表不完整时，只导入完整的表，并说明缺哪些表。")
 def command(
     reports: tuple[Path, ...],
     outdir: Path,
@@ -76,6 +77,7 @@ def command(
     show_info: bool,
     unit: str | None,
     year: int | None,
+    partial: bool,
 ) -> None:
     """把已发布的年度报告（.txt/.html/.docx/.pdf）导入为标准工作簿，并校验。
 
@@ -100,7 +102,7 @@ def command(
     targets = output_paths(paths, outdir)
     results = []
     for path in paths:
-        result = import_report(path, form_id, unit, year)
+        result = import_report(path, form_id, unit, year, partial=partial)
         if result.report is not None:
             write_result(result, targets[path])
         results.append(result)
@@ -109,7 +111,9 @@ def command(
         elif not as_json:
             echo_result(result, show_info)
             if result.output:
-                click.echo(f"  已写入 {result.output}")
+                lacks = "、".join(result.missing_tables)
+                missing = f"（只含完整的表，缺 {lacks}）" if lacks else ""
+                click.echo(f"  已写入 {result.output}{missing}")
             if explain:
                 _explain(result)
     echo_totals(results, as_json, "份报告", "不通过或未能导入")

@@ -62,6 +62,19 @@ class Match:
     unplaced: list[Line] = field(default_factory=list)
     extras: list[Line] = field(default_factory=list)  # rows the form does not have (noted, never summed)
     claimed: set[int] = field(default_factory=set)  # ids of targets some line was taken for
+    bad_tables: set[str] = field(default_factory=set)  # tables some error is about
+    anchors: dict[str, Line] = field(default_factory=dict)  # the first title or header line of each table found
+
+    table_errors: dict[str, list[str]] = field(default_factory=dict)
+
+    def fail(self, table: Table, text: str) -> None:
+        self.errors.append(text)
+        self.bad_tables.add(table.id)
+        self.table_errors.setdefault(table.id, []).append(text)
+
+    def complete_tables(self) -> list[Table]:
+        """Tables with every row placed and no error: what --partial keeps."""
+        return [t for t in self.form.tables if t.id not in self.bad_tables]
 
     @property
     def score(self) -> float:
@@ -194,11 +207,14 @@ def _anchors(form: Form) -> _Anchors:
     return _Anchors(form.tables)
 
 
-def _regions(lines: list[Line], form: Form) -> list[Table | None]:
-    out, current, anchors = [], None, _anchors(form)
+def _regions(lines: list[Line], match: Match) -> list[Table | None]:
+    out, current, anchors = [], None, _anchors(match.form)
     for line in lines:
         if _blank(line):
-            current = anchors.table(line) or current
+            found = anchors.table(line)
+            if found:
+                match.anchors.setdefault(found.id, line)
+            current = found or current
         out.append(current)
     return out
 
@@ -253,7 +269,7 @@ def _choose(target: Target, hits: list[Hit], lines: list[Line], match: Match) ->
     filled = [h for h in hits if not _blank(lines[h.index])] or hits[:1]
     if len({tuple(t.raw for t in lines[h.index].values) for h in filled}) > 1:
         shown = "；".join(f"{lines[h.index].where}“{lines[h.index].shown}”" for h in filled)
-        match.errors.append(f"{target.where} 出现了不止一行，数字不同，无法确定用哪一行：{shown}")
+        match.fail(target.table, f"{target.where} 出现了不止一行，数字不同，无法确定用哪一行：{shown}")
         return None
     return filled[0]
 
@@ -284,9 +300,10 @@ def _place(target: Target, hit: Hit, line: Line, match: Match) -> None:
         tokens = tokens[extra:] if lead else _spread(tokens, target) or tokens
     match.claimed.add(id(target))
     if len(tokens) != target.width and not all(t.blank for t in tokens):
-        match.errors.append(
+        match.fail(
+            target.table,
             f"{target.where}（{line.where}“{line.shown}”）有 {len(tokens)} 个数，应为 {target.width} 个"
-            f"（{target.column_names()}），无法确定每个数属于哪一列"
+            f"（{target.column_names()}），无法确定每个数属于哪一列",
         )
         return
     if len(tokens) != target.width:
@@ -300,31 +317,39 @@ def _missing(match: Match) -> None:
     for group in (p.target for p in match.placed if p.target.group):
         members = group_members(match.form, group)
         if any(id(m) in placed for m in members):
-            match.errors.append(f"{group.where} 既有合计行又有分项行，无法确定如何填写")
+            match.fail(group.table, f"{group.where} 既有合计行又有分项行，无法确定如何填写")
         covered |= {id(m) for m in members}
         match.groups.append(group)
     for table in match.form.tables:
         rows = [t for t in form_targets(match.form) if t.table is table and not t.group]
         missing = [t for t in rows if id(t) not in placed and id(t) not in covered]
         if len(missing) == len(rows):
-            match.errors.append(f"找不到{table.sheet}（{table.title}）")
+            seen = match.anchors.get(table.id)
+            if seen is None:
+                match.fail(table, f"找不到{table.sheet}（{table.title}）")
+            else:
+                found = f"找到了{table.sheet}（{seen.where}“{seen.shown}”）"
+                match.fail(table, f"{found}，但其中没有一行的标签能对上表式 {match.form.id} 的行")
         elif missing:
             names = "、".join(f"“{t.shown}”" for t in missing)
-            match.errors.append(f"{table.sheet} 缺少 {len(missing)} 行（或其标签无法辨认）：{names}")
+            match.fail(table, f"{table.sheet} 缺少 {len(missing)} 行（或其标签无法辨认）：{names}")
 
 
 def match_lines(lines: list[Line], form: Form, reading: str) -> Match:
     match = Match(form, reading)
-    regions = _regions(lines, form)
+    regions = _regions(lines, match)
     _headers(lines, regions, match)
     hits, ambiguous = _claims(lines, regions, form)
     for hit in ambiguous:
         if not _blank(lines[hit.index]):
             line = lines[hit.index]
-            match.errors.append(
+            match.fail(
+                hit.target.table,
                 f"{line.where}“{line.shown}”无法确定是哪一行：像“{hit.target.shown}”（相似度 {hit.score:.2f}），"
-                f"也像“{hit.rival.shown}”（{hit.rival_score:.2f}）"
+                f"也像“{hit.rival.shown}”（{hit.rival_score:.2f}）",
             )
+            if hit.rival.table is not hit.target.table:
+                match.fail(hit.rival.table, f"{line.where}“{line.shown}”无法确定是哪一行")
     by_target: dict[int, list[Hit]] = {}
     for hit in hits:
         by_target.setdefault(id(hit.target), []).append(hit)

@@ -79,13 +79,17 @@ def import_note(rule: str, severity: str, message: str, path: Path) -> Finding:
     return _finding(None, rule, severity, message, path=str(path))
 
 
-def build_report(match: Match, unit: str | None, year: int | None, path: Path) -> tuple[Report, list[Finding]]:
-    """The report the match describes, and the findings about reading it (units, placeholders, hybrid rows)."""
+def build_report(
+    match: Match, unit: str | None, year: int | None, path: Path, keep: set[str] | None = None
+) -> tuple[Report, list[Finding]]:
+    """The report the match describes (only the tables in keep, when given), and the findings about reading
+    it (units, placeholders, hybrid rows, extra rows)."""
     form, where = match.form, str(path)
     report = Report(form=form, values={c.key: None for c in form.cells}, unit=unit, year=year, path=path)
     findings: list[Finding] = []
     for placed in match.placed:
-        findings += _fill(report, placed, where)
+        if keep is None or placed.target.table.id in keep:
+            findings += _fill(report, placed, where)
     findings += [_group_finding(match, g, where) for g in match.groups]
     for target, text in match.unit_notes:
         findings += [_finding(c, "IMPORT-UNIT", "warning", text, path=where) for c in target.cells if c.kind == "money"]
