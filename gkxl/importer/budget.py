@@ -16,10 +16,11 @@ MiB = 1 << 20
 MAX_BYTES = {".txt": 4 * MiB, ".html": 8 * MiB, ".htm": 8 * MiB, ".docx": 32 * MiB, ".pdf": 64 * MiB}
 MAX_PAGES = 200  # PDF pages
 MAX_LINE = 20_000  # characters in one line of text or one table cell
-MAX_LINES = 100_000  # lines of text or table rows
+MAX_LINES = 20_000  # lines of text or table rows (a report has a few hundred)
 MAX_VALUE_LINES = 5_000  # lines with numbers (each is compared with every row label of the form)
 MAX_DEPTH = 256  # nesting of HTML elements
 MAX_INFLATED = 256 * MiB  # all compressed streams (PDF) or parts (DOCX) together, once inflated
+MAX_DOCX_XML = 16 * MiB  # the XML parts of a .docx, inflated (a report's document.xml is well under 1 MB)
 _STREAM = re.compile(rb"stream\r?\n")
 
 
@@ -34,16 +35,25 @@ def check_size(path: Path, size: int) -> None:
 
 
 def check_lines(lines: list, path: Path) -> None:
-    if len(lines) > MAX_LINES:
-        raise ReadError(f"文字行数过多（{len(lines)} 行，最多 {MAX_LINES} 行），不像一份年度报告，未导入", path)
+    _too_many(len(lines), path)
     with_values = sum(1 for line in lines if line.values)
     if with_values > MAX_VALUE_LINES:
         text = f"含数字的行过多（{with_values} 行，最多 {MAX_VALUE_LINES} 行），不像一份年度报告，未导入"
         raise ReadError(text, path)
 
 
+def _too_many(n: int, path: Path, what: str = "文字行数") -> None:
+    if n > MAX_LINES:
+        raise ReadError(f"{what}过多（{n} 行，最多 {MAX_LINES} 行），不像一份年度报告，未导入", path)
+
+
+def check_rows(n: int, path: Path) -> None:
+    _too_many(n, path, "表格行数")
+
+
 def check_text(text: str, path: Path, where: str = "") -> None:
-    """Refuse a text with an overlong line (before it is split into words)."""
+    """Refuse a text with too many lines or an overlong line (before it is split into words)."""
+    _too_many(text.count("\n"), path)
     start = 0
     while (end := text.find("\n", start)) != -1 or start < len(text):
         end = len(text) if end == -1 else end
@@ -80,8 +90,12 @@ def check_docx_parts(path: Path) -> None:
 
     try:
         with zipfile.ZipFile(path) as z:
-            total = sum(i.file_size for i in z.infolist())
+            parts = z.infolist()
     except (zipfile.BadZipFile, OSError, ValueError):
         return  # python-docx gives the message for a broken package
+    total = sum(i.file_size for i in parts)
+    xml = sum(i.file_size for i in parts if i.filename.endswith((".xml", ".rels")))
     if total > MAX_INFLATED:
         raise ReadError(f"Word 文件解压后超过 {_mb(MAX_INFLATED)}（{_mb(total)}），未导入", path)
+    if xml > MAX_DOCX_XML:
+        raise ReadError(f"Word 文件的文字部分解压后超过 {_mb(MAX_DOCX_XML)}（{_mb(xml)}），未导入", path)

@@ -113,14 +113,36 @@ def rebuild_rows(lines: list[Line]) -> list[Line] | None:
     return out if joined else None
 
 
+_REPORT_WORDS = ("公开", "信息", "政府", "年度")
+
+
 def decode(data: bytes, path: Path) -> str:
-    """UTF-8 (with or without BOM), else GB18030 (a superset of GBK/GB2312, as Chinese Windows saves text)."""
-    for encoding in ("utf-8-sig", "gb18030"):
+    """UTF-16 with a BOM, UTF-8 (with or without BOM), else GB18030 (a superset of GBK/GB2312, as Chinese
+    Windows saves text). Big5 (traditional characters) often decodes as GB18030 into nonsense: a text with
+    none of a report's words that reads as Big5 gets an encoding message, not a "table not found"."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            return data.decode(encoding)
+            return data.decode("utf-16")
         except UnicodeDecodeError:
-            continue
-    raise ReadError("无法识别文字编码（应为 UTF-8 或 GB18030/GBK）", path)
+            raise ReadError("文字编码为 UTF-16，但内容已损坏", path) from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        text = None
+    if text is None or not any(w in text for w in _REPORT_WORDS):
+        try:
+            big5 = data.decode("big5")
+        except UnicodeDecodeError:
+            big5 = ""
+        if any(w in big5 for w in ("公開", "資訊", "政府", "年度")):
+            raise ReadError("文字编码为繁体 Big5，请另存为 UTF-8 或 GB18030（GBK）后再导入", path)
+    if text is None:
+        raise ReadError("无法识别文字编码（应为 UTF-8、UTF-16 或 GB18030/GBK）", path)
+    return text
 
 
 def text_lines(text: str, page_word: str = "行") -> list[Line]:

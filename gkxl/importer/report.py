@@ -61,6 +61,9 @@ def _fill(report: Report, placed: Placed, path: str) -> list[Finding]:
             report.raw[cell.key] = token.raw
         if token.unit:
             out.append(_unit_finding(cell, token, path))
+        if token.normalised:
+            text = f"“{token.raw}”已按数字 {token.number} 读取（全角数字或其他文字的数字）"
+            out.append(_finding(cell, "V-NORMALISED", "info", text, token.raw, path))
     return out
 
 

@@ -6,7 +6,7 @@ import stat
 from pathlib import Path
 
 from gkxl.errors import ReadError, os_reason
-from gkxl.importer.budget import MAX_BYTES, check_lines, check_size, check_text
+from gkxl.importer.budget import MAX_BYTES, check_docx_parts, check_lines, check_size, check_text
 from gkxl.importer.lines import Source, decode, rebuild_rows, text_lines
 
 SUFFIXES = (".txt", ".html", ".htm", ".docx", ".pdf")
@@ -61,6 +61,7 @@ def _read(path: Path, suffix: str, data: bytes) -> Source:
     if suffix == ".docx":
         from gkxl.importer.from_docx import read_docx
 
+        check_docx_parts(path)
         return read_docx(path)
     from gkxl.importer.from_pdf import read_pdf
 

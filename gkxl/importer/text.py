@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
@@ -11,7 +12,7 @@ from gkxl.read.values import squash
 
 # Cell contents that mean "nothing reported" (read as not filled, never as 0).
 PLACEHOLDERS = frozenset({"/", "-", "—", "——", "–", "―", "\\"})
-_NUMBER = r"[+-]?(?:\d{1,3}(?:[,，]\d{3})+|\d+)(?:\.\d+)?"
+_NUMBER = r"[+-]?(?:[0-9]{1,3}(?:[,，][0-9]{3})+|[0-9]+)(?:\.[0-9]+)?"
 _UNIT = r"万元|元|件|个|项|条"
 _VALUE = re.compile(rf"(?P<number>{_NUMBER})(?P<unit>{_UNIT})?")
 _ENUM = re.compile(r"(?<![\d.])(\d{1,2})\s*[、.．,，]")
@@ -43,10 +44,18 @@ class Token:
     raw: str
     number: str | None  # None: blank or a placeholder (not filled)
     unit: str | None = None
+    normalised: bool = False  # written with full-width or other scripts' digits (read as 0-9, with a note)
 
     @property
     def blank(self) -> bool:
         return self.number is None
+
+
+def _ascii_digits(text: str) -> str:
+    """Arabic-Indic, Devanagari and other decimal digits as 0-9 (NFKC leaves them as they are)."""
+    if text.isascii():
+        return text
+    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in text)
 
 
 def read_token(raw: str) -> Token | None:
@@ -54,10 +63,12 @@ def read_token(raw: str) -> Token | None:
     text = squash(raw)
     if text == "" or text in PLACEHOLDERS:
         return Token(raw.strip(), None)
-    m = _VALUE.fullmatch(text)
+    digits = _ascii_digits(text)
+    m = _VALUE.fullmatch(digits)
     if not m:
         return None
-    return Token(raw.strip(), m.group("number").replace(",", "").replace("，", ""), m.group("unit"))
+    unusual = any(ch.isdecimal() and not ch.isascii() for ch in raw)
+    return Token(raw.strip(), m.group("number").replace(",", "").replace("，", ""), m.group("unit"), unusual)
 
 
 def is_page_furniture(line: str) -> bool:
