@@ -50,6 +50,20 @@ def _echo_refusal(result) -> None:
     click.secho(f"  结论：{verdict}", fg="red")
 
 
+def _write_summary(results, target: Path, as_json: bool) -> None:
+    from gkxl.audit.summary import write_summary
+    from gkxl.errors import GkxlError, os_reason
+
+    try:
+        write_summary(results, target, text_findings=None)  # the report check's text findings: wired later
+    except GkxlError as exc:
+        fail(f"审查结果无法写入 {target}：{exc.message}")
+    except OSError as exc:
+        fail(f"审查结果无法写入 {target}：{os_reason(exc)}")
+    if not as_json:
+        click.echo(f"审查结果已写入 {target}")
+
+
 def _exit_code(results) -> int:
     from gkxl.importer import ImportRefused
 
@@ -68,6 +82,11 @@ def _exit_code(results) -> int:
 @click.option("--unit", help="填报单位名称（优先于报告标题中的单位名称）。")
 @click.option("--year", type=click.IntRange(1990, 2100), help="年度（优先于报告标题中的年度）。")
 @click.option("--partial", is_flag=True, help="有的表不完整时，只导入完整的表，并说明缺哪些表。")
+@click.option(
+    "--summary",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="另写一份审查结果工作簿（每份报告一行：单位、年度、表式、状态、错误、警告、未导入原因）。",
+)
 def command(
     reports: tuple[Path, ...],
     outdir: Path,
@@ -78,6 +97,7 @@ def command(
     unit: str | None,
     year: int | None,
     partial: bool,
+    summary: Path | None,
 ) -> None:
     """把已发布的年度报告（.txt/.html/.docx/.pdf）导入为标准工作簿，并校验。
 
@@ -92,6 +112,7 @@ def command(
         gkxl import 各单位年报/ -o 导入/ --json > 导入结果.json
         gkxl import 刘楼乡.txt -o 导入/ --explain
         gkxl import 刘楼乡.txt -o 导入/ --unit 刘楼乡人民政府 --year 2019
+        gkxl import 全省年报/ -o 导入/ --summary 审查结果.xlsx --partial
     """
     from gkxl.cli.validate import echo_result, echo_totals
     from gkxl.importer import import_report, output_paths, write_result
@@ -117,4 +138,6 @@ def command(
             if explain:
                 _explain(result)
     echo_totals(results, as_json, "份报告", "不通过或未能导入")
+    if summary:
+        _write_summary(results, summary, as_json)
     raise SystemExit(_exit_code(results))
