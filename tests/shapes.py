@@ -121,11 +121,26 @@ def grid_rows(grid, merged: bool) -> list[list[tuple[str, int, int]]]:
     return [[flat[(r, c)] for c in range(1, width + 1)] for r in range(top, bottom + 1)]
 
 
-def render_html(report, merged: bool = True, blocks: bool = False) -> str:
+SAMPLE_PROSE = Path(__file__).parent / "fixtures" / "samples" / "city-2024-report.pdftotext.txt"
+
+
+def prose(copies: int) -> list[str]:
+    """The city report's own prose (its part 一, as pdftotext gives it), `copies` times over: the paragraphs
+    that make a real report run to 8 pages and more."""
+    text = SAMPLE_PROSE.read_text(encoding="utf-8")
+    lines = text[text.index("一、总体情况") : text.index("二、主动公开政府信息情况")].splitlines()
+    body = "".join(line.strip() for line in lines[1:] if line.strip() and not line.strip().startswith("-"))
+    paragraphs = [p + "。" for p in body.split("。") if p.strip()]
+    return paragraphs * copies
+
+
+def render_html(report, merged: bool = True, blocks: bool = False, paragraphs: list[str] = ()) -> str:
     """HTML tables (rowspan/colspan, or separate empty cells), or every cell as a <div> (blocks=True)."""
     parts = ["<html><head><meta charset='utf-8'><title>年报</title>"]
-    parts.append("<style>table{border-collapse:collapse}td{border:1px solid #000;font-size:9pt}</style></head><body>")
+    parts.append("<style>@page{size:A4}table{border-collapse:collapse}td{border:1px solid #000;font-size:9pt}</style>")
+    parts.append("</head><body>")
     parts.append(f"<h1>{html.escape(title(report))}</h1><p>一、总体情况</p><p>全年工作情况如下。</p>")
+    parts += [f"<p>{html.escape(p)}</p>" for p in paragraphs]
     for table in report.form.tables:
         parts.append(f"<h2>{table.title}</h2>")
         rows = grid_rows(table_grid(table, report), merged)
@@ -167,6 +182,17 @@ def print_pdf(html_path: Path, pdf_path: Path, profile: Path) -> None:
         "--no-pdf-header-footer", f"--print-to-pdf={pdf_path}", html_path.as_uri(),
     ]  # fmt: skip
     subprocess.run(command, check=True, capture_output=True, timeout=120)
+
+
+def long_pdf(report, path: Path, copies: int = 5) -> Path:
+    """The report printed as a PDF of 8 pages or more: its prose, then its tables."""
+    folder = path.parent / f".{path.stem}-build"
+    folder.mkdir(parents=True, exist_ok=True)
+    page = folder / "report.html"
+    page.write_text(render_html(report, paragraphs=prose(copies)), encoding="utf-8")
+    print_pdf(page, path, folder / "chromium")
+    shutil.rmtree(folder, ignore_errors=True)
+    return path
 
 
 def write_shapes(report, folder: Path, pdf: bool = False, provincial: bool = False) -> dict[str, Path]:

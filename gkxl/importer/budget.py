@@ -67,21 +67,26 @@ def check_text(text: str, path: Path, where: str = "") -> None:
 def check_pdf_streams(data: bytes, path: Path) -> None:
     """Inflate every zlib stream of a PDF with a cap: a stream that would inflate past the budget is refused."""
     left = MAX_INFLATED
+    view = memoryview(data)
     for m in _STREAM.finditer(data):
         start = m.end()
         if data[start : start + 1] != b"\x78":  # not a zlib header: not a FlateDecode stream
             continue
-        inflater, pos = zlib.decompressobj(), start
-        try:
-            while not inflater.eof and pos < len(data):
-                pending, pos = data[pos : pos + MiB], pos + MiB
-                while pending and not inflater.eof:
+        end = data.find(b"endstream", start)
+        end = len(data) if end == -1 else end
+        inflater = zlib.decompressobj()
+        # Up to 'endstream' first (no copy of the rest of the file); on past it if the stream goes on there.
+        for pending in (view[start:end], view[end:]):
+            try:
+                while pending and not inflater.eof:  # at most MiB out per step: a bomb never inflates whole
                     left -= len(inflater.decompress(pending, MiB))
                     if left < 0:
                         raise ReadError(f"PDF 中的压缩数据解压后超过 {_mb(MAX_INFLATED)}，未导入", path)
                     pending = inflater.unconsumed_tail
-        except zlib.error:
-            continue  # a damaged stream is the PDF library's to report
+            except zlib.error:
+                break  # a damaged stream is the PDF library's to report
+            if inflater.eof:
+                break
 
 
 def check_docx_parts(path: Path) -> None:
