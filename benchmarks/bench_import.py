@@ -91,8 +91,10 @@ def main() -> None:
         exact = result.report is not None and result.report.values == values
         run = subprocess.run([sys.executable, "-m", "gkxl", "import", str(path), "-o", tmp], capture_output=True,
                              text=True, env=ENV)  # fmt: skip
-        print(f"PDF: {pages} pages, {path.stat().st_size // 1024} kB; values exact: {exact}; "
-              f"stderr of gkxl import: {len(run.stderr.splitlines())} lines; reading: {result.match.reading}")
+        print(
+            f"PDF: {pages} pages, {path.stat().st_size // 1024} kB; values exact: {exact}; "
+            f"stderr of gkxl import: {len(run.stderr.splitlines())} lines; reading: {result.match.reading}"
+        )
         inproc = {"pypdfium2 text extraction": [], "import_report (read, match, validate)": []}
         procs = {"python -c (pypdfium2 text extraction)": [], "gkxl import (writes the workbook)": []}
         commands = {

@@ -104,7 +104,7 @@ def test_text_findings_hook_fills_its_column(tmp_path):
 
 def test_a_unit_starting_with_equals_is_text_not_a_formula(tmp_path):
     result = import_report(SAMPLES / "city-2024-report.pdf")
-    result.report.unit = "=HYPERLINK(\"http://x\")"
+    result.report.unit = '=HYPERLINK("http://x")'
     target = write_summary([result], tmp_path / "s.xlsx")
     cell = load_workbook(target)["审查结果"]["B2"]
     assert cell.value == '=HYPERLINK("http://x")' and cell.data_type == "s"

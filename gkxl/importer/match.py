@@ -162,8 +162,11 @@ def _hit(lines: list[Line], i: int, scorer: _Scorer) -> Hit:
         ranked = scorer.rank((before | suffixes) - {""})
         if not ranked or ranked[0][0] < STRONG or _hit_of(i, ranked).ambiguous:
             around = {norm_label(b + "".join(nxt[:n])) for b in before for n in range(1, len(nxt) + 1)}
-            around |= {norm_label("".join(reversed(prev[:p])) + own + "".join(nxt[:n]))
-                       for p in range(len(prev) + 1) for n in range(1, len(nxt) + 1)}
+            around |= {
+                norm_label("".join(reversed(prev[:p])) + own + "".join(nxt[:n]))
+                for p in range(len(prev) + 1)
+                for n in range(1, len(nxt) + 1)
+            }
             ranked = scorer.rank((before | around | suffixes) - {""})
     return _hit_of(i, ranked)
 
