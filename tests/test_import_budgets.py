@@ -85,6 +85,20 @@ def test_pdf_stream_inflating_to_2_gib(tmp_path):
     assert "解压后超过" in refused(path)
 
 
+def test_pdf_stream_compressed_twice(tmp_path):
+    """[/FlateDecode /FlateDecode]: 600 MiB of zeros in about a kilobyte (the ratios multiply)."""
+    inner = zeros_deflate(600)
+    outer = zlib.compress(inner, 9)
+    assert len(outer) < 4096
+    content = f"<< /Length {len(outer)} /Filter [/FlateDecode /FlateDecode] >>\nstream\n".encode()
+    path = tmp_path / "twice.pdf"
+    path.write_bytes(pdf_bytes([
+        CATALOG, b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>", content + outer + b"\nendstream",
+    ]))  # fmt: skip
+    assert "解压后超过" in refused(path)
+
+
 def _zip_entry(name: str, data: bytes, size: int, crc: int, offset: int) -> tuple[bytes, bytes]:
     """(local header + data, central directory record) of one deflated zip entry, sizes as given."""
     n = name.encode()

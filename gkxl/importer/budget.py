@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 import zlib
+from collections.abc import Callable, Iterable, Iterator
+from itertools import chain
 from pathlib import Path
 
 from gkxl.errors import ReadError
@@ -64,29 +66,56 @@ def check_text(text: str, path: Path, where: str = "") -> None:
         start = end + 1
 
 
+def _inflate(pieces: Iterable, count: Callable[[int], None]) -> Iterator[bytes]:
+    """The inflated bytes of a zlib stream fed in pieces, at most MiB per step (a bomb never inflates whole)."""
+    inflater = zlib.decompressobj()
+    for piece in pieces:
+        pending = piece
+        while pending and not inflater.eof:
+            out = inflater.decompress(pending, MiB)
+            count(len(out))
+            yield out
+            pending = inflater.unconsumed_tail
+        if inflater.eof:
+            return
+
+
+def _zlib_header(data: bytes) -> bool:
+    return len(data) >= 2 and data[0] == 0x78 and (data[0] * 256 + data[1]) % 31 == 0
+
+
+def _drain(pieces: Iterable, count: Callable[[int], None], depth: int = 0) -> None:
+    """Inflate, and inflate again what inflates to another zlib stream ([/FlateDecode /FlateDecode] chains
+    multiply their ratios: a few kB can stand for gigabytes)."""
+    out = _inflate(pieces, count)
+    first = next(out, b"")
+    if depth < 3 and _zlib_header(first):
+        _drain(chain([first], out), count, depth + 1)
+    else:
+        for _ in out:
+            pass
+
+
 def check_pdf_streams(data: bytes, path: Path) -> None:
-    """Inflate every zlib stream of a PDF with a cap: a stream that would inflate past the budget is refused."""
-    left = MAX_INFLATED
+    """Inflate every zlib stream of a PDF with a cap: streams that would inflate past the budget are refused."""
+    left = [MAX_INFLATED]
+
+    def count(n: int) -> None:
+        left[0] -= n
+        if left[0] < 0:
+            raise ReadError(f"PDF 中的压缩数据解压后超过 {_mb(MAX_INFLATED)}，未导入", path)
+
     view = memoryview(data)
     for m in _STREAM.finditer(data):
         start = m.end()
-        if data[start : start + 1] != b"\x78":  # not a zlib header: not a FlateDecode stream
+        if not _zlib_header(data[start : start + 2]):  # not a FlateDecode stream
             continue
         end = data.find(b"endstream", start)
         end = len(data) if end == -1 else end
-        inflater = zlib.decompressobj()
-        # Up to 'endstream' first (no copy of the rest of the file); on past it if the stream goes on there.
-        for pending in (view[start:end], view[end:]):
-            try:
-                while pending and not inflater.eof:  # at most MiB out per step: a bomb never inflates whole
-                    left -= len(inflater.decompress(pending, MiB))
-                    if left < 0:
-                        raise ReadError(f"PDF 中的压缩数据解压后超过 {_mb(MAX_INFLATED)}，未导入", path)
-                    pending = inflater.unconsumed_tail
-            except zlib.error:
-                break  # a damaged stream is the PDF library's to report
-            if inflater.eof:
-                break
+        try:  # up to 'endstream' (no copy of the rest of the file), on past it if the stream goes on there
+            _drain((view[start:end], view[end:]), count)
+        except zlib.error:
+            continue  # a damaged stream is the PDF library's to report
 
 
 def check_docx_parts(path: Path) -> None:
