@@ -134,7 +134,9 @@ def prose(copies: int) -> list[str]:
     return paragraphs * copies
 
 
-def render_html(report, merged: bool = True, blocks: bool = False, paragraphs: list[str] = ()) -> str:
+def render_html(
+    report, merged: bool = True, blocks: bool = False, paragraphs: list[str] = (), provincial: bool = False
+) -> str:
     """HTML tables (rowspan/colspan, or separate empty cells), or every cell as a <div> (blocks=True)."""
     parts = ["<html><head><meta charset='utf-8'><title>年报</title>"]
     parts.append("<style>@page{size:A4}table{border-collapse:collapse}td{border:1px solid #000;font-size:9pt}</style>")
@@ -143,7 +145,7 @@ def render_html(report, merged: bool = True, blocks: bool = False, paragraphs: l
     parts += [f"<p>{html.escape(p)}</p>" for p in paragraphs]
     for table in report.form.tables:
         parts.append(f"<h2>{table.title}</h2>")
-        rows = grid_rows(table_grid(table, report), merged)
+        rows = grid_rows(table_grid(table, report, provincial), merged)
         if blocks:
             parts += ["<div class='row'>" + "".join(f"<div>{t or '/'}</div>" for t, _, _ in r) + "</div>" for r in rows]
             continue

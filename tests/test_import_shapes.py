@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from shapes import CHROMIUM, EXTRA_ROW, TEXT_SHAPES, text_rows, write_shapes
+from shapes import CHROMIUM, EXTRA_ROW, TEXT_SHAPES, render_html, text_rows, write_shapes
 
 from gkxl.importer import import_report
 from gkxl.importer.title import title_meta
@@ -84,6 +84,18 @@ def test_provincial_instructions_and_extra_rows(tmp_path, shape, name, instructi
     assert len(extra) == 1 and EXTRA_ROW in extra[0].message and "5、0、5" in extra[0].message
     assert extra[0].severity == "info"
     assert result.ok or name.startswith("township")  # the township's zeros leave its unit to be typed
+
+
+@pytest.mark.parametrize("merged", [True, False])
+def test_provincial_headers_in_html_tables(tmp_path, merged):
+    report = sample("township-2019-report.txt")
+    html = render_html(report, merged=merged, provincial=True)
+    assert "本年增/减（增加用正数，减少用负值表示，如 -8）" in html
+    path = tmp_path / "provincial.html"
+    path.write_text(html, encoding="utf-8")
+    result = import_report(path)
+    assert result.error is None, result.error
+    assert result.report.values == report.values and result.report.form.id == "2019"
 
 
 def test_instruction_brackets_in_row_labels(tmp_path):
