@@ -19,7 +19,7 @@ from gkxl.errors import GkxlError
 from gkxl.form.model import FORM_IDS, load_form
 from gkxl.importer.match import Match, match_lines
 from gkxl.importer.report import build_report
-from gkxl.importer.source import SUFFIXES, read_source
+from gkxl.importer.source import SUFFIXES, cell_readings, read_source
 from gkxl.importer.title import title_meta
 
 MAX_LISTED = 12
@@ -149,6 +149,9 @@ def import_report(
     forms = [load_form(form_id)] if form_id else [load_form(f) for f in FORM_IDS]
     result.candidates = [match_lines(lines, form, name) for name, lines in source.readings for form in forms]
     best = _best(result.candidates, year)
+    if best.errors:  # one cell per line? (matched only when needed: most reports are rows)
+        result.candidates += [match_lines(lines, form, name) for name, lines in cell_readings(source) for form in forms]
+        best = _best(result.candidates, year)
     if best.errors and source.fallback:
         try:
             name, lines = source.fallback()

@@ -24,11 +24,12 @@ def read_source(path: Path) -> Source:
     source = _read(path, suffix, _bytes(path))
     for _, lines in source.readings:
         check_lines(lines, path)
-    for name, lines in list(source.readings):
-        rows = rebuild_rows(lines)
-        if rows:
-            source.readings.append((f"{name}（每格一行）", rows))
     return source
+
+
+def cell_readings(source: Source) -> list[tuple[str, list]]:
+    """The readings again with rows rebuilt from one cell per line, where that changes anything."""
+    return [(f"{name}（每格一行）", rows) for name, lines in source.readings if (rows := rebuild_rows(lines))]
 
 
 def _bytes(path: Path) -> bytes:
