@@ -58,8 +58,14 @@ def _ascii_digits(text: str) -> str:
     return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in text)
 
 
+_VALUE_END = frozenset("万元件个项条") | {ch for p in PLACEHOLDERS for ch in p}
+
+
 def read_token(raw: str) -> Token | None:
     """A value cell, or None when the text is not a value (a label)."""
+    last = raw.rstrip()[-1:]
+    if last and not last.isdecimal() and unicodedata.normalize("NFKC", last) not in _VALUE_END:
+        return None  # the common case, a word of prose: no value ends that way
     text = squash(raw)
     if text == "" or text in PLACEHOLDERS:
         return Token(raw.strip(), None)
