@@ -12,7 +12,7 @@ from pathlib import Path
 
 from gkxl.errors import ReadError
 from gkxl.importer.budget import MAX_DEPTH, MAX_LINE, check_rows
-from gkxl.importer.lines import Line, Source, cell_line, decode, text_line
+from gkxl.importer.lines import HEAD_LINES, Line, Source, cell_line, decode, text_line
 
 _SKIP = {"script", "style", "head", "noscript", "template", "title"}
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([-\w]+)""", re.IGNORECASE)
@@ -73,7 +73,7 @@ def read_html(data: bytes, path: Path) -> Source:
     def add(chunk: str | None) -> None:
         for piece in (chunk or "").splitlines():
             if piece.strip():
-                if len(head) < 15:
+                if len(head) < HEAD_LINES:
                     head.append(piece)
                 line = text_line(piece[:MAX_LINE], f"文字“{piece.strip()[:12]}”")
                 if line:

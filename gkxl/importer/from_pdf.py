@@ -14,7 +14,7 @@ from pathlib import Path
 
 from gkxl.errors import ReadError
 from gkxl.importer.budget import MAX_PAGES, check_pdf_streams, check_text
-from gkxl.importer.lines import Line, Source, cell_line, text_line
+from gkxl.importer.lines import HEAD_LINES, Line, Source, cell_line, text_line
 
 # A page number glued to the end of a line ('769- 5 -') or standing at its start.
 _FURNITURE = re.compile(r"\s*(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页(?:\s*共\s*\d{1,4}\s*页)?)\s*$")
@@ -104,5 +104,5 @@ def read_pdf(data: bytes, path: Path) -> Source:
     lines = _text_lines(pages, path)
     if not any(line.label or line.values for line in lines):
         raise ReadError("PDF 中没有文字（可能是扫描图片），无法导入；请用文字版 PDF 或网页/Word 版本", path)
-    head = pages[0].splitlines()[:15] if pages else []
+    head = pages[0].splitlines()[:HEAD_LINES] if pages else []
     return Source([("PDF 文字", lines)], head, fallback=lambda: _table_lines(path))

@@ -43,6 +43,7 @@ class Source:
     fallback: Callable[[], tuple[str, list[Line]]] | None = None  # a slower reading, tried when the first fails
 
 
+HEAD_LINES = 60  # lines searched for the title: a saved page prints its menus and breadcrumbs first
 _CELL_SEPARATORS = re.compile(r"[|｜\t]")
 _RULER = re.compile(r"[\s|｜:：\-—–+=]*")  # '|---|:---:|' under a header, '+----+' around a text table
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from gkxl.errors import ReadError, os_reason
 from gkxl.importer.budget import MAX_BYTES, check_docx_parts, check_lines, check_size, check_text
-from gkxl.importer.lines import Source, decode, rebuild_rows, text_lines
+from gkxl.importer.lines import HEAD_LINES, Source, decode, rebuild_rows, text_lines
 
 SUFFIXES = (".txt", ".html", ".htm", ".docx", ".pdf")
 
@@ -54,7 +54,7 @@ def _read(path: Path, suffix: str, data: bytes) -> Source:
         text = decode(data, path)
         check_text(text, path)
         pages = "页" if "\f" in text else "行"
-        return Source([("文本", text_lines(text, pages))], text.splitlines()[:15])
+        return Source([("文本", text_lines(text, pages))], text.splitlines()[:HEAD_LINES])
     if suffix in (".html", ".htm"):
         from gkxl.importer.from_html import read_html
 

@@ -13,6 +13,7 @@ import re
 from itertools import pairwise
 from typing import NamedTuple
 
+from gkxl.importer.lines import HEAD_LINES
 from gkxl.read.values import squash
 
 _NAME = r"[\u4e00-\u9fff（）()·]{2,40}?"
@@ -26,7 +27,7 @@ _TITLES = [
 # What a page prints before a title: the words of breadcrumbs, menus and notice wrappers; everything up to
 # the last of them goes. Words that may also begin a body's name are cut only at the start.
 _FURNITURE = re.compile(
-    r"^.*(?:首页|主页|注册|登录|当前位置|您的位置|网站地图|无障碍|打印|分享|返回|关于印发|关于公布|关于发布|关于)"
+    r"^.*(?:首页|主页|注册|登录|当前位置|您的位置|网站地图|无障碍|打印|分享|返回|关于印发|关于公布|关于发布|关于|印发|公布)"
 )
 _LEAD = re.compile(r"^(?:印发|公布|发布|位置|信息公开|政务公开|政府信息公开|年度报告|工作年度报告|专栏|正文)+")
 # How the name of a government body (or one of its offices) ends.
@@ -56,7 +57,7 @@ def _search(text: str) -> tuple[str, int] | None:
 
 def title_meta(lines: list[str]) -> TitleMeta:
     """(unit, year) from the first title-like line near the top; a title broken over two lines is joined."""
-    texts = [squash(line) for line in lines[:15]]
+    texts = [squash(line) for line in lines[:HEAD_LINES]]
     candidates = texts + [a + b for a, b in pairwise(texts)]
     for text in candidates:
         found = _search(text.split(">")[-1].split("›")[-1].split("»")[-1])
