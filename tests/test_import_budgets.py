@@ -159,6 +159,19 @@ def test_text_line_of_300k_numbers(tmp_path):
     assert "第 2 行过长" in message
 
 
+def test_reading_is_linear_in_the_lines(tmp_path):
+    """Lines with numbers after the tables each cost one comparison with the form's labels, no more."""
+    text = (SAMPLES / "city-2024-report.pdftotext.txt").read_text(encoding="utf-8")
+    times = {}
+    for n in (500, 2000):
+        path = tmp_path / f"{n}.txt"
+        path.write_text(text + "\n".join(f"全年第 {i} 次检查发现问题 {i}" for i in range(n)), encoding="utf-8")
+        start = time.perf_counter()
+        import_report(path)
+        times[n] = time.perf_counter() - start
+    assert times[2000] < 8 * times[500] + 0.5, times  # 4x the lines: about 4x the time, never 16x
+
+
 def test_not_a_regular_file(tmp_path):
     import os
 

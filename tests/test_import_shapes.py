@@ -132,7 +132,8 @@ def test_a_saved_web_page_with_menus_and_breadcrumbs(tmp_path):
     report = sample("district-2024-report.pdf")
     menu = "".join(f"<li>{x}</li>" for x in ["注册", "登录", "无障碍", "首页", "信息公开", "政策文件"] * 5)
     years = "".join(f"<a>{y}年</a>" for y in (2024, 2023, 2022))
-    nav = f"<ul>{menu}</ul><div>{years}</div><div>首页 &gt; 信息公开 &gt; 年度报告</div><div>淮安市人民政府门户网站</div>"
+    crumbs = "<div>首页 &gt; 信息公开 &gt; 年度报告</div><div>淮安市人民政府门户网站</div>"
+    nav = f"<ul>{menu}</ul><div>{years}</div>{crumbs}"
     page = render_html(report).replace("<body>", f"<body>{nav}", 1)
     path = tmp_path / "page.html"
     path.write_text(page, encoding="utf-8")
