@@ -11,6 +11,7 @@ the single row goes into （六）3.其他, （六）1 and 2 stay not filled, an
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -121,6 +122,22 @@ def _best(matches: list[Match], year: int | None) -> Match:
     return max(matches, key=rank)
 
 
+def _read_best(source, forms: list, year: int | None, candidates: list[Match]) -> Match:
+    """Match the readings to every form; the one-cell-per-line and fallback readings only when needed."""
+
+    def add(readings) -> Match:
+        candidates.extend(match_lines(lines, form, name) for name, lines in readings for form in forms)
+        return _best(candidates, year)
+
+    best = add(source.readings)
+    if best.errors:  # one cell per line? (matched only when needed: most reports are rows)
+        best = add(cell_readings(source))
+    if best.errors and source.fallback:
+        with suppress(GkxlError):  # the first reading's refusal says more than a failed fallback
+            best = add([source.fallback()])
+    return best
+
+
 def import_report(
     path: str | Path,
     form_id: str | None = None,
@@ -147,18 +164,7 @@ def import_report(
     notes = _option_notes(meta, unit, year, path)
     unit, year = unit or meta.unit, year or meta.year  # the options always win
     forms = [load_form(form_id)] if form_id else [load_form(f) for f in FORM_IDS]
-    result.candidates = [match_lines(lines, form, name) for name, lines in source.readings for form in forms]
-    best = _best(result.candidates, year)
-    if best.errors:  # one cell per line? (matched only when needed: most reports are rows)
-        result.candidates += [match_lines(lines, form, name) for name, lines in cell_readings(source) for form in forms]
-        best = _best(result.candidates, year)
-    if best.errors and source.fallback:
-        try:
-            name, lines = source.fallback()
-            result.candidates += [match_lines(lines, form, name) for form in forms]
-            best = _best(result.candidates, year)
-        except GkxlError:
-            pass  # the first reading's refusal says more than a failed fallback
+    best = _read_best(source, forms, year, result.candidates)
     result.match = best
     keep = {t.id for t in best.complete_tables()}
     if best.errors and not (partial and keep):

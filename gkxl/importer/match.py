@@ -351,8 +351,9 @@ def match_lines(lines: list[Line], form: Form, reading: str) -> Match:
                 f"{line.where}“{line.shown}”无法确定是哪一行：像“{hit.target.shown}”（相似度 {hit.score:.2f}），"
                 f"也像“{hit.rival.shown}”（{hit.rival_score:.2f}）",
             )
-            if hit.rival.table is not hit.target.table:
-                match.fail(hit.rival.table, f"{line.where}“{line.shown}”无法确定是哪一行")
+            if hit.rival.table is not hit.target.table:  # the line may belong to either table
+                match.bad_tables.add(hit.rival.table.id)
+                match.table_errors.setdefault(hit.rival.table.id, []).append(match.errors[-1])
     by_target: dict[int, list[Hit]] = {}
     for hit in hits:
         by_target.setdefault(id(hit.target), []).append(hit)
