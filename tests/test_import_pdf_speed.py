@@ -53,3 +53,7 @@ def test_table_finder_only_where_text_lines_cannot_be_placed(tmp_path):
     assert [c.reading for c in result.candidates[:2]] == ["PDF 文字", "PDF 文字"]
     assert all(c.errors for c in result.candidates[:2])
     assert result.report.values == sample.values
+    # pdfminer's font warnings are not printed (a fresh process: pytest would capture log records itself)
+    code = f"from gkxl.importer import import_report; assert import_report({str(path)!r}).report"
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0 and run.stderr == "", run.stderr[-2000:]
