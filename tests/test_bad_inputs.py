@@ -238,8 +238,8 @@ def _make_bad_report(kind: str, folder: Path, good_workbook: Path) -> Path:
     elif kind == "docx_not_zip":
         path.write_text("这不是 Word 文档", encoding="utf-8")
     elif kind == "unknown_encoding":
-        # UTF-16 with its byte order mark: neither UTF-8 nor GB18030.
-        path.write_bytes("城关镇人民政府2024年政府信息公开工作年度报告".encode("utf-16"))
+        # Bytes no encoding reads: 0xFF starts no UTF-8, GB18030 or Big5 character (UTF-16 with a BOM imports).
+        path.write_bytes("城关镇人民政府".encode() + b"\xff\xff\xff")
     elif kind == "html_without_tables":
         path.write_text("<html><body><p>本页面正在维护</p></body></html>", encoding="utf-8")
     elif kind == "workbook":

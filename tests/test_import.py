@@ -584,8 +584,13 @@ def test_same_named_reports_from_two_folders_get_two_workbooks(tmp_path):
     assert sorted(p.name for p in out.iterdir()) == ["年报-2.xlsx", "年报.xlsx"]
 
 
-def test_title_wins_over_the_fallback_unit_and_year(tmp_path):
+def test_unit_and_year_options_win_over_the_title_with_a_note(tmp_path):
     args = ["import", str(SAMPLES / "city-2024-report.pdftotext.txt"), "-o", str(tmp_path), "--json"]
-    run = CliRunner().invoke(cli, [*args, "--unit", "别的单位", "--year", "2019"])
+    run = CliRunner().invoke(cli, [*args, "--unit", "淮安市人民政府办公室", "--year", "2023"])
     file = json.loads(run.output)["files"][0]
-    assert (file["unit"], file["year"]) == ("淮安市人民政府", 2024)
+    assert (file["unit"], file["year"]) == ("淮安市人民政府办公室", 2023)
+    notes = [f["message"] for f in file["findings"] if f["rule"] == "IMPORT-TITLE"]
+    assert any("--unit" in n and "淮安市人民政府办公室" in n and "“淮安市人民政府”" in n for n in notes), notes
+    assert any("--year" in n and "2023" in n and "2024" in n for n in notes), notes
+    report = read_report(tmp_path / "city-2024-report.pdftotext.xlsx")
+    assert (report.unit, report.year) == ("淮安市人民政府办公室", 2023)

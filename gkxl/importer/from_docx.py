@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from gkxl.errors import ReadError
-from gkxl.importer.lines import Line, Source, cell_line, text_line
+from gkxl.importer.lines import HEAD_LINES, Line, Source, cell_line, text_line
 
 
 def _row_cells(row) -> list[str]:
@@ -43,4 +43,4 @@ def read_docx(path: Path) -> Source:
                 line = cell_line(_row_cells(row), f"表格 {n_table} 第 {r} 行")
                 if line:
                     lines.append(line)
-    return Source([("Word 表格", lines)], head[:15])
+    return Source([("Word 表格", lines)], head[:HEAD_LINES])

@@ -43,20 +43,34 @@ class Source:
     fallback: Callable[[], tuple[str, list[Line]]] | None = None  # a slower reading, tried when the first fails
 
 
+HEAD_LINES = 60  # lines searched for the title: a saved page prints its menus and breadcrumbs first
+_CELL_SEPARATORS = re.compile(r"[|｜\t]")
+_RULER = re.compile(r"[\s|｜:：\-—–+=]*")  # '|---|:---:|' under a header, '+----+' around a text table
+
+
 def text_line(text: str, where: str) -> Line | None:
-    """'规章 0 0 0' -> label '规章', three values. Page furniture and empty lines give None."""
+    """'规章 0 0 0' -> label '规章', three values. A row whose cells are separated by '|' or tabs (a table as
+    text views and browsers copy it) is read cell by cell. Page furniture and empty lines give None."""
     if not text.strip() or is_page_furniture(text):
         return None
+    if _CELL_SEPARATORS.search(text):
+        if _RULER.fullmatch(text):
+            return None
+        cells = [c.strip() for c in _CELL_SEPARATORS.split(text)]
+        if "|" in text or "｜" in text:  # the outer border of '| a | b |' is no cell
+            cells = cells[1:] if cells and not cells[0] else cells
+            cells = cells[:-1] if cells and not cells[-1] else cells
+        return cell_line(cells, where)
     words = text.split()
     values: list[Token] = []
     while words:
         token = read_token(words[-1])
         if token is None:
             break
-        values.insert(0, token)
+        values.append(token)
         words.pop()
     label = " ".join(words)
-    return Line((label,) if label else (), tuple(values), where)
+    return Line((label,) if label else (), tuple(reversed(values)), where)
 
 
 def cell_line(cells: list[str | None], where: str) -> Line | None:
@@ -71,23 +85,75 @@ def cell_line(cells: list[str | None], where: str) -> Line | None:
     return Line(labels, values, where, tabular=True)
 
 
-def decode(data: bytes, path: Path) -> str:
-    """UTF-8 (with or without BOM), else GB18030 (a superset of GBK/GB2312, as Chinese Windows saves text)."""
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
+def rebuild_rows(lines: list[Line]) -> list[Line] | None:
+    """One cell per line (a table copied from a WeChat article, or a page whose cells are block elements):
+    each run of lines holding a single number and no label is one row's values, joined into one line; the
+    label lines before it stay, and the matcher joins them to it as it does a label printed above its row.
+    The joined line is placed only if its count of numbers is its row's count of columns.
+    None when no run of two or more such lines exists (the reading would be the same)."""
+    out: list[Line] = []
+    run: list[Line] = []
+    joined = False
+
+    def flush() -> None:
+        nonlocal joined
+        if len(run) > 1:
+            out.append(Line((), tuple(t for line in run for t in line.values), run[0].where))
+            joined = True
+        else:
+            out.extend(run)
+        run.clear()
+
+    for line in lines:
+        if not line.labels and len(line.values) == 1 and not line.tabular:
+            run.append(line)
             continue
-    raise ReadError("无法识别文字编码（应为 UTF-8 或 GB18030/GBK）", path)
+        flush()
+        out.append(line)
+    flush()
+    return out if joined else None
+
+
+_REPORT_WORDS = ("公开", "信息", "政府", "年度")
+
+
+def decode(data: bytes, path: Path) -> str:
+    """UTF-16 with a BOM, UTF-8 (with or without BOM), else GB18030 (a superset of GBK/GB2312, as Chinese
+    Windows saves text). Big5 (traditional characters) often decodes as GB18030 into nonsense: a text with
+    none of a report's words that reads as Big5 gets an encoding message, not a "table not found"."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise ReadError("文字编码为 UTF-16，但内容已损坏", path) from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        text = None
+    if text is None or not any(w in text for w in _REPORT_WORDS):
+        try:
+            big5 = data.decode("big5")
+        except UnicodeDecodeError:
+            big5 = ""
+        if any(w in big5 for w in ("公開", "資訊", "政府", "年度")):
+            raise ReadError("文字编码为繁体 Big5，请另存为 UTF-8 或 GB18030（GBK）后再导入", path)
+    if text is None:
+        raise ReadError("无法识别文字编码（应为 UTF-8、UTF-16 或 GB18030/GBK）", path)
+    return text
 
 
 def text_lines(text: str, page_word: str = "行") -> list[Line]:
     """Lines of plain text; form feeds (PDF page breaks) count pages when page_word is '页'."""
     out, page = [], 1
     for n, raw in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), 1):  # keep \f
-        page += raw.count("\f")
-        where = f"第 {page} 页" if page_word == "页" else f"第 {n} 行"
-        line = text_line(raw.replace("\f", ""), where)
-        if line:
-            out.append(line)
+        for k, piece in enumerate(raw.split("\f")):  # a page break starts a new line
+            page += k > 0
+            where = f"第 {page} 页" if page_word == "页" else f"第 {n} 行"
+            line = text_line(piece, where)
+            if line:
+                out.append(line)
     return out

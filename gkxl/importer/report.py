@@ -61,6 +61,9 @@ def _fill(report: Report, placed: Placed, path: str) -> list[Finding]:
             report.raw[cell.key] = token.raw
         if token.unit:
             out.append(_unit_finding(cell, token, path))
+        if token.normalised:
+            text = f"“{token.raw}”已按数字 {token.number} 读取（全角数字或其他文字的数字）"
+            out.append(_finding(cell, "V-NORMALISED", "info", text, token.raw, path))
     return out
 
 
@@ -74,16 +77,29 @@ def _group_finding(match: Match, group: Target, path: str) -> Finding:
     return _finding(group.cells[-1], "IMPORT-HYBRID", "warning", text, path=path)
 
 
-def build_report(match: Match, unit: str | None, year: int | None, path: Path) -> tuple[Report, list[Finding]]:
-    """The report the match describes, and the findings about reading it (units, placeholders, hybrid rows)."""
+def import_note(rule: str, severity: str, message: str, path: Path) -> Finding:
+    """A finding about the reading as a whole (shown on the 导入 line, no cell)."""
+    return _finding(None, rule, severity, message, path=str(path))
+
+
+def build_report(
+    match: Match, unit: str | None, year: int | None, path: Path, keep: set[str] | None = None
+) -> tuple[Report, list[Finding]]:
+    """The report the match describes (only the tables in keep, when given), and the findings about reading
+    it (units, placeholders, hybrid rows, extra rows)."""
     form, where = match.form, str(path)
     report = Report(form=form, values={c.key: None for c in form.cells}, unit=unit, year=year, path=path)
     findings: list[Finding] = []
     for placed in match.placed:
-        findings += _fill(report, placed, where)
+        if keep is None or placed.target.table.id in keep:
+            findings += _fill(report, placed, where)
     findings += [_group_finding(match, g, where) for g in match.groups]
     for target, text in match.unit_notes:
         findings += [_finding(c, "IMPORT-UNIT", "warning", text, path=where) for c in target.cells if c.kind == "money"]
+    for line in match.extras:
+        numbers = "、".join(t.raw or "（空）" for t in line.values)
+        text = f"{line.where}“{line.shown}”是表式中没有的行（地方表式增加的行），其数字 {numbers} 未计入任何单元格"
+        findings.append(_finding(None, "IMPORT-EXTRA", "info", text, numbers, path=where))
     for line in match.unplaced:
         text = f"{line.where}“{line.shown}”有数字但不属于任何一行，未导入，请核实"
         findings.append(_finding(None, "IMPORT-UNPLACED", "warning", text, path=where))

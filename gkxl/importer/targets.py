@@ -82,6 +82,7 @@ def table_anchors(table: Table) -> tuple[str, ...]:
     return tuple(t for t in dict.fromkeys(norm_label(x) for x in texts) if len(t) >= 4)
 
 
+@cache
 def section_header(section: Section) -> str:
     """A section's header row as one normalised text: '信息内容本年制发件数本年废止件数现行有效件数'."""
     return norm_label((section.corner or "") + "".join(c.label[-1] for c in section.columns))
