@@ -67,7 +67,11 @@ def test_summary_has_one_row_per_report_with_its_status(run):
     assert refused["错误"] is None and refused["单位"] is None
     broken = by_file["e-坏.pdf"]
     assert broken["状态"] == "无法读取" and "PDF" in broken["未导入原因"]
-    assert all(r["文字核对"] is None for r in by_file.values())  # no report check wired: nothing made up
+    # the report check's text rules ran on every report read (`gkxl check-report`'s R-STRUCTURE …)
+    assert city["文字核对"] == "无" and by_file["b-洪泽区.pdf"]["文字核对"] == "无"  # consistent: no R-FIGURE
+    assert "缺少“五、存在的主要问题及改进情况”" in township["文字核对"]
+    assert refused["文字核对"].startswith("6 处：缺少“一、总体情况”")
+    assert broken["文字核对"] is None  # nothing was read: nothing made up
 
 
 def test_summary_agrees_with_the_json_output(run):

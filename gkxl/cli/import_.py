@@ -77,7 +77,7 @@ def _write_summary(results, target: Path, as_json: bool) -> None:
 
     try:
         by_path = {r.path: r.text_findings for r in results}
-        write_summary(results, target, text_findings=lambda path: by_path.get(path, []))
+        write_summary(results, target, text_findings=lambda path: by_path.get(path))
     except GkxlError as exc:
         fail(f"审查结果无法写入 {target}：{exc.message}")
     except OSError as exc:

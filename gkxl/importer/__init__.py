@@ -38,7 +38,7 @@ class ImportResult(FileResult):
     output: Path | None = None
     candidates: list[Match] = field(default_factory=list)
     source: object | None = field(default=None, repr=False)  # what was read (the report check reads its text)
-    text_findings: list = field(default_factory=list)  # the report check's findings on its text (R-*)
+    text_findings: list | None = None  # the report check's findings on its text (R-*); None: not read
 
     def to_json(self) -> dict:
         return {
@@ -47,7 +47,7 @@ class ImportResult(FileResult):
             "hybrid": bool(self.match and self.match.groups),
             "reading": self.match.reading if self.match else None,
             "missing_tables": self.missing_tables,
-            "text_findings": [f.to_json() for f in self.text_findings],
+            "text_findings": None if self.text_findings is None else [f.to_json() for f in self.text_findings],
         }
 
     @property
