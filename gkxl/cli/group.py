@@ -13,6 +13,8 @@ import click  # noqa: E402
 from gkxl import __version__  # noqa: E402
 from gkxl.cli.commands import COMMANDS  # noqa: E402
 
+HELP_OPTIONS = ["-h", "--help"]
+
 
 class LazyGroup(click.Group):
     """Each command's module is imported only when that command runs (or its help is shown)."""
@@ -25,13 +27,19 @@ class LazyGroup(click.Group):
             return None
         command = importlib.import_module(COMMANDS[name]).command
         command.options_metavar = zh.OPTIONS_METAVAR
+        # -h everywhere, also where the command object was first used on its own (Click caches the help
+        # option it made then, with only --help).
+        command.context_settings.setdefault("help_option_names", HELP_OPTIONS)
+        cached = getattr(command, "_help_option", None)
+        if cached is not None and "-h" not in cached.opts:
+            command._help_option = None
         return command
 
 
 @click.group(
     "gkxl",
     cls=LazyGroup,
-    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 1000},
+    context_settings={"help_option_names": HELP_OPTIONS, "max_content_width": 1000},
     options_metavar=zh.OPTIONS_METAVAR,
     subcommand_metavar="命令 [参数]...",
 )

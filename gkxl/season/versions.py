@@ -11,16 +11,6 @@ from gkxl.season.store import Version
 
 CHUNK = 1 << 20
 CHANGING = "文件在读取过程中被改动或移走（可能正在保存），请稍后重新运行"
-BLANK_RULES = ("V-BLANK", "META-UNIT", "META-YEAR")  # what a clerk has not filled in yet
-
-
-def verdict(errors: int, blanks: int, warnings: int, readable: bool = True) -> str:
-    """errors | incomplete | unexplained | ok from finding counts (the library's verdict can replace this)."""
-    if not readable or errors:
-        return "errors"
-    if blanks:
-        return "incomplete"
-    return "unexplained" if warnings else "ok"
 
 
 def file_sha256(path: Path) -> str:
@@ -64,16 +54,16 @@ def _version(path: Path, sha: str, result) -> Version:
         message = result.error.message if result.error else "无法读取"
         return Version(sha or _name_sha(path), path.name, "errors", errors=1, error=message)
     report, findings = result.report, result.findings
-    errors = count(findings, "error") + (1 if result.error else 0)
-    blanks = sum(1 for f in findings if f.rule in BLANK_RULES and f.severity == "warning" and not f.explained)
+    judged = result.judged  # the library's one verdict: the same as validate, merge and csv say
+    errors = judged.errors + (1 if result.error else 0)
     warnings = count(findings, "warning")
     return Version(
         sha256=sha,
         file_name=path.name,
-        status=verdict(errors, blanks, warnings - blanks),
+        status="errors" if result.error else judged.status,
         errors=errors,
         warnings=warnings,
-        blanks=blanks,
+        blanks=judged.blanks,
         explained=count_explained(findings),
         unit_name=report.unit,
         unit_code=report.unit_code,
