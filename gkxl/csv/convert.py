@@ -57,10 +57,11 @@ def convert(path: Path, entry: Entry, outdir: Path, bom: bool, wide: bool) -> st
     Raises GkxlError when the workbook cannot be read. A workbook with errors is converted: its rows carry
     the findings in the status columns, and the entry is marked 'errors'.
     """
-    result = check_file(path)
+    result = check_file(path, digest=True)
     if result.error:
         raise result.error
     report = result.report
+    entry.sha256 = report.sha256  # of the bytes converted, even if the file was replaced since it was planned
     text = long_csv(result, str(path), entry.sha256)
     tables = report.form.tables if wide else ()
     names = outputs(entry.name, [t.sheet for t in tables])

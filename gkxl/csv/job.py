@@ -16,10 +16,11 @@ from typing import TYPE_CHECKING
 
 from gkxl import __version__
 from gkxl.csv.lock import folder_lock
-from gkxl.csv.manifest import MANIFEST_NAME, Entry, Manifest, file_sha256, outputs_present, same_stat
+from gkxl.csv.manifest import MANIFEST_NAME, Entry, Manifest, outputs_present, same_stat
 from gkxl.csv.names import ALL_STEM, assign_names
 from gkxl.errors import GkxlError, os_reason
 from gkxl.parallel import default_workers, map_ordered
+from gkxl.read.package import file_sha256
 
 if TYPE_CHECKING:
     from gkxl.csv.convert import Converted
@@ -141,7 +142,9 @@ class CsvJob:
             usable = old is not None and self.fresh and old.gkxl == __version__
             if usable and same_stat(old, st) and outputs_present(old, self.outdir):
                 return partial(self._unchanged, path, old)
-            sha = file_sha256(path)
+            sha = file_sha256(path)  # a pipe, a device or a huge file is refused before a byte is read
+        except GkxlError as exc:
+            return partial(self._failed, path, Entry(name, -1, 0, ""), old, exc.message)
         except OSError as exc:
             return partial(self._failed, path, Entry(name, -1, 0, ""), old, f"无法读取文件（{os_reason(exc)}）")
         entry = Entry(name, st.st_size, st.st_mtime_ns, sha)

@@ -7,7 +7,6 @@ or a different --bom/--wide converts everything again.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from dataclasses import dataclass, field
@@ -66,14 +65,6 @@ class Manifest:
         }
         with atomic_path(outdir / MANIFEST_NAME) as tmp:
             tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def same_stat(entry: Entry, st: os.stat_result) -> bool:

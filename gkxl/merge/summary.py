@@ -20,6 +20,7 @@ from gkxl.merge.sheets import (
     add_detail_sheet,
     add_sources_sheet,
     detail_rows,
+    mark_summary,
     note_on_cover,
     sources_rows,
 )
@@ -75,6 +76,7 @@ def write_summary(out: str | Path, summary: Report, inputs: list[Checked], allow
         note_on_cover(wb, form, cover_lines(inputs, allow_errors))
         add_detail_sheet(wb, [c.unit or "" for c in inputs], len(form.cells))
         add_sources_sheet(wb, len(provenance))
+        mark_summary(wb, len(provenance))
         wb.properties.subject = f"汇总表：{summary.unit} {summary.year}年，{len(inputs)} 份报告"
 
     rows = {
