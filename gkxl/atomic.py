@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,13 +14,16 @@ from gkxl.errors import OutputError, os_reason
 
 
 @contextmanager
-def atomic_path(target: str | Path) -> Iterator[Path]:
-    """Yield a temporary path beside `target`; rename it over `target` when the block succeeds."""
+def atomic_path(target: str | Path, clean: bool = True) -> Iterator[Path]:
+    """Yield a temporary path beside `target`; rename it over `target` when the block succeeds. With `clean`,
+    first delete the stale temporary files of `target` a killed run left (a job writing thousands of files
+    into one folder cleans once instead)."""
     target = Path(target)
-    if target.is_dir():
-        raise OutputError("输出位置是一个已有的文件夹，请给出文件名", target)
+    _check_replaceable(target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
+        if clean:
+            remove_stale_temps(target)
         tmp_path = _new_temp(target)
     except OSError as exc:
         raise OutputError(f"无法写入（{os_reason(exc)}）", target) from None
@@ -28,6 +33,41 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
     finally:
         if tmp_path.exists():
             tmp_path.unlink()
+
+
+STALE_TEMP_S = 3600  # a temporary file untouched this long belongs to a run that was killed
+
+
+def _check_replaceable(target: Path) -> None:
+    """An existing folder is not an output; a read-only file (by its mode, whatever the caller's rights: root,
+    or anyone who may write the folder, could rename over it) is not replaced."""
+    import stat
+
+    try:
+        mode = os.stat(target).st_mode
+    except OSError:
+        return  # not there (yet): the write itself will say what is wrong
+    if stat.S_ISDIR(mode):
+        raise OutputError("输出位置是一个已有的文件夹，请给出文件名", target)
+    if not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
+        raise OutputError("已有同名文件且设为只读，不覆盖（如需更新，请先取消只读属性）", target)
+
+
+def remove_stale_temps(target: Path) -> None:
+    """Delete the temporary files of `target` (named as `_new_temp` names them) that a killed run left."""
+    pattern = re.compile(rf"\.{re.escape(target.name)}\.[0-9a-f]{{8}}\.tmp")
+    try:
+        entries = list(os.scandir(target.parent))
+    except OSError:
+        return
+    now = time.time()
+    for entry in entries:
+        if pattern.fullmatch(entry.name):
+            try:
+                if now - entry.stat(follow_symlinks=False).st_mtime > STALE_TEMP_S:
+                    os.unlink(entry.path)
+            except OSError:
+                pass  # gone already, or not ours to delete
 
 
 def _new_temp(target: Path) -> Path:

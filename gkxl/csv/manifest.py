@@ -63,7 +63,7 @@ class Manifest:
             "settings": self.settings,
             "entries": {k: dict(e.__dict__) for k, e in sorted(self.entries.items())},
         }
-        with atomic_path(outdir / MANIFEST_NAME) as tmp:
+        with atomic_path(outdir / MANIFEST_NAME, clean=False) as tmp:
             tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
