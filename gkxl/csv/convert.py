@@ -51,6 +51,24 @@ def possible_outputs(name: str) -> list[str]:
     return outputs(name, list(sheets))
 
 
+def is_gkxl_output(path: Path) -> bool:
+    """Whether a CSV in an output folder is one gkxl wrote: a long CSV starts with gkxl's header line, a wide
+    one is named `<stem>.<table sheet>.csv`. Anything else there (a user's own file) is never deleted."""
+    from gkxl.csv.export import COLUMNS
+    from gkxl.csv.files import BOM, NEWLINE, csv_line
+
+    stem, _, sheet = path.name.removesuffix(".csv").rpartition(".")
+    if stem and sheet in {t.sheet for form_id in FORM_IDS for t in load_form(form_id).tables}:
+        return True
+    header = (csv_line(COLUMNS) + NEWLINE).encode()
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(len(BOM) + len(header))
+    except OSError:
+        return False
+    return head.removeprefix(BOM) == header
+
+
 def convert(path: Path, entry: Entry, outdir: Path, bom: bool, wide: bool) -> str:
     """Write the outputs of `path` named after `entry.name` and fill in `entry`; return a note for the log.
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from gkxl import __version__
 from gkxl.atomic import atomic_path
+from gkxl.csv.names import ALL_STEM
 
 MANIFEST_NAME = ".gkxl-manifest.json"
 FORMAT = 1
@@ -46,13 +47,24 @@ class Manifest:
     entries: dict[str, Entry] = field(default_factory=dict)  # by resolved input path
 
     @classmethod
-    def load(cls, outdir: Path) -> Manifest | None:
-        """The manifest in `outdir`, or None when there is none or it cannot be used (then start afresh)."""
+    def load(cls, outdir: Path, dropped: list[str] | None = None) -> Manifest | None:
+        """The manifest in `outdir`, or None when there is none or it cannot be used (then start afresh).
+
+        The manifest is a file anyone may edit: an entry whose names would not be plain files of gkxl's inside
+        `outdir` (`../victim.txt`, an absolute path, `a/b`) is dropped, and said why in `dropped`."""
         try:
             data = json.loads((outdir / MANIFEST_NAME).read_text(encoding="utf-8"))
-            if data.get("format") != FORMAT:
+            if data.get("format") != FORMAT or not isinstance(data.get("settings"), dict):
                 return None
-            return cls(data["settings"], {k: Entry(**e) for k, e in data["entries"].items()})
+            entries = {}
+            for key, fields in data["entries"].items():
+                entry = Entry(**fields)
+                why = unsafe(entry)
+                if why is None:
+                    entries[str(key)] = entry
+                elif dropped is not None:
+                    dropped.append(f"条目 {key}：{why}，已忽略")
+            return cls(data["settings"], entries)
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
             return None
 
@@ -67,9 +79,36 @@ class Manifest:
             tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
+def plain_name(name: object, suffix: str = "") -> bool:
+    """A file name that stays inside the folder it is joined to: no separator, not '.' or '..', no NUL, on
+    Windows no drive (`C:x`); never all.csv, which is the job's own."""
+    return (
+        isinstance(name, str)
+        and 0 < len(name) <= 240
+        and name.endswith(suffix)
+        and name not in (".", "..")
+        and name.casefold() not in (ALL_STEM, f"{ALL_STEM}.csv")
+        and not any(ch in name for ch in "/\\\0")
+        and not (os.name == "nt" and ":" in name)
+        and os.path.basename(name) == name
+    )
+
+
+def unsafe(entry: Entry) -> str | None:
+    """Why an entry read from a manifest cannot be used, or None."""
+    if not plain_name(entry.name):
+        return f"输出名“{entry.name}”不是输出文件夹中的文件名"
+    if not isinstance(entry.outputs, list) or not all(plain_name(n, ".csv") for n in entry.outputs):
+        return f"输出文件 {entry.outputs!r} 不全是输出文件夹中的 .csv 文件"
+    if not all(isinstance(v, int) for v in (entry.size, entry.mtime_ns)) or not isinstance(entry.sha256, str):
+        return "大小、时间或 SHA-256 无效"
+    return None
+
+
 def same_stat(entry: Entry, st: os.stat_result) -> bool:
     return entry.size == st.st_size and entry.mtime_ns == st.st_mtime_ns
 
 
-def outputs_present(entry: Entry, outdir: Path) -> bool:
-    return all((outdir / name).is_file() for name in entry.outputs)
+def outputs_present(entry: Entry, listing: set[str]) -> bool:
+    """Whether every output of `entry` is in the output folder (`listing`: its file names, listed once)."""
+    return all(name in listing for name in entry.outputs)

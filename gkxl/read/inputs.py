@@ -29,8 +29,12 @@ def is_candidate(path: Path) -> bool:
 
 
 def folder_workbooks(folder: Path, recursive: bool = False) -> list[Path]:
-    found = folder.rglob("*") if recursive else folder.iterdir()
-    return sorted(f for f in found if f.is_file() and is_candidate(f))
+    if recursive:
+        return sorted(f for f in folder.rglob("*") if f.is_file() and is_candidate(f))
+    import os
+
+    with os.scandir(folder) as entries:  # the listing's file types: no stat per file
+        return sorted(folder / e.name for e in entries if is_candidate(Path(e.name)) and e.is_file())
 
 
 def expand_inputs(paths: list[str | Path], recursive: bool = False, keep_empty: bool = False) -> list[Path]:
