@@ -30,9 +30,36 @@ def atomic_path(target: str | Path, clean: bool = True) -> Iterator[Path]:
     try:
         yield tmp_path
         os.replace(tmp_path, target)
+    except OSError as exc:
+        _close_abandoned(exc)
+        raise
+    except Exception as exc:
+        if not (type(exc).__name__ == "SerialisationError" and str(exc).startswith("IO_")):
+            raise
+        _close_abandoned(exc)  # lxml's own wording of a failed write (IO_ENOSPC, IO_EFBIG): the disk, not a bug
+        raise OutputError(f"无法写入（{_LXML_IO.get(str(exc), '写入失败')}）", target) from None
     finally:
         if tmp_path.exists():
             tmp_path.unlink()
+
+
+_LXML_IO = {"IO_ENOSPC": "磁盘空间不足", "IO_EFBIG": "文件超出大小限制", "IO_EDQUOT": "磁盘配额已用完"}
+
+
+def _close_abandoned(exc: Exception) -> None:
+    """Close now, quietly, what the failed write left open: openpyxl's ZipFile on a full disk would otherwise
+    fail to close again when collected, after the message, as an "Exception ignored … ZipFile.__del__"."""
+    import gc
+    import sys
+    import traceback
+
+    hook = sys.unraisablehook
+    sys.unraisablehook = lambda u: None if isinstance(u.exc_value, OSError) else hook(u)
+    try:
+        traceback.clear_frames(exc.__traceback__)
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
 
 
 STALE_TEMP_S = 3600  # a temporary file untouched this long belongs to a run that was killed

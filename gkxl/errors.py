@@ -46,6 +46,8 @@ _OS_REASONS = {
     "EBUSY": "文件正被其他程序占用",
     "EEXIST": "已存在同名文件",
     "ENAMETOOLONG": "文件名过长",
+    "EFBIG": "文件超出大小限制",
+    "EDQUOT": "磁盘配额已用完",
 }
 
 

@@ -207,3 +207,118 @@ def test_a_dtd_in_workbook_xml_is_refused(folder, tmp_path):
     assert f"{bad}\n  ✗ {message}" in said.stdout
     assert "东街乡人民政府 2024年" in said.stdout
     assert "root:" not in said.stdout
+
+
+def _drop_part(src: Path, dst: Path, part: str) -> Path:
+    import zipfile
+
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            if info.filename != part:
+                zout.writestr(info, zin.read(info.filename))
+    return dst
+
+
+def _bad_crc(src: Path, dst: Path, part: str) -> Path:
+    """`src` with the checksum of `part` wrong (in its local header and the central directory)."""
+    import zipfile
+
+    data = bytearray(src.read_bytes())
+    with zipfile.ZipFile(src) as zf:
+        info = zf.getinfo(part)
+    data[info.header_offset + 14] ^= 0xFF
+    at = data.find(b"PK\x01\x02")
+    while at >= 0:
+        name_length = int.from_bytes(data[at + 28 : at + 30], "little")
+        if data[at + 46 : at + 46 + name_length] == part.encode():
+            data[at + 16] ^= 0xFF
+        at = data.find(b"PK\x01\x02", at + 4)
+    dst.write_bytes(bytes(data))
+    return dst
+
+
+def _merged_input(src: Path, dst: Path) -> Path:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(src)
+    wb["表二"]["B6"] = None
+    wb["表二"].merge_cells("B6:C6")  # an input cell (C6) hidden under a merge: blank, so a finding there
+    wb.save(dst)
+    return dst
+
+
+ODD = {
+    "no_content_types": lambda src, dst: _drop_part(src, dst, "[Content_Types].xml"),
+    "no_styles": lambda src, dst: _drop_part(src, dst, "xl/styles.xml"),
+    "bad_crc": lambda src, dst: _bad_crc(src, dst, "xl/styles.xml"),
+    "merged_input": _merged_input,
+    "nan": lambda src, dst: rewrite(src, dst, sheet_xml(2), lambda x: set_cover_number(x, "B6", "NaN")),
+}
+
+
+@pytest.mark.parametrize("kind", ODD)
+def test_annotate_on_odd_files_that_validate_reads(kind, folder, tmp_path):
+    odd = ODD[kind](good(tmp_path, "怪"), folder / "怪.xlsx")
+    out = tmp_path / "标注"
+    said = gkxl("validate", folder, "--annotate", out)
+    assert said.returncode in (0, 1, 2), said
+    assert f"{odd}  怪人民政府 2024年 表式2021" in said.stdout  # read and checked
+    assert (out / "东街乡.校验.xlsx").exists()  # the other file is annotated
+    if kind == "merged_input":  # the mark goes on the merge's top-left cell
+        assert (out / "怪.校验.xlsx").exists()
+    else:
+        assert "文件结构不完整或不标准，无法写出标注副本" in said.stdout and not (out / "怪.校验.xlsx").exists()
+
+
+def test_excel_setup_on_broken_relationships(tmp_path):
+    template = tmp_path / "模板.xlsm"
+    assert gkxl("template", "--xlsm", "-o", template).returncode == 0
+    broken = rewrite(template, tmp_path / "坏.xlsm", "xl/_rels/workbook.xml.rels", lambda x: b"<Relationships oops")
+    said = gkxl("excel-setup", "--workbook", broken, "-o", tmp_path / "本机.xlsm")
+    assert said.returncode == 2 and f"{broken}：工作簿中没有“xlwings.conf”工作表" in said.stderr, said
+    assert not (tmp_path / "本机.xlsm").exists()
+
+
+def test_a_date_in_a_count_cell_under_json(tmp_path):
+    import datetime
+    import json
+
+    from openpyxl import load_workbook
+
+    path = good(tmp_path)
+    wb = load_workbook(path)
+    wb["表二"]["B6"] = datetime.datetime(2024, 3, 1)
+    wb.save(path)
+    said = gkxl("validate", path, "--json")
+    assert said.returncode == 1
+    finding = next(f for f in json.loads(said.stdout)["files"][0]["findings"] if f["cell"] == "B6")
+    assert finding["reported"] == "2024-03-01" and finding["rule"] == "V-NUMBER"
+    assert "日期或时间 不是数字" in finding["message"]
+
+
+def test_merge_unit_option_must_be_a_name(folder, tmp_path):
+    for unit in ("县" * 201, "某县\x1b[31m"):
+        said = gkxl("merge", folder, "-o", tmp_path / "汇总.xlsx", "--unit", unit)
+        assert said.returncode == 2 and "--unit 须为单位名称：最多 200 个字符，不含控制字符" in said.stderr
+    assert not (tmp_path / "汇总.xlsx").exists()
+
+
+@pytest.mark.skipif(not hasattr(os, "setrlimit") and os.name != "posix", reason="needs RLIMIT_FSIZE")
+def test_merge_on_a_full_disk_says_so_once(folder, tmp_path):
+    """A file size limit (RLIMIT_FSIZE) stands in for a full disk: the write fails midway the same way."""
+    import resource
+    import subprocess
+    import sys
+
+    good(folder, "西街乡", seed=2)
+    out = tmp_path / "汇总.xlsx"
+
+    def small_files() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (20_000, 20_000))
+
+    done = subprocess.run([sys.executable, "-m", "gkxl", "merge", str(folder), "-o", str(out)],
+                          capture_output=True, text=True, preexec_fn=small_files, timeout=120)  # fmt: skip
+    assert done.returncode == 2, done
+    assert done.stderr.startswith(f"错误：{out}：无法写") and done.stderr.count("\n") == 1, done.stderr
+    assert "（文件超出大小限制）" in done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["各乡镇"]

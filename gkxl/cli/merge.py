@@ -93,11 +93,14 @@ def command(
         gkxl merge 各乡镇/ -o 某县汇总.xlsx --year 2024 --json > 汇总.json
         gkxl merge 县甲汇总.xlsx 县乙汇总.xlsx -o 市汇总.xlsx --unit 某市
     """
-    from gkxl.errors import GkxlError, os_reason
+    from gkxl.errors import GkxlError, has_controls, os_reason
     from gkxl.merge.combine import merge, resolve_inputs
+    from gkxl.read.reader import MAX_COVER_TEXT
 
     if not unit.strip():
         fail("--unit 不能为空")
+    if len(unit) > MAX_COVER_TEXT or has_controls(unit):
+        fail(f"--unit 须为单位名称：最多 {MAX_COVER_TEXT} 个字符，不含控制字符")
     try:
         paths, skipped = resolve_inputs(list(inputs), output)
         for path in skipped if not as_json else ():
