@@ -91,8 +91,8 @@ def _run(inputs: tuple[Path, ...], outdir: Path, bom: bool, wide: bool, jobs: in
         # Nor may an empty input folder (an unmounted share's mount point) among others. Each folder is
         # listed once: an empty one stays in the expanded list as itself.
         paths = expand_inputs(list(inputs), keep_empty=True)
-        listed = set(paths)
-        empty = [str(p) for p in inputs if p in listed and p.is_dir()]
+        folders = {str(p) for p in inputs if p.is_dir()}
+        empty = [str(p) for p in paths if folders and str(p) in folders]  # kept as itself: no workbook in it
         if empty:
             raise GkxlError(f"输入文件夹中没有工作簿：{'、'.join(empty)}；本次未运行，输出未改动")
         if not paths:

@@ -136,11 +136,14 @@ class CsvJob:
     def _reconcile(self, manifest: Manifest) -> None:
         """Delete the CSVs gkxl wrote that no input needs any more (left by a killed run, or by a manifest that
         was lost or damaged): every run leaves the folder as the manifest describes it."""
+        needed = {name for e in manifest.entries.values() for name in e.outputs}
+        extra = sorted(n for n in self.listing - needed - {ALL_NAME} if n.endswith(".csv"))
+        if not extra:
+            return
         from gkxl.csv.convert import is_gkxl_output
 
-        needed = {name for e in manifest.entries.values() for name in e.outputs}
-        for name in sorted(self.listing - needed - {ALL_NAME}):
-            if name.endswith(".csv") and (self.outdir / name).exists() and is_gkxl_output(self.outdir / name):
+        for name in extra:
+            if (self.outdir / name).exists() and is_gkxl_output(self.outdir / name):
                 self._delete([name])
                 self.changed = True
                 self.log(REMOVED, str(self.outdir / name), "不属于本次任何输入（上次运行中断或清单丢失时留下），已删除")
@@ -177,9 +180,11 @@ class CsvJob:
 
     def _conversions(self, keys: dict[str, Path], plans: dict[str, Plan]) -> Iterator[Converted]:
         """Convert the inputs that need it, in worker processes when there are many (or --jobs says so)."""
+        todo = [(keys[key], plan) for key, plan in plans.items() if isinstance(plan, Entry)]
+        if not todo:
+            return (c for c in ())  # an unchanged re-run: nothing to convert, so none of the reading code is loaded
         from gkxl.csv.convert import convert_job, worker_died
 
-        todo = [(keys[key], plan) for key, plan in plans.items() if isinstance(plan, Entry)]
         workers = default_workers(len(todo)) if self.jobs is None else self.jobs
         return map_ordered(partial(convert_job, outdir=self.outdir, **self.settings), todo, workers, worker_died)
 
@@ -268,13 +273,13 @@ def input_keys(paths: list[Path]) -> dict[str, Path]:
     i.e. a stat per path component, for each of thousands of files)."""
     import os
 
-    folders: dict[Path, str] = {}
+    folders: dict[str, str] = {}
     out = {}
     for path in paths:
-        parent = path.parent
+        parent, name = os.path.split(os.fspath(path))
         if parent not in folders:
-            folders[parent] = os.path.realpath(parent)
-        out[os.path.join(folders[parent], path.name)] = path
+            folders[parent] = os.path.realpath(parent or ".")
+        out[os.path.join(folders[parent], name)] = path
     return out
 
 

@@ -13,9 +13,21 @@ Sink = Callable[[str], None]
 
 
 def log_line(word: str, subject: str, reason: str = "", now: dt.datetime | None = None) -> str:
-    stamp = (now or dt.datetime.now()).astimezone().isoformat(timespec="seconds")
+    stamp = now.astimezone().isoformat(timespec="seconds") if now else _stamp()
     text = f"{stamp} {word} {subject}"
     return f"{text}：{reason}" if reason else text
+
+
+_last: list = [None, ""]  # (second, its timestamp): thousands of lines a second share one
+
+
+def _stamp() -> str:
+    import time
+
+    second = int(time.time())
+    if _last[0] != second:
+        _last[:] = [second, dt.datetime.fromtimestamp(second).astimezone().isoformat(timespec="seconds")]
+    return _last[1]
 
 
 class JobLog:

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from gkxl import __version__
 from gkxl.atomic import atomic_path
-from gkxl.csv.names import ALL_STEM
 
 MANIFEST_NAME = ".gkxl-manifest.json"
 FORMAT = 1
@@ -79,19 +79,14 @@ class Manifest:
             tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
+# What a name read from the manifest must not be or hold: a separator, NUL, '.' or '..', all.csv (the job's own),
+# and on Windows a drive colon. Such a name would point outside the output folder, or at the wrong file.
+_UNSAFE = re.compile(r"[/\\\x00]|^\.\.?$|^all(?:\.csv)?$" + ("|:" if os.name == "nt" else ""), re.I)
+
+
 def plain_name(name: object, suffix: str = "") -> bool:
-    """A file name that stays inside the folder it is joined to: no separator, not '.' or '..', no NUL, on
-    Windows no drive (`C:x`); never all.csv, which is the job's own."""
-    return (
-        isinstance(name, str)
-        and 0 < len(name) <= 240
-        and name.endswith(suffix)
-        and name not in (".", "..")
-        and name.casefold() not in (ALL_STEM, f"{ALL_STEM}.csv")
-        and not any(ch in name for ch in "/\\\0")
-        and not (os.name == "nt" and ":" in name)
-        and os.path.basename(name) == name
-    )
+    """A file name that stays inside the folder it is joined to (see _UNSAFE)."""
+    return type(name) is str and 0 < len(name) <= 240 and name.endswith(suffix) and not _UNSAFE.search(name)
 
 
 def unsafe(entry: Entry) -> str | None:

@@ -34,7 +34,8 @@ def folder_workbooks(folder: Path, recursive: bool = False) -> list[Path]:
     import os
 
     with os.scandir(folder) as entries:  # the listing's file types: no stat per file
-        return sorted(folder / e.name for e in entries if is_candidate(Path(e.name)) and e.is_file())
+        names = [e.name for e in entries if e.name.lower().endswith(WORKBOOK_SUFFIXES) and e.is_file()]
+    return [folder / name for name in sorted(names) if not name.startswith(("~$", "."))]
 
 
 def expand_inputs(paths: list[str | Path], recursive: bool = False, keep_empty: bool = False) -> list[Path]:
@@ -48,4 +49,4 @@ def expand_inputs(paths: list[str | Path], recursive: bool = False, keep_empty: 
             out.extend(found or ([p] if keep_empty else []))
         else:
             out.append(p)
-    return list(dict.fromkeys(out))
+    return out if len(paths) == 1 else list(dict.fromkeys(out))  # one folder's listing has no repeats
