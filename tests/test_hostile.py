@@ -322,3 +322,20 @@ def test_merge_on_a_full_disk_says_so_once(folder, tmp_path):
     assert done.stderr.startswith(f"错误：{out}：无法写") and done.stderr.count("\n") == 1, done.stderr
     assert "（文件超出大小限制）" in done.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["各乡镇"]
+
+
+def test_control_characters_and_long_text_in_a_number_cell(tmp_path):
+    import json
+
+    def edit(xml: bytes) -> bytes:
+        xml = set_cover_text(xml, "B6", "1\x1b[2J2")
+        return set_cover_text(xml, "C6", "9" * 100_000)
+
+    bad = rewrite(good(tmp_path), tmp_path / "坏.xlsx", sheet_xml(2), edit)
+    said = gkxl("validate", bad)  # gkxl() asserts no ESC reaches the terminal
+    assert said.returncode == 1
+    assert "“1�[2J2” 不是数字" in said.stdout
+    assert "…（共 100000 个字符）" in said.stdout and len(said.stdout) < 10_000
+    findings = json.loads(gkxl("validate", bad, "--json").stdout)["files"][0]["findings"]
+    assert {f["cell"]: f["reported"] for f in findings if f["cell"] in ("B6", "C6")} == {
+        "B6": "1�[2J2", "C6": "9" * 60 + "…（共 100000 个字符）"}  # fmt: skip

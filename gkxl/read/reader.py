@@ -18,6 +18,7 @@ RESULTS_SHEET = "校验结果"  # written by annotate and the Excel button; its 
 MAX_RESULT_ROWS = 2000
 MAX_LAYOUT_PROBLEMS = 4  # per sheet: enough to see the shift, short enough to read
 COVER_ROWS, COVER_COLS = 20, 4  # the cover's cells all sit within its first rows and columns
+MAX_CELL_TEXT = 60  # of text quoted from a number cell: enough to see what was typed
 MAX_COVER_TEXT = 200  # characters of a cover text (a unit's full name is a few dozen)
 COVER_RULES = {"unit": "META-UNIT", "unit_code": "META-CODE", "unit_type": "META-TYPE"}
 RESULT_COLS = 9  # the 校验结果 sheet's columns (序号 … 说明)
@@ -175,6 +176,13 @@ def _cover_text(report: Report, key: str, value: object) -> str | None:
     return printable(text).strip() or None
 
 
+def _odd_text(raw: str) -> str:
+    """Text in a number cell that must not reach a message as it is: too long to quote, or holding control
+    characters (shown as '�', so that '1<ESC>2' cannot read as 12)."""
+    text = "".join("\ufffd" if has_controls(ch) else ch for ch in raw[:MAX_CELL_TEXT])
+    return text if len(raw) <= MAX_CELL_TEXT else f"{text}…（共 {len(raw)} 个字符）"
+
+
 def shorten(text: str, limit: int = 40) -> str:
     """A text quoted in a message: at most `limit` characters."""
     return text if len(text) <= limit else f"{text[:limit]}…（共 {len(text)} 个字符）"
@@ -311,6 +319,8 @@ def _values(form: Form, grids: dict[str, Grid], report: Report, package: Package
         ):
             report.values[key] = int(raw)  # the common case, same result as parse() without its overhead
             continue
+        if type(raw) is str and (len(raw) > MAX_CELL_TEXT or has_controls(raw)):
+            raw = report.raw[key] = _odd_text(raw)  # bounded and printable, in the message and the JSON
         parsed = parse(raw, kind)
         report.values[key] = parsed.value
         if parsed.problem:
