@@ -150,6 +150,9 @@ def _sheet_parts(package: Package) -> dict[str, str]:
     if "xl/workbook.xml" not in package.parts:
         return {}
     workbook = package.workbook_xml()
+    start = workbook.find("<sheets")  # the sheet list only, not the hundreds of defined names after it
+    end = workbook.find("</sheets>", start)
+    workbook = workbook[start:end] if 0 <= start < end else workbook
     rels_name = "xl/_rels/workbook.xml.rels"
     rels = package.xml(rels_name).decode("utf-8", "replace") if rels_name in package.parts else ""
     targets = {}
