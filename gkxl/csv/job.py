@@ -20,7 +20,7 @@ from gkxl.csv.manifest import MANIFEST_NAME, Entry, Manifest, outputs_present, s
 from gkxl.csv.names import ALL_STEM, assign_names
 from gkxl.errors import GkxlError, os_reason
 from gkxl.parallel import default_workers, map_ordered
-from gkxl.read.package import file_sha256
+from gkxl.read.files import file_sha256
 
 if TYPE_CHECKING:
     from gkxl.csv.convert import Converted

@@ -2,25 +2,24 @@
 
 A report is a small zip of XML parts. Anything else (a pipe or a device, a file of gigabytes, a legacy .xls,
 a WPS .et, a password-encrypted file, a truncated download, a zip bomb, a sheet of a million rows, a cell at
-XFD1048576) is refused here with one readable message. The file is read into memory once, after its size is
-known; the zip directory is parsed with struct and only the parts gkxl needs are inflated (zlib), so the
-spreadsheet library, the hash and the checks all see the same bytes and the read stays cheap.
+XFD1048576) is refused here with one readable message. The file is read into memory once (gkxl.read.files),
+after its type and size are checked; the zip directory is parsed with struct and only the parts gkxl needs are
+inflated (zlib), so the spreadsheet library, the hash and the checks all see the same bytes, and the read stays
+cheap (no zipfile import).
 """
 
 from __future__ import annotations
 
-import os
 import re
-import stat
 import struct
 import zlib
 from pathlib import Path
 
-from gkxl.errors import ReadError, os_reason
+from gkxl.errors import ReadError
+from gkxl.read.files import read_bytes
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
-MAX_FILE_BYTES = 32 * 1024 * 1024  # on disk; a filled template is ~30 kB, one with pictures a few MB
 MAX_TOTAL_BYTES = 64 * 1024 * 1024  # uncompressed; a filled template is well under 1 MB
 MAX_PART_BYTES = 16 * 1024 * 1024  # a sheet this large is not a report (a million rows, say)
 MAX_RATIO = 200  # compression ratio beyond which a large part is treated as a zip bomb
@@ -221,73 +220,6 @@ def _ole_kind(path: Path, data: bytes) -> str:
     if path.suffix.lower() == ".et":
         return "这是 WPS 表格 .et 文件，请在 WPS 中另存为 Excel 工作簿（.xlsx）"
     return "这是旧版 Excel .xls 文件，请用标准模板（.xlsx）填报，或在 Excel 中另存为 .xlsx"
-
-
-def open_regular(path: Path, limit: int = MAX_FILE_BYTES) -> int:
-    """A file descriptor of `path` if it is a regular file of at most `limit` bytes; ReadError otherwise.
-    A pipe, a device (/dev/zero) or a folder is refused before a byte is read: opening is non-blocking, and
-    the checks are on the opened file, so a file swapped in between cannot slip past."""
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-    except FileNotFoundError:
-        raise ReadError("文件不存在", path) from None
-    except IsADirectoryError:
-        raise _folder_error(path) from None
-    except OSError as exc:
-        raise ReadError(f"无法打开文件（{os_reason(exc)}）", path) from None
-    try:
-        st = os.fstat(fd)
-        if stat.S_ISDIR(st.st_mode):
-            raise _folder_error(path)
-        if not stat.S_ISREG(st.st_mode):
-            raise ReadError("不是普通文件（而是管道、设备等），已拒绝读取", path)
-        if st.st_size > limit:
-            raise ReadError(f"文件过大（{st.st_size / 1048576:.0f} MB），不是正常的年度报告工作簿，已拒绝读取", path)
-    except BaseException:
-        os.close(fd)
-        raise
-    return fd
-
-
-def read_chunks(path: Path, limit: int = MAX_FILE_BYTES):
-    """The bytes of a regular file of at most `limit` bytes, in blocks of 1 MiB (see `open_regular`)."""
-    fd = open_regular(path, limit)
-    left = limit + 1  # a file that grows while being read is cut off, then refused
-    try:
-        while left > 0:
-            chunk = os.read(fd, min(left, 1 << 20))
-            if not chunk:
-                return
-            left -= len(chunk)
-            if left <= 0:
-                raise ReadError("文件在读取时仍在变大，已拒绝读取", path)
-            yield chunk
-    except OSError as exc:
-        raise ReadError(f"无法读取文件（{os_reason(exc)}）", path) from None
-    finally:
-        os.close(fd)
-
-
-def read_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
-    """The whole file, read once, if it is a regular file of at most `limit` bytes."""
-    return b"".join(read_chunks(path, limit))
-
-
-def file_sha256(path: Path, limit: int = MAX_FILE_BYTES) -> str:
-    """The SHA-256 of a file that may be read (see `open_regular`), hashed in blocks."""
-    import hashlib
-
-    digest = hashlib.sha256()
-    for chunk in read_chunks(path, limit):
-        digest.update(chunk)
-    return digest.hexdigest()
-
-
-def _folder_error(path: Path) -> ReadError:
-    from gkxl.read.inputs import folder_workbooks
-
-    empty = not folder_workbooks(path)
-    return ReadError("这是文件夹，其中没有找到工作簿（.xlsx/.xlsm）" if empty else "这是文件夹，不是工作簿", path)
 
 
 def load_package(path: str | Path) -> Package:
