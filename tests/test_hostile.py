@@ -339,3 +339,40 @@ def test_control_characters_and_long_text_in_a_number_cell(tmp_path):
     findings = json.loads(gkxl("validate", bad, "--json").stdout)["files"][0]["findings"]
     assert {f["cell"]: f["reported"] for f in findings if f["cell"] in ("B6", "C6")} == {
         "B6": "1�[2J2", "C6": "9" * 60 + "…（共 100000 个字符）"}  # fmt: skip
+
+
+RELS = "xl/_rels/workbook.xml.rels"
+SHEET2 = b'Target="/xl/worksheets/sheet2.xml"'
+
+
+def _retarget(target: bytes):
+    def edit(xml: bytes) -> bytes:
+        assert SHEET2 in xml
+        return xml.replace(SHEET2, b'Target="' + target + b'"')
+
+    return edit
+
+
+def _duplicate_id(xml: bytes) -> bytes:
+    """A second relationship rId2 (to a harmless sheet): a reader taking the first sees the far cell."""
+    return xml.replace(b"</Relationships>", b'<Relationship Id="rId2" Target="/xl/worksheets/sheet3.xml" '
+                       b'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"/>'
+                       b"</Relationships>")  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "edit,message",
+    [
+        (_retarget(b"/XL/WORKSHEETS/SHEET2.XML"), "工作表“表二”的单元格 XFD1048576 有内容"),  # calamine ignores case
+        (_retarget(b"worksheets/../worksheets/sheet2.xml"), "工作表“表二”的单元格 XFD1048576 有内容"),
+        (_retarget(b"../../../../etc/passwd"), "（找不到工作表“表二”的数据）"),
+        (_duplicate_id, "中有重复的关系 rId2"),
+    ],
+    ids=["case", "dots", "outside", "duplicate"],
+)
+def test_a_far_cell_behind_odd_relationships(edit, message, tmp_path):
+    """The sheet the checks look at is the one python-calamine reads, however the relationship is spelled."""
+    far = rewrite(good(tmp_path), tmp_path / "远.xlsx", sheet_xml(2), lambda x: add_cell(x, "XFD1048576"))
+    odd = rewrite(far, tmp_path / "怪.xlsx", RELS, edit)
+    said = gkxl("validate", odd)
+    assert said.returncode == 2 and message in said.stdout, said

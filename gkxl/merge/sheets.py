@@ -130,6 +130,8 @@ def read_sources(path: str | Path) -> list[Source]:
 
     path = Path(path)
     package = load_package(path)
+    if SOURCES_SHEET not in package.sheet_parts():
+        return []
     package.check_extent(SOURCES_SHEET, MAX_SOURCE_ROWS, len(SOURCE_HEADERS))
     book = CalamineWorkbook.from_filelike(BytesIO(package.data))
     try:

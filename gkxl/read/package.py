@@ -99,8 +99,8 @@ class Package:
     def check_extent(self, sheet: str, rows: int, cols: int) -> None:
         """Refuse `sheet` when a cell with content lies far beyond `rows` x `cols` (the form's table there)."""
         part = self.sheet_parts().get(sheet)
-        if part is None or part not in self.parts:
-            return
+        if part is None or part not in self.parts:  # python-calamine would find it some other way, or not at all
+            raise ReadError(f"{DAMAGED}（找不到工作表“{sheet}”的数据）", self.path)
         max_row, max_col = rows + ROW_MARGIN, cols + COL_MARGIN
         xml = self.xml(part)
         for m in _FAR_CANDIDATE.finditer(xml):
@@ -154,16 +154,22 @@ def _sheet_parts(package: Package) -> dict[str, str]:
     workbook = workbook[start:end] if 0 <= start < end else workbook
     rels_name = "xl/_rels/workbook.xml.rels"
     rels = package.xml(rels_name).decode("utf-8", "replace") if rels_name in package.parts else ""
-    targets = {}
+    targets: dict[str | None, str] = {}
     for tag in re.findall(r"<(?:\w+:)?Relationship\b[^>]*>", rels):
         a = _attrs(tag)
+        if a.get("Id") in targets:  # which one a reader takes is up to it: the checks must see the same
+            raise ReadError(f"{DAMAGED}（{rels_name} 中有重复的关系 {a.get('Id')}）", package.path)
         targets[a.get("Id")] = a.get("Target", "")
+    folded = {name.casefold(): name for name in package.parts}  # python-calamine finds a part in any case
     out = {}
     for tag in re.findall(r"<(?:\w+:)?sheet\b[^>]*>", workbook):
         a = _attrs(tag)
         target = targets.get(a.get("id"))
         if target and "name" in a:
-            out[a["name"]] = part_name(target)
+            if a["name"] in out:
+                raise ReadError(f"{DAMAGED}（有两个名为“{a['name']}”的工作表）", package.path)
+            part = part_name(target)
+            out[a["name"]] = part if part in package.parts else folded.get(part.casefold(), part)
     return out
 
 
@@ -194,8 +200,8 @@ def _directory(data: bytes, path: Path) -> dict[str, tuple[int, int, int, int, i
         pos += _CENTRAL.size + nlen + xlen + clen
         if flags & 1:
             raise ReadError("文件设有打开密码（已加密），请在 Excel 中取消密码后另存为 .xlsx 再提交", path)
-        if local + csize > at or 0xFFFFFFFF in (csize, usize, local):
-            raise ReadError(DAMAGED, path)
+        if local + csize > at or 0xFFFFFFFF in (csize, usize, local) or name in parts:
+            raise ReadError(DAMAGED, path)  # a repeated name: readers differ on which copy they take
         parts[name] = (local, method, csize, usize, crc)
     _check_parts(parts, path)
     return parts
