@@ -376,3 +376,27 @@ def test_a_far_cell_behind_odd_relationships(edit, message, tmp_path):
     odd = rewrite(far, tmp_path / "怪.xlsx", RELS, edit)
     said = gkxl("validate", odd)
     assert said.returncode == 2 and message in said.stdout, said
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        '<row r="1048576"><c t="n"><v>1</v></c></row><row><c r="XFD2"><v>1</v></c></row>',
+        '<row r="50000"><c t="n"><v>1</v></c></row>',
+        "<row>" + "<c><v>1</v></c>" * 200 + "</row>",  # the 200th cell of a row, each after the one before
+    ],
+    ids=["row-address", "far-row", "wide-row"],
+)
+def test_far_cells_without_addresses(cells, tmp_path):
+    """Cells may leave out their address (they follow the one before): followed one by one, they are found."""
+    far = rewrite(good(tmp_path), tmp_path / "远.xlsx", sheet_xml(2),
+                  lambda x: x.replace(b"</sheetData>", cells.encode() + b"</sheetData>"))  # fmt: skip
+    said = gkxl("validate", far)
+    assert said.returncode == 2 and "有内容，远在表格范围（前 17 行、前 4 列）之外" in said.stdout, said
+
+
+def test_unaddressed_cells_near_the_table_are_read(tmp_path):
+    src = good(tmp_path)
+    near = rewrite(src, tmp_path / "近.xlsx", sheet_xml(2),
+                   lambda x: x.replace(b"</sheetData>", b"<row><c><v>1</v></c></row></sheetData>"))  # fmt: skip
+    assert read_report(near).values == read_report(src).values

@@ -35,6 +35,10 @@ _LOCAL = struct.Struct("<4sHHHHHIIIHH")
 # An address that may lie outside a form's table (two or more letters, or three or more digits): few in a
 # report, so the exact test (is it a cell, does it hold something, how far is it) runs on only these.
 _FAR_CANDIDATE = re.compile(rb'r=["\']([A-Z]{2,3}[0-9]+|[A-Z][0-9]{3,7})["\']')
+_UNADDRESSED = re.compile(rb"<(?:c|row)(?! r=)[\s>/]")
+# Rows and cells, for the full positional scan that a sheet with unaddressed cells or rows needs.
+_ROW_OR_CELL = re.compile(rb"<(?:\w+:)?(row|c)(?=[\s>/])([^>]*?)(/?)>")
+_R = re.compile(rb'\br=["\']([A-Z]*)([0-9]*)["\']')
 _ENTITIES = {"&lt;": "<", "&gt;": ">", "&quot;": '"', "&apos;": "'", "&amp;": "&"}
 
 
@@ -103,16 +107,44 @@ class Package:
             raise ReadError(f"{DAMAGED}（找不到工作表“{sheet}”的数据）", self.path)
         max_row, max_col = rows + ROW_MARGIN, cols + COL_MARGIN
         xml = self.xml(part)
+        if not _all_addressed(xml):
+            return self._check_positions(sheet, xml, rows, cols)
         for m in _FAR_CANDIDATE.finditer(xml):
             digits = m.group(1).lstrip(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ")
             letters = m.group(1)[: -len(digits)]
             if (int(digits) > max_row or _column_number(letters) > max_col) and _holds_value(xml, m.start()):
                 address = f"{letters.decode()}{int(digits)}"
-                raise ReadError(
-                    f"工作表“{sheet}”的单元格 {address} 有内容，远在表格范围（前 {rows} 行、前 {cols} 列）之外，"
-                    "请删除该单元格的内容后保存再提交",
-                    self.path,
-                )
+                raise self._far(sheet, address, rows, cols)
+
+    def _far(self, sheet: str, address: str, rows: int, cols: int) -> ReadError:
+        return ReadError(
+            f"工作表“{sheet}”的单元格 {address} 有内容，远在表格范围（前 {rows} 行、前 {cols} 列）之外，"
+            "请删除该单元格的内容后保存再提交",
+            self.path,
+        )
+
+    def _check_positions(self, sheet: str, xml: bytes, rows: int, cols: int) -> None:
+        """The slow, exact check for a sheet whose cells or rows lack addresses: follow them one by one."""
+        row = col = 0
+        for m in _ROW_OR_CELL.finditer(xml):
+            address = _R.search(m.group(2))
+            letters, digits = address.groups() if address else (b"", b"")
+            if m.group(1) == b"row":
+                row, col = int(digits) if digits else row + 1, 0
+                continue
+            col = _column_number(letters) if letters else col + 1
+            row = int(digits) if digits else row
+            far = row > rows + ROW_MARGIN or col > cols + COL_MARGIN
+            if far and not m.group(3) and not xml[m.end() : m.end() + 64].lstrip().startswith(b"</"):
+                raise self._far(sheet, f"{_column_letters(col)}{row}", rows, cols)
+
+
+def _all_addressed(xml: bytes) -> bool:
+    """Whether every row and cell has its address first (as Excel, LibreOffice and openpyxl write them; the spec
+    allows leaving it out: a cell then follows the one before). Anything else takes the exact, slower path."""
+    if b"<c " not in xml and b"<c>" not in xml:
+        return not _ROW_OR_CELL.search(xml)  # no cells, or cells with a namespace prefix (x:c): exact path
+    return _UNADDRESSED.search(xml) is None
 
 
 def _holds_value(xml: bytes, at: int) -> bool:
@@ -123,6 +155,14 @@ def _holds_value(xml: bytes, at: int) -> bool:
     if name.rpartition(b":")[2] != b"c" or end < 0 or xml[end - 1 : end] == b"/":
         return False
     return not xml[end + 1 : end + 64].lstrip().startswith(b"</")
+
+
+def _column_letters(n: int) -> str:
+    out = ""
+    while n:
+        n, rem = divmod(n - 1, 26)
+        out = chr(65 + rem) + out
+    return out
 
 
 def _column_number(letters: bytes) -> int:
