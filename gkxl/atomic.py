@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,22 +14,87 @@ from gkxl.errors import OutputError, os_reason
 
 
 @contextmanager
-def atomic_path(target: str | Path) -> Iterator[Path]:
-    """Yield a temporary path beside `target`; rename it over `target` when the block succeeds."""
+def atomic_path(target: str | Path, clean: bool = True) -> Iterator[Path]:
+    """Yield a temporary path beside `target`; rename it over `target` when the block succeeds. With `clean`,
+    first delete the stale temporary files of `target` a killed run left (a job writing thousands of files
+    into one folder cleans once instead)."""
     target = Path(target)
-    if target.is_dir():
-        raise OutputError("输出位置是一个已有的文件夹，请给出文件名", target)
+    _check_replaceable(target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
+        if clean:
+            remove_stale_temps(target)
         tmp_path = _new_temp(target)
     except OSError as exc:
         raise OutputError(f"无法写入（{os_reason(exc)}）", target) from None
     try:
         yield tmp_path
         os.replace(tmp_path, target)
+    except OSError as exc:
+        _close_abandoned(exc)
+        raise
+    except Exception as exc:
+        if not (type(exc).__name__ == "SerialisationError" and str(exc).startswith("IO_")):
+            raise
+        _close_abandoned(exc)  # lxml's own wording of a failed write (IO_ENOSPC, IO_EFBIG): the disk, not a bug
+        raise OutputError(f"无法写入（{_LXML_IO.get(str(exc), '写入失败')}）", target) from None
     finally:
         if tmp_path.exists():
             tmp_path.unlink()
+
+
+_LXML_IO = {"IO_ENOSPC": "磁盘空间不足", "IO_EFBIG": "文件超出大小限制", "IO_EDQUOT": "磁盘配额已用完"}
+
+
+def _close_abandoned(exc: Exception) -> None:
+    """Close now, quietly, what the failed write left open: openpyxl's ZipFile on a full disk would otherwise
+    fail to close again when collected, after the message, as an "Exception ignored … ZipFile.__del__"."""
+    import gc
+    import sys
+    import traceback
+
+    hook = sys.unraisablehook
+    sys.unraisablehook = lambda u: None if isinstance(u.exc_value, OSError) else hook(u)
+    try:
+        traceback.clear_frames(exc.__traceback__)
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
+
+
+STALE_TEMP_S = 3600  # a temporary file untouched this long belongs to a run that was killed
+
+
+def _check_replaceable(target: Path) -> None:
+    """An existing folder is not an output; a read-only file (by its mode, whatever the caller's rights: root,
+    or anyone who may write the folder, could rename over it) is not replaced."""
+    import stat
+
+    try:
+        mode = os.stat(target).st_mode
+    except OSError:
+        return  # not there (yet): the write itself will say what is wrong
+    if stat.S_ISDIR(mode):
+        raise OutputError("输出位置是一个已有的文件夹，请给出文件名", target)
+    if not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
+        raise OutputError("已有同名文件且设为只读，不覆盖（如需更新，请先取消只读属性）", target)
+
+
+def remove_stale_temps(target: Path) -> None:
+    """Delete the temporary files of `target` (named as `_new_temp` names them) that a killed run left."""
+    pattern = re.compile(rf"\.{re.escape(target.name)}\.[0-9a-f]{{8}}\.tmp")
+    try:
+        entries = list(os.scandir(target.parent))
+    except OSError:
+        return
+    now = time.time()
+    for entry in entries:
+        if pattern.fullmatch(entry.name):
+            try:
+                if now - entry.stat(follow_symlinks=False).st_mtime > STALE_TEMP_S:
+                    os.unlink(entry.path)
+            except OSError:
+                pass  # gone already, or not ours to delete
 
 
 def _new_temp(target: Path) -> Path:

@@ -15,10 +15,11 @@ class GkxlError(Exception):
         super().__init__(self.__str__())
 
     def __str__(self) -> str:
-        where = self.path or ""
+        where = printable(self.path or "")
         if self.cell:
             where = f"{where} {self.cell}".strip()
-        return f"{where}：{self.message}" if where else self.message
+        message = printable(self.message, keep_lines=True)
+        return f"{where}：{message}" if where else message
 
 
 class ReadError(GkxlError):
@@ -45,6 +46,8 @@ _OS_REASONS = {
     "EBUSY": "文件正被其他程序占用",
     "EEXIST": "已存在同名文件",
     "ENAMETOOLONG": "文件名过长",
+    "EFBIG": "文件超出大小限制",
+    "EDQUOT": "磁盘配额已用完",
 }
 
 
@@ -54,3 +57,22 @@ def os_reason(exc: OSError) -> str:
 
     name = errno.errorcode.get(exc.errno or 0, "")
     return _OS_REASONS.get(name) or exc.strerror or str(exc)
+
+
+# C0 and C1 control characters: ESC starts a terminal escape sequence (colours, cursor moves, a changed
+# window title), BEL rings, NUL truncates. Tabs and line breaks become spaces (or stay, in messages).
+_CONTROLS = {c: None for c in (*range(0x20), *range(0x7F, 0xA0))}
+_SPACES = {**_CONTROLS, 0x09: " ", 0x0A: " ", 0x0D: " "}
+_LINES = {**_CONTROLS, 0x09: " ", 0x0A: "\n", 0x0D: None}
+
+
+def printable(text: str, keep_lines: bool = False) -> str:
+    """`text` without control characters, safe to print on a terminal or write to a log."""
+    if text.isprintable():
+        return text
+    return text.translate(_LINES if keep_lines else _SPACES)
+
+
+def has_controls(text: str) -> bool:
+    """Whether `text` holds a control character other than a tab or a line break."""
+    return not text.isprintable() and any(ord(c) in _CONTROLS and c not in "\t\n\r" for c in text)

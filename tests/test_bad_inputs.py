@@ -279,8 +279,9 @@ def test_import_bad_report(kind, inputs, tmp_path):
 @pytest.mark.parametrize("command", ["validate", "render", "import"])
 def test_a_file_without_read_permission(command, inputs, tmp_path, monkeypatch):
     """The OS's reason comes in Chinese, not as 'Permission denied' (chmod cannot stop root, so the OS
-    refusal is simulated at Path.open, which every reader goes through)."""
+    refusal is simulated at Path.open and os.open, which every reader goes through)."""
     import errno
+    import os
 
     locked = tmp_path / ("锁定.txt" if command == "import" else "锁定.xlsx")
     shutil.copy(SAMPLES / "township-2019-report.txt" if command == "import" else inputs["good"], locked)
@@ -291,7 +292,15 @@ def test_a_file_without_read_permission(command, inputs, tmp_path, monkeypatch):
             raise PermissionError(errno.EACCES, "Permission denied", str(self))
         return real_open(self, *args, **kwargs)
 
+    real_os_open = os.open
+
+    def os_open(path, *args, **kwargs):
+        if Path(path) == locked:
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real_os_open(path, *args, **kwargs)
+
     monkeypatch.setattr(Path, "open", open_)
+    monkeypatch.setattr(os, "open", os_open)
     args = {
         "validate": ["validate", locked],
         "render": ["render", locked, "-o", tmp_path / "表格.html"],

@@ -85,7 +85,11 @@ def json_number(value: object) -> object:
     """Decimals become JSON numbers; money has at most 4 places, so its float prints exactly as written."""
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
-    return value
+    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+        return str(value)  # NaN and inf are not JSON
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)  # a date typed into a count cell
 
 
 def count(findings: list[Finding], severity: str) -> int:

@@ -89,7 +89,11 @@ def _meta_findings(report: Report) -> list[Finding]:
     def meta(m, rule, severity, message, reported=None):
         return Finding(rule, severity, m.sheet, m.cell, m.key, f"{m.sheet} {m.label}：{message}", reported)
 
-    if not report.unit:
+    for m in form.meta:
+        problem = report.problems.get(m.key) if m.key != "year" else None
+        if problem:  # a cover text that cannot be used (too long, control characters)
+            out.append(meta(m, problem.rule, problem.severity, problem.message))
+    if not report.unit and "unit" not in report.problems:
         out.append(meta(unit, "META-UNIT", "warning", "未填写填报单位名称"))
     if "year" in report.problems:
         problem = report.problems["year"]
@@ -241,15 +245,18 @@ class FileResult:
         return out
 
 
-def check_file(path: str | Path, form_id: str | None = None, last_year: LastYear | None = None) -> FileResult:
+def check_file(
+    path: str | Path, form_id: str | None = None, last_year: LastYear | None = None, digest: bool = False
+) -> FileResult:
     """Read and validate one workbook; an unreadable file gives a result with `error`, never an exception.
+    With `digest`, the report carries the sha256 of the bytes that were read.
 
     With `last_year` (last year's report, or a folder of them matched by unit) the cross-year rules apply too;
     a report of another unit or a year that does not follow is an `error` naming the files.
     """
     path = Path(path)
     try:
-        report = read_report(path, form_id)
+        report = read_report(path, form_id, digest)
     except GkxlError as exc:
         return FileResult(path, error=exc)
     if last_year is None:

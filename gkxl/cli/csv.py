@@ -73,29 +73,31 @@ def command(
         click.echo(f"错误：无法写日志文件 {log_file}（{os_reason(exc)}），本次未运行", err=True)
         raise SystemExit(EXIT_CANNOT_RUN) from None
     check_output_folder(outdir, "输出文件夹", creates=True)
+    log = JobLog(*streams)
     try:
-        code = _run(unique_inputs(inputs), outdir, bom, wide, jobs, as_json, JobLog(*streams))
+        code = _run(unique_inputs(inputs), outdir, bom, wide, jobs, as_json, log)
     finally:
-        for stream in streams[1:]:
-            stream.close()
+        log.close()
     raise SystemExit(code)
 
 
 def _run(inputs: list[Path], outdir: Path, bom: bool, wide: bool, jobs: int | None, as_json: bool, log) -> int:
     from gkxl.csv.job import run_csv
     from gkxl.errors import GkxlError
-    from gkxl.read.inputs import expand_inputs, folder_workbooks
+    from gkxl.read.inputs import expand_inputs
 
     try:
         # A missing input folder (an unmounted share) must not read as "every file was removed".
         missing = [str(p) for p in inputs if not p.exists()]
         if missing:
             raise GkxlError(f"输入不存在：{'、'.join(missing)}；本次未运行，输出未改动")
-        # Nor may an empty input folder (an unmounted share's mount point) among others.
-        empty = [str(p) for p in inputs if p.is_dir() and not folder_workbooks(p)]
+        # Nor may an empty input folder (an unmounted share's mount point) among others. Each folder is
+        # listed once: an empty one stays in the expanded list as itself.
+        paths = expand_inputs(list(inputs), keep_empty=True)
+        folders = {str(p) for p in inputs if p.is_dir()}
+        empty = [str(p) for p in paths if folders and str(p) in folders]  # kept as itself: no workbook in it
         if empty:
             raise GkxlError(f"输入文件夹中没有工作簿：{'、'.join(empty)}；本次未运行，输出未改动")
-        paths = expand_inputs(list(inputs))
         if not paths:
             raise GkxlError("没有找到工作簿（.xlsx/.xlsm）；本次未运行，输出未改动")
         result = run_csv(paths, outdir, bom=bom, wide=wide, log=log, jobs=jobs)

@@ -122,11 +122,14 @@ def command(
       gkxl merge 县甲汇总.xlsx 县乙汇总.xlsx -o 市汇总.xlsx --unit 某市
       gkxl merge 收件箱/ --roster 名册.xlsx --accepted -o 某县汇总.xlsx
     """
-    from gkxl.errors import GkxlError, os_reason
+    from gkxl.errors import GkxlError, has_controls, os_reason
     from gkxl.merge.combine import merge, name_key, resolve_inputs
+    from gkxl.read.reader import MAX_COVER_TEXT
 
     if not unit.strip():
         fail("--unit 不能为空")
+    if len(unit) > MAX_COVER_TEXT or has_controls(unit):
+        fail(f"--unit 须为单位名称：最多 {MAX_COVER_TEXT} 个字符，不含控制字符")
     check_output_file(output, WORKBOOK_SUFFIXES, "汇总表")
     if not roster and (db or accepted or allow_unknown):
         fail("--db、--accepted 和 --allow-unknown 要与 --roster 名册一起用")

@@ -51,16 +51,35 @@ def possible_outputs(name: str) -> list[str]:
     return outputs(name, list(sheets))
 
 
+def is_gkxl_output(path: Path) -> bool:
+    """Whether a CSV in an output folder is one gkxl wrote: a long CSV starts with gkxl's header line, a wide
+    one is named `<stem>.<table sheet>.csv`. Anything else there (a user's own file) is never deleted."""
+    from gkxl.csv.export import COLUMNS
+    from gkxl.csv.files import BOM, NEWLINE, csv_line
+
+    stem, _, sheet = path.name.removesuffix(".csv").rpartition(".")
+    if stem and sheet in {t.sheet for form_id in FORM_IDS for t in load_form(form_id).tables}:
+        return True
+    header = (csv_line(COLUMNS) + NEWLINE).encode()
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(len(BOM) + len(header))
+    except OSError:
+        return False
+    return head.removeprefix(BOM) == header
+
+
 def convert(path: Path, entry: Entry, outdir: Path, bom: bool, wide: bool) -> str:
     """Write the outputs of `path` named after `entry.name` and fill in `entry`; return a note for the log.
 
     Raises GkxlError when the workbook cannot be read. A workbook with errors is converted: its rows carry
     the findings in the status columns, and the entry is marked 'errors'.
     """
-    result = check_file(path)
+    result = check_file(path, digest=True)
     if result.error:
         raise result.error
     report = result.report
+    entry.sha256 = report.sha256  # of the bytes converted, even if the file was replaced since it was planned
     text = long_csv(result, str(path), entry.sha256)
     tables = report.form.tables if wide else ()
     names = outputs(entry.name, [t.sheet for t in tables])

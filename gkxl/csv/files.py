@@ -41,7 +41,7 @@ def _write(path: Path, chunks: Iterable[bytes]) -> None:
 
 def write_text(target: Path, text: str, bom: bool) -> None:
     """Write CSV text to `target` via a temporary file, so a reader never sees half a file."""
-    with atomic_path(target) as tmp:
+    with atomic_path(target, clean=False) as tmp:
         _write(tmp, [BOM if bom else b"", text.encode()])
 
 
@@ -57,7 +57,13 @@ def body(path: Path) -> bytes:
 
 
 def concat_csv(target: Path, header: Sequence[str], sources: Iterable[Path], bom: bool) -> None:
-    """One CSV from several with the same header: the header once, then each file's rows in order."""
+    """One CSV from several with the same header: the header once, then each file's rows in order. Streamed:
+    one source in memory at a time, however many there are."""
     first = (BOM if bom else b"") + (csv_line(header) + NEWLINE).encode()
-    with atomic_path(target) as tmp:
-        _write(tmp, [first, *(body(source) for source in sources)])
+    with atomic_path(target, clean=False) as tmp:
+        _write(tmp, _chain(first, map(body, sources)))
+
+
+def _chain(first: bytes, rest: Iterable[bytes]) -> Iterable[bytes]:
+    yield first
+    yield from rest

@@ -13,19 +13,56 @@ Sink = Callable[[str], None]
 
 
 def log_line(word: str, subject: str, reason: str = "", now: dt.datetime | None = None) -> str:
-    stamp = (now or dt.datetime.now()).astimezone().isoformat(timespec="seconds")
+    stamp = now.astimezone().isoformat(timespec="seconds") if now else _stamp()
     text = f"{stamp} {word} {subject}"
     return f"{text}：{reason}" if reason else text
 
 
+_last: list = [None, ""]  # (second, its timestamp): thousands of lines a second share one
+
+
+def _stamp() -> str:
+    import time
+
+    second = int(time.time())
+    if _last[0] != second:
+        _last[:] = [second, dt.datetime.fromtimestamp(second).astimezone().isoformat(timespec="seconds")]
+    return _last[1]
+
+
 class JobLog:
-    """Writes each line to every sink (the console, an appended log file) as soon as it happens."""
+    """Writes each line to every sink (the console, an appended log file) as soon as it happens. A sink that
+    fails (a log file on a full disk) is said once, by name, on the first one, and dropped: the job goes on."""
 
     def __init__(self, *streams: TextIO):
-        self.streams = streams
+        self.streams = list(streams)
+        self.failed: list[str] = []  # what was said about sinks that failed
 
     def __call__(self, word: str, subject: str, reason: str = "") -> None:
-        line = log_line(word, subject, " ".join(reason.split()))
-        for stream in self.streams:
-            stream.write(line + "\n")
-            stream.flush()
+        from gkxl.errors import printable
+
+        line = log_line(word, printable(subject), " ".join(printable(reason).split()))
+        for stream in list(self.streams):
+            try:
+                stream.write(line + "\n")
+                stream.flush()
+            except OSError as exc:
+                self.drop(stream, exc)
+
+    def drop(self, stream: TextIO, exc: OSError) -> None:
+        from gkxl.errors import os_reason
+
+        self.streams.remove(stream)
+        said = f"无法写日志文件 {getattr(stream, 'name', '')}（{os_reason(exc)}），此后的日志只写到标准错误输出"
+        self.failed.append(said)
+        if self.streams:
+            self.streams[0].write(f"错误：{said}\n")
+            self.streams[0].flush()
+
+    def close(self) -> None:
+        """Close the sinks after the first (the console), saying which one failed to flush."""
+        for stream in self.streams[1:]:
+            try:
+                stream.close()
+            except OSError as exc:
+                self.drop(stream, exc)

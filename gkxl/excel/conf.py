@@ -163,10 +163,10 @@ def set_workbook_settings(source: Path, target: Path, settings: dict[str, str]) 
 
     if target.resolve() == source.resolve():
         raise GkxlError("输出文件不能覆盖原文件，请换一个文件名", target)
-    check_package(source)
+    package = check_package(source)  # its relationships parsed leniently: broken ones find no sheet
     with zipfile.ZipFile(source) as zf:
-        part = sheet_part(zf, CONF_SHEET)
-        if part is None:
+        part = sheet_part(package, CONF_SHEET)
+        if part is None or part not in package.parts:
             raise GkxlError(f"工作簿中没有“{CONF_SHEET}”工作表（请用 gkxl template --xlsm 生成的模板）", source)
         old = zf.read(part)
         current = _sheet_values(source)

@@ -6,16 +6,14 @@ as its id, not as the whole definition), so the parent only sums and writes.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Sequence
-from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from gkxl.check.findings import Finding, count, count_explained, explanations
 from gkxl.check.verdict import Verdict, verdict
 from gkxl.errors import GkxlError
-from gkxl.merge.sheets import SOURCES_SHEET, Source, read_sources
+from gkxl.merge.sheets import SOURCES_SHEET, SUMMARY_MARK, Source, read_sources
 from gkxl.parallel import default_workers, map_ordered
 from gkxl.read.values import Number
 
@@ -72,13 +70,12 @@ def check_input(path: Path) -> Checked:
 
     path = Path(path)
     checked = Checked(path)
-    with suppress(OSError):  # an unreadable file gets the reader's message below
-        checked.sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
-    result = check_file(path)
+    result = check_file(path, digest=True)  # the file is read once (after its size is checked) and hashed
     if result.error:
         checked.error = result.error.message
         return checked
     report = result.report
+    checked.sha256 = report.sha256  # of the bytes whose values are summed
     checked.form_id, checked.unit, checked.year = report.form.id, report.unit, report.year
     checked.unit_code = report.unit_code
     checked.values, checked.findings = report.values, result.findings
@@ -87,6 +84,9 @@ def check_input(path: Path) -> Checked:
             checked.sources = read_sources(path)
         except GkxlError as exc:
             checked.error = exc.message
+    if SUMMARY_MARK in report.marks and not checked.sources and not checked.error:
+        checked.error = (f"这是 gkxl 汇总的汇总表，但其“{SOURCES_SHEET}”工作表已被删除或清空：无法确认其中包含"
+                         "哪些单位，与其他报告一起汇总可能重复计算，请使用原汇总表")  # fmt: skip
     return checked
 
 

@@ -18,6 +18,10 @@ from gkxl.form.model import Form, column_letters
 
 DETAIL_SHEET = "汇总明细"
 SOURCES_SHEET = "来源"
+# A defined name on every summary: it survives the loss of the 来源 sheet, so such a summary is recognised
+# (and refused: its parts can no longer be checked against the other inputs).
+SUMMARY_MARK = "GKXL_SUMMARY"
+MAX_SOURCE_ROWS = 20_000  # rows of 来源 read: far beyond any real merge, and bounded (see Package.check_extent)
 # The frozen block a person reads (table, labels, total), one column per unit, then the cell and key for support.
 DETAIL_HEADERS = ("工作表", "行标签", "列标签", "合计")
 DETAIL_TAIL = ("单元格", "键")
@@ -160,16 +164,31 @@ def note_on_cover(wb, form: Form, lines: Sequence[str]) -> None:
     print_setup(ws, False)  # the print area grows to the new lines
 
 
+def mark_summary(wb, reports: int) -> None:
+    """Put the summary mark on `wb` (its value: how many reports went in)."""
+    from openpyxl.workbook.defined_name import DefinedName
+
+    wb.defined_names[SUMMARY_MARK] = DefinedName(SUMMARY_MARK, attr_text=str(reports))
+
+
 def read_sources(path: str | Path) -> list[Source]:
     """The 来源 rows of a summary workbook ([] when it has no 来源 sheet)."""
+    from io import BytesIO
+
     from python_calamine import CalamineWorkbook
 
+    from gkxl.read.package import load_package
+
     path = Path(path)
-    book = CalamineWorkbook.from_path(str(path))
+    package = load_package(path)
+    if SOURCES_SHEET not in package.sheet_parts():
+        return []
+    package.check_extent(SOURCES_SHEET, MAX_SOURCE_ROWS, len(SOURCE_HEADERS))
+    book = CalamineWorkbook.from_filelike(BytesIO(package.data))
     try:
         if SOURCES_SHEET not in book.sheet_names:
             return []
-        grid = book.get_sheet_by_name(SOURCES_SHEET).to_python(skip_empty_area=False)
+        grid = book.get_sheet_by_name(SOURCES_SHEET).to_python(skip_empty_area=False, nrows=MAX_SOURCE_ROWS)
     finally:
         book.close()
     return _parse_sources(grid, path)
@@ -198,6 +217,8 @@ def _parse_sources(grid: list[list], path: Path) -> list[Source]:
 
 
 def _int(value: object) -> int | None:
+    if isinstance(value, float) and not value.is_integer():  # NaN, inf or a fraction: not a count
+        return None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return int(value)
     text = str(value).strip()
@@ -205,4 +226,4 @@ def _int(value: object) -> int | None:
 
 
 def _text(value: object) -> str:
-    return str(int(value)) if isinstance(value, float) else str(value).strip()
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value).strip()

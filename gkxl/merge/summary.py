@@ -20,6 +20,7 @@ from gkxl.merge.sheets import (
     add_detail_sheet,
     add_sources_sheet,
     detail_rows,
+    mark_summary,
     note_on_cover,
     sources_rows,
 )
@@ -90,6 +91,7 @@ def write_summary(out: str | Path, summary: Report, inputs: list[Checked], allow
         add_detail_sheet(wb, [c.unit or "" for c in inputs], len(form.cells), summary.unit)
         add_sources_sheet(wb, len(provenance), summary.unit)
         footer_unit(wb, summary.unit)
+        mark_summary(wb, len(provenance))
         wb.properties.subject = f"汇总表：{summary.unit} {summary.year}年，{len(inputs)} 份报告"
 
     rows = {

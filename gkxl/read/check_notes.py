@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import html
 import re
-import zipfile
-from pathlib import Path
+from typing import TYPE_CHECKING
 from xml.etree import ElementTree as ET
 
-from gkxl.read.package import sheet_part
+if TYPE_CHECKING:
+    from gkxl.read.package import Package
 
 # Where the 校验 sheet (gkxl.workbook.checks_sheet, which asserts it) keeps a rule row's 位置, 说明 and 编号.
 WHERE_COL, NOTE_COL, RULE_COL = "E", "J", "K"
@@ -34,10 +34,10 @@ def _cell(xml: str, col: str, row: str) -> tuple[str, str] | None:
     return (kind.group(1) if kind else "n", value.group(1)) if value else None
 
 
-def _shared_strings(zf: zipfile.ZipFile) -> list[str]:
-    if "xl/sharedStrings.xml" not in zf.namelist():
+def _shared_strings(package: Package) -> list[str]:
+    if "xl/sharedStrings.xml" not in package.parts:
         return []
-    root = ET.fromstring(zf.read("xl/sharedStrings.xml"))
+    root = ET.fromstring(package.xml("xl/sharedStrings.xml"))
     return ["".join(t.text or "" for t in si.iter(f"{_MAIN}t")) for si in root.iter(f"{_MAIN}si")]
 
 
@@ -51,20 +51,19 @@ def _text(found: tuple[str, str] | None, strings: list[str]) -> str:
     return html.unescape(value)  # entities and character references (openpyxl writes &#34920; for 表)
 
 
-def check_notes(path: str | Path, sheet: str) -> dict[tuple[str, str, str], str]:
-    """{(rule id, sheet, cell): 说明} of the rule rows whose 说明 is filled."""
-    with zipfile.ZipFile(path) as zf:
-        part = sheet_part(zf, sheet)
-        if part is None or part not in zf.namelist():
-            return {}
-        xml = zf.read(part).decode("utf-8", "replace")
-        found = re.finditer(rf'<c r="{NOTE_COL}(\d+)"[^>]*?>(?=<[vi])', xml)
-        rows = [m.group(1) for m in found if int(m.group(1)) >= FIRST_ROW]
-        if not rows:
-            return {}
-        strings = _shared_strings(zf) if any(_cell(xml, NOTE_COL, r)[0] == "s" for r in rows) else []
-        if not strings and re.search(r'\bt="s"', xml):
-            strings = _shared_strings(zf)  # 编号 and 位置 are shared strings in any saved workbook
+def check_notes(package: Package, sheet: str) -> dict[tuple[str, str, str], str]:
+    """{(rule id, sheet, cell): 说明} of the rule rows whose 说明 is filled (`package`: the workbook read)."""
+    part = package.sheet_parts().get(sheet)
+    if part is None or part not in package.parts:
+        return {}
+    xml = package.xml(part).decode("utf-8", "replace")
+    found = re.finditer(rf'<c r="{NOTE_COL}(\d+)"[^>]*?>(?=<[vi])', xml)
+    rows = [m.group(1) for m in found if int(m.group(1)) >= FIRST_ROW]
+    if not rows:
+        return {}
+    strings = _shared_strings(package) if any(_cell(xml, NOTE_COL, r)[0] == "s" for r in rows) else []
+    if not strings and re.search(r'\bt="s"', xml):
+        strings = _shared_strings(package)  # 编号 and 位置 are shared strings in any saved workbook
     out = {}
     for row in rows:
         note = _text(_cell(xml, NOTE_COL, row), strings).strip()

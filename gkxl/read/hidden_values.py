@@ -8,22 +8,24 @@ is V-FORMULA. Only workbooks with blank cells pay for this one look.
 from __future__ import annotations
 
 import re
-import zipfile
+from typing import TYPE_CHECKING
 
-from gkxl.read.package import sheet_part
 from gkxl.read.values import Problem, error_value_problem
+
+if TYPE_CHECKING:
+    from gkxl.read.package import Package
 
 NO_CACHED_VALUE = "公式没有计算结果（文件未经 Excel 重新计算保存），请在 Excel 中打开并保存，或直接填写数字"
 _CELL = re.compile(r'<c\b([^>]*?)\br="([A-Z]+\d+)"([^>]*?)(?:/>|>(.*?)</c>)', re.S)
 _VALUE = re.compile(r"<v>([^<]*)</v>")
 
 
-def hidden_problems(zf: zipfile.ZipFile, sheet: str, addresses: set[str]) -> dict[str, Problem]:
+def hidden_problems(package: Package, sheet: str, addresses: set[str]) -> dict[str, Problem]:
     """The problem of each of `addresses` on `sheet` that looks blank but is not (address -> problem)."""
-    part = sheet_part(zf, sheet)
-    if part is None or part not in zf.namelist():
+    part = package.sheet_parts().get(sheet)
+    if part is None or part not in package.parts:
         return {}
-    xml = zf.read(part).decode("utf-8", "replace")
+    xml = package.xml(part).decode("utf-8", "replace")
     out = {}
     for m in _CELL.finditer(xml):
         address, body = m.group(2), m.group(4) or ""

@@ -29,8 +29,13 @@ def is_candidate(path: Path) -> bool:
 
 
 def folder_workbooks(folder: Path, recursive: bool = False) -> list[Path]:
-    found = folder.rglob("*") if recursive else folder.iterdir()
-    return sorted(f for f in found if f.is_file() and is_candidate(f))
+    if recursive:
+        return sorted(f for f in folder.rglob("*") if f.is_file() and is_candidate(f))
+    import os
+
+    with os.scandir(folder) as entries:  # the listing's file types: no stat per file
+        names = [e.name for e in entries if e.name.lower().endswith(WORKBOOK_SUFFIXES) and e.is_file()]
+    return [folder / name for name in sorted(names) if not name.startswith(("~$", "."))]
 
 
 def expand_inputs(paths: list[str | Path], recursive: bool = False, keep_empty: bool = False) -> list[Path]:
@@ -44,4 +49,4 @@ def expand_inputs(paths: list[str | Path], recursive: bool = False, keep_empty: 
             out.extend(found or ([p] if keep_empty else []))
         else:
             out.append(p)
-    return list(dict.fromkeys(out))
+    return out if len(paths) == 1 else list(dict.fromkeys(out))  # one folder's listing has no repeats

@@ -1,81 +1,297 @@
-"""Checks on the workbook file itself, before any spreadsheet library touches it.
+"""The workbook file itself: read once, checked before any spreadsheet library touches it.
 
-A report is a small zip of XML parts. Anything else (a legacy .xls, a WPS .et, a password-encrypted file,
-a truncated download, a zip bomb, a sheet of a million rows) is refused here with one readable message,
-without reading more than the zip directory.
+A report is a small zip of XML parts. Anything else (a pipe or a device, a file of gigabytes, a legacy .xls,
+a WPS .et, a password-encrypted file, a truncated download, a zip bomb, a sheet of a million rows, a cell at
+XFD1048576) is refused here with one readable message. The file is read into memory once (gkxl.read.files),
+after its type and size are checked; the zip directory is parsed with struct and only the parts gkxl needs are
+inflated (zlib), so the spreadsheet library, the hash and the checks all see the same bytes, and the read stays
+cheap (no zipfile import).
 """
 
 from __future__ import annotations
 
 import re
-import zipfile
-from pathlib import Path, PurePosixPath
+import struct
+import zlib
+from pathlib import Path
 
-from gkxl.errors import ReadError, os_reason
+from gkxl.errors import ReadError
+from gkxl.read.files import read_bytes
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 MAX_TOTAL_BYTES = 64 * 1024 * 1024  # uncompressed; a filled template is well under 1 MB
 MAX_PART_BYTES = 16 * 1024 * 1024  # a sheet this large is not a report (a million rows, say)
 MAX_RATIO = 200  # compression ratio beyond which a large part is treated as a zip bomb
+# A sheet's cells may lie this far beyond the form's table (a note below it, a scribble to the right);
+# further out is refused: python-calamine allocates the whole rectangle up to the farthest cell.
+ROW_MARGIN, COL_MARGIN = 500, 50
 EXTENSIONS = {".xlsx", ".xlsm"}
+DAMAGED = "工作簿已损坏或不完整（可能下载或复制时被截断），请重新获取文件"
+
+_EOCD = struct.Struct("<4sHHHHIIH")
+_CENTRAL = struct.Struct("<4sHHHHHHIIIHHHHHII")
+_LOCAL = struct.Struct("<4sHHHHHIIIHH")
+# An address that may lie outside a form's table (two or more letters, or three or more digits): few in a
+# report, so the exact test (is it a cell, does it hold something, how far is it) runs on only these.
+_FAR_CANDIDATE = re.compile(rb'r=["\']([A-Z]{2,3}[0-9]+|[A-Z][0-9]{3,7})["\']')
+_UNADDRESSED = re.compile(rb"<(?:c|row)(?! r=)[\s>/]")
+# Rows and cells, for the full positional scan that a sheet with unaddressed cells or rows needs.
+_ROW_OR_CELL = re.compile(rb"<(?:\w+:)?(row|c)(?=[\s>/])([^>]*?)(/?)>")
+_R = re.compile(rb'\br=["\']([A-Z]*)([0-9]*)["\']')
+_ENTITIES = {"&lt;": "<", "&gt;": ">", "&quot;": '"', "&apos;": "'", "&amp;": "&"}
 
 
-def _ole_kind(path: Path) -> str:
-    with path.open("rb") as fh:
-        data = fh.read(1 << 20)  # the directory that names the streams sits near the start
-    if "EncryptionInfo".encode("utf-16-le") in data or b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d" in data:
+class Package:
+    """A workbook's bytes and its zip directory; parts are inflated (and their CRC checked) on demand."""
+
+    def __init__(self, path: Path, data: bytes):
+        self.path = path
+        self.data = data
+        self._view = memoryview(data)  # slices of it are not copies
+        self.parts = _directory(data, path)  # name -> (local header offset, method, compressed, size, crc)
+        self._sheets: dict[str, str] | None = None
+        self._workbook: str | None = None
+
+    def namelist(self) -> list[str]:
+        return list(self.parts)
+
+    def read(self, name: str) -> bytes:
+        """The inflated part; ReadError when it is damaged."""
+        offset, method, csize, size, crc = self.parts[name]
+        head = self.data[offset : offset + _LOCAL.size]
+        if len(head) < _LOCAL.size or head[:4] != ZIP_MAGIC:
+            raise ReadError(DAMAGED, self.path)
+        start = offset + _LOCAL.size + _LOCAL.unpack(head)[9] + _LOCAL.unpack(head)[10]
+        raw = self._view[start : start + csize]
+        try:
+            out = bytes(raw) if method == 0 else zlib.decompressobj(-15).decompress(raw, size + 1)
+        except zlib.error:
+            raise ReadError(f"{DAMAGED}（{name} 无法解压）", self.path) from None
+        if method not in (0, 8) or len(out) != size or zlib.crc32(out) != crc:
+            raise ReadError(f"{DAMAGED}（{name} 校验不符）", self.path)
+        return out
+
+    def xml(self, name: str) -> bytes:
+        """A part that is parsed as XML: one with a DTD (entities, external references) is refused."""
+        data = self.read(name)
+        head = data[:4096]
+        if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+            raise ReadError(f"工作簿的 {name} 含有文档类型定义（DTD），不是 Excel 保存的文件，已拒绝读取", self.path)
+        return data
+
+    def workbook_xml(self) -> str:
+        if self._workbook is None:
+            self._workbook = self.xml("xl/workbook.xml").decode("utf-8", "replace")
+        return self._workbook
+
+    def sheet_parts(self) -> dict[str, str]:
+        """Sheet name -> zip part, following workbook.xml and its relationships."""
+        if self._sheets is None:
+            self._sheets = _sheet_parts(self)
+        return self._sheets
+
+    def marks(self) -> dict[str, str]:
+        """gkxl's own defined names in the workbook (GKXL_*, name -> formula text), e.g. the mark merge puts
+        on a summary; the template's hundreds of other names are not parsed."""
+        xml = self.workbook_xml()
+        if "GKXL_" not in xml:
+            return {}
+        found = re.finditer(r'<(?:\w+:)?definedName\b[^>]*?\bname="(GKXL_[^"]*)"[^>]*>([^<]*)<', xml)
+        return {m.group(1): _unescape(m.group(2)) for m in found}
+
+    def check_extent(self, sheet: str, rows: int, cols: int) -> None:
+        """Refuse `sheet` when a cell with content lies far beyond `rows` x `cols` (the form's table there)."""
+        part = self.sheet_parts().get(sheet)
+        if part is None or part not in self.parts:  # python-calamine would find it some other way, or not at all
+            raise ReadError(f"{DAMAGED}（找不到工作表“{sheet}”的数据）", self.path)
+        max_row, max_col = rows + ROW_MARGIN, cols + COL_MARGIN
+        xml = self.xml(part)
+        if not _all_addressed(xml):
+            return self._check_positions(sheet, xml, rows, cols)
+        for m in _FAR_CANDIDATE.finditer(xml):
+            digits = m.group(1).lstrip(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+            letters = m.group(1)[: -len(digits)]
+            if (int(digits) > max_row or _column_number(letters) > max_col) and _holds_value(xml, m.start()):
+                address = f"{letters.decode()}{int(digits)}"
+                raise self._far(sheet, address, rows, cols)
+
+    def _far(self, sheet: str, address: str, rows: int, cols: int) -> ReadError:
+        return ReadError(
+            f"工作表“{sheet}”的单元格 {address} 有内容，远在表格范围（前 {rows} 行、前 {cols} 列）之外，"
+            "请删除该单元格的内容后保存再提交",
+            self.path,
+        )
+
+    def _check_positions(self, sheet: str, xml: bytes, rows: int, cols: int) -> None:
+        """The slow, exact check for a sheet whose cells or rows lack addresses: follow them one by one."""
+        row = col = 0
+        for m in _ROW_OR_CELL.finditer(xml):
+            address = _R.search(m.group(2))
+            letters, digits = address.groups() if address else (b"", b"")
+            if m.group(1) == b"row":
+                row, col = int(digits) if digits else row + 1, 0
+                continue
+            col = _column_number(letters) if letters else col + 1
+            row = int(digits) if digits else row
+            far = row > rows + ROW_MARGIN or col > cols + COL_MARGIN
+            if far and not m.group(3) and not xml[m.end() : m.end() + 64].lstrip().startswith(b"</"):
+                raise self._far(sheet, f"{_column_letters(col)}{row}", rows, cols)
+
+
+def _all_addressed(xml: bytes) -> bool:
+    """Whether every row and cell has its address first (as Excel, LibreOffice and openpyxl write them; the spec
+    allows leaving it out: a cell then follows the one before). Anything else takes the exact, slower path."""
+    if b"<c " not in xml and b"<c>" not in xml:
+        return not _ROW_OR_CELL.search(xml)  # no cells, or cells with a namespace prefix (x:c): exact path
+    return _UNADDRESSED.search(xml) is None
+
+
+def _holds_value(xml: bytes, at: int) -> bool:
+    """Whether the attribute at `at` is a cell's address and the cell holds something (python-calamine skips
+    `<c r="…" s="1"/>` and `<c …></c>`, which formatting leaves even far out)."""
+    start, end = xml.rfind(b"<", 0, at), xml.find(b">", at)
+    name = xml[start + 1 : at].split(None, 1)[0] if start >= 0 else b""
+    if name.rpartition(b":")[2] != b"c" or end < 0 or xml[end - 1 : end] == b"/":
+        return False
+    return not xml[end + 1 : end + 64].lstrip().startswith(b"</")
+
+
+def _column_letters(n: int) -> str:
+    out = ""
+    while n:
+        n, rem = divmod(n - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def _unescape(text: str) -> str:
+    if "&" not in text:
+        return text
+    text = re.sub(r"&#(x[0-9a-fA-F]+|[0-9]+);", lambda m: chr(int(m.group(1)[1:], 16) if m.group(1)[0] == "x"
+                  else int(m.group(1))), text)  # fmt: skip
+    return re.sub(r"&(?:lt|gt|quot|apos|amp);", lambda m: _ENTITIES[m.group(0)], text)
+
+
+def _attrs(tag: str) -> dict[str, str]:
+    """The attributes of one XML start tag, local names (r:id is 'id')."""
+    return {k.rpartition(":")[2]: _unescape(v) for k, v in re.findall(r'([\w:]+)\s*=\s*"([^"]*)"', tag)}
+
+
+def _sheet_parts(package: Package) -> dict[str, str]:
+    if "xl/workbook.xml" not in package.parts:
+        return {}
+    workbook = package.workbook_xml()
+    start = workbook.find("<sheets")  # the sheet list only, not the hundreds of defined names after it
+    end = workbook.find("</sheets>", start)
+    workbook = workbook[start:end] if 0 <= start < end else workbook
+    rels_name = "xl/_rels/workbook.xml.rels"
+    rels = package.xml(rels_name).decode("utf-8", "replace") if rels_name in package.parts else ""
+    targets: dict[str | None, str] = {}
+    for tag in re.findall(r"<(?:\w+:)?Relationship\b[^>]*>", rels):
+        a = _attrs(tag)
+        if a.get("Id") in targets:  # which one a reader takes is up to it: the checks must see the same
+            raise ReadError(f"{DAMAGED}（{rels_name} 中有重复的关系 {a.get('Id')}）", package.path)
+        targets[a.get("Id")] = a.get("Target", "")
+    folded = {name.casefold(): name for name in package.parts}  # python-calamine finds a part in any case
+    out = {}
+    for tag in re.findall(r"<(?:\w+:)?sheet\b[^>]*>", workbook):
+        a = _attrs(tag)
+        target = targets.get(a.get("id"))
+        if target and "name" in a:
+            if a["name"] in out:
+                raise ReadError(f"{DAMAGED}（有两个名为“{a['name']}”的工作表）", package.path)
+            part = part_name(target)
+            out[a["name"]] = part if part in package.parts else folded.get(part.casefold(), part)
+    return out
+
+
+def part_name(target: str) -> str:
+    """The zip part a relationship of xl/workbook.xml points to."""
+    import posixpath
+
+    return target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
+
+
+def _directory(data: bytes, path: Path) -> dict[str, tuple[int, int, int, int, int]]:
+    """The zip's central directory, checked: a sane workbook, no bomb, no encryption, nothing past the end."""
+    at = data.rfind(b"PK\x05\x06", max(0, len(data) - 65_557))
+    if at < 0 or len(data) - at < _EOCD.size:
+        raise ReadError(DAMAGED, path)
+    _, _, _, _, count, size, offset, _ = _EOCD.unpack_from(data, at)
+    if offset + size > at:
+        raise ReadError(DAMAGED, path)
+    parts: dict[str, tuple[int, int, int, int, int]] = {}
+    pos = offset
+    for _ in range(count):
+        if data[pos : pos + 4] != b"PK\x01\x02" or pos + _CENTRAL.size > at:
+            raise ReadError(DAMAGED, path)
+        e = _CENTRAL.unpack_from(data, pos)
+        flags, method, (crc, csize, usize, nlen, xlen, clen), local = e[3], e[4], e[7:13], e[16]
+        raw_name = data[pos + _CENTRAL.size : pos + _CENTRAL.size + nlen]
+        name = raw_name.decode("utf-8", "replace")  # part names are ASCII (a flag-less non-ASCII name is odd)
+        pos += _CENTRAL.size + nlen + xlen + clen
+        if flags & 1:
+            raise ReadError("文件设有打开密码（已加密），请在 Excel 中取消密码后另存为 .xlsx 再提交", path)
+        if local + csize > at or 0xFFFFFFFF in (csize, usize, local) or name in parts:
+            raise ReadError(DAMAGED, path)  # a repeated name: readers differ on which copy they take
+        parts[name] = (local, method, csize, usize, crc)
+    _check_parts(parts, path)
+    return parts
+
+
+def _check_parts(parts: dict[str, tuple[int, int, int, int, int]], path: Path) -> None:
+    if "xl/workbook.xml" not in parts:
+        raise ReadError("不是 Excel 工作簿：缺少 xl/workbook.xml（可能是 Word 文档或其他压缩包）", path)
+    if sum(p[3] for p in parts.values()) > MAX_TOTAL_BYTES:
+        raise ReadError("文件解压后过大，不是正常的年度报告工作簿（疑似压缩炸弹）", path)
+    for name, (_, _, csize, usize, _) in parts.items():
+        if usize > 1024 * 1024 and usize / max(csize, 1) > MAX_RATIO:
+            raise ReadError(f"文件压缩比异常（{name}），疑似压缩炸弹，已拒绝读取", path)
+        if name.startswith("xl/worksheets/") and usize > MAX_PART_BYTES:
+            raise ReadError("工作表数据量过大（如上百万行），不是正常的年度报告工作簿", path)
+
+
+def _ole_kind(path: Path, data: bytes) -> str:
+    head = data[: 1 << 20]  # the directory that names the streams sits near the start
+    if "EncryptionInfo".encode("utf-16-le") in head or b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d" in head:
         return "文件设有打开密码（已加密），请在 Excel 中取消密码后另存为 .xlsx 再提交"
     if path.suffix.lower() == ".et":
         return "这是 WPS 表格 .et 文件，请在 WPS 中另存为 Excel 工作簿（.xlsx）"
     return "这是旧版 Excel .xls 文件，请用标准模板（.xlsx）填报，或在 Excel 中另存为 .xlsx"
 
 
-def check_package(path: str | Path) -> None:
-    """Raise ReadError unless `path` looks like a sane .xlsx/.xlsm package."""
+def load_package(path: str | Path) -> Package:
+    """The workbook at `path`, read and checked; ReadError with one clear message otherwise."""
     path = Path(path)
-    if not path.exists():
-        raise ReadError("文件不存在", path)
-    if path.is_dir():
-        from gkxl.read.inputs import folder_workbooks
-
-        empty = not folder_workbooks(path)
-        raise ReadError("这是文件夹，其中没有找到工作簿（.xlsx/.xlsm）" if empty else "这是文件夹，不是工作簿", path)
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(8)
-    except OSError as exc:
-        raise ReadError(f"无法打开文件（{os_reason(exc)}）", path) from None
-    if not head:
+    data = read_bytes(path)
+    if not data:
         raise ReadError("文件为空（0 字节）", path)
-    if head.startswith(OLE_MAGIC):
-        raise ReadError(_ole_kind(path), path)
-    if not head.startswith(ZIP_MAGIC):
+    if data.startswith(OLE_MAGIC):
+        raise ReadError(_ole_kind(path, data), path)
+    if not data.startswith(ZIP_MAGIC):
         raise ReadError("不是 Excel 工作簿（.xlsx/.xlsm），文件可能已损坏或不是表格文件", path)
-    try:
-        with zipfile.ZipFile(path) as zf:
-            _check_parts(zf, path)
-    except zipfile.BadZipFile:
-        raise ReadError("工作簿已损坏或不完整（可能下载或复制时被截断），请重新获取文件", path) from None
+    package = Package(path, data)
+    package.sheet_parts()  # workbook.xml and its relationships must parse (no DTD)
+    return package
 
 
-def _check_parts(zf: zipfile.ZipFile, path: Path) -> None:
-    infos = zf.infolist()
-    names = {i.filename for i in infos}
-    if "xl/workbook.xml" not in names:
-        raise ReadError("不是 Excel 工作簿：缺少 xl/workbook.xml（可能是 Word 文档或其他压缩包）", path)
-    if sum(i.file_size for i in infos) > MAX_TOTAL_BYTES:
-        raise ReadError("文件解压后过大，不是正常的年度报告工作簿（疑似压缩炸弹）", path)
-    for info in infos:
-        ratio = info.file_size / max(info.compress_size, 1)
-        if info.file_size > 1024 * 1024 and ratio > MAX_RATIO:
-            raise ReadError(f"文件压缩比异常（{info.filename}），疑似压缩炸弹，已拒绝读取", path)
-        if info.filename.startswith("xl/worksheets/") and info.file_size > MAX_PART_BYTES:
-            raise ReadError("工作表数据量过大（如上百万行），不是正常的年度报告工作簿", path)
+def check_package(path: str | Path) -> Package:
+    """Raise ReadError unless `path` looks like a sane .xlsx/.xlsm package; return it, read."""
+    return load_package(path)
 
 
-def _sheet_part(zf: zipfile.ZipFile, sheet: str) -> str | None:
-    """The zip part of the named sheet (following workbook.xml and its relationships)."""
+def sheet_part(zf, sheet: str) -> str | None:
+    """The zip part of the named sheet, in a Package or a zipfile.ZipFile (for modules that patch a workbook)."""
+    if isinstance(zf, Package):
+        return zf.sheet_parts().get(sheet)
     from xml.etree import ElementTree as ET
 
     ns_main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -84,26 +300,19 @@ def _sheet_part(zf: zipfile.ZipFile, sheet: str) -> str | None:
     rid = next((s.get(f"{ns_rel}id") for s in workbook.iter(f"{ns_main}sheet") if s.get("name") == sheet), None)
     rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
     target = next((r.get("Target") for r in rels if r.get("Id") == rid), None)
-    if target is None:
-        return None
-    return target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
+    return None if target is None else part_name(target)
 
 
-sheet_part = _sheet_part  # public name for other modules that patch a saved workbook
-
-
-def formula_cells(source: str | Path | zipfile.ZipFile, sheet: str, addresses: set[str]) -> set[str]:
+def formula_cells(source: str | Path | Package, sheet: str, addresses: set[str]) -> set[str]:
     """Which of `addresses` on `sheet` hold a formula (used for cells whose cached value is blank).
 
-    `source` is the workbook's path, or the workbook already opened as a zip (to check several sheets at once).
+    `source` is the workbook's path, or the workbook already read (to check several sheets at once).
     """
-    if not isinstance(source, zipfile.ZipFile):
-        with zipfile.ZipFile(source) as zf:
-            return formula_cells(zf, sheet, addresses)
-    part = _sheet_part(source, sheet)
-    if part is None or part not in source.namelist():
+    package = source if isinstance(source, Package) else load_package(source)
+    part = package.sheet_parts().get(sheet)
+    if part is None or part not in package.parts:
         return set()
-    xml = source.read(part).decode("utf-8", "replace")
+    xml = package.xml(part).decode("utf-8", "replace")
     found = set()
     for m in re.finditer(r'<c\b[^>]*\br="([A-Z]+\d+)"[^>]*?(?:/>|>(.*?)</c>)', xml, re.S):
         if m.group(1) in addresses and m.group(2) and "<f" in m.group(2):

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import unicodedata
-import zipfile
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from gkxl.errors import ReadError
+from gkxl.errors import ReadError, has_controls, printable
 from gkxl.form.layout import table_extent, table_labels
 from gkxl.form.model import FORM_IDS, TEMPLATE_VERSION, Form, column_letters, load_form, split_address
-from gkxl.read.package import check_package
+from gkxl.read.package import Package, load_package
 from gkxl.read.values import Number, Problem, parse, squash
 
 Grid = list[list[object]]
@@ -19,7 +18,12 @@ RESULTS_SHEET = "校验结果"  # written by annotate and the Excel button; its 
 CHECKS_SHEET = "校验"  # the template's sheet of live checks; the 说明 of its soft rule rows is read back
 MAX_RESULT_ROWS = 2000
 MAX_LAYOUT_PROBLEMS = 4  # per sheet: enough to see the shift, short enough to read
-COVER_ROWS = 20  # the cover's cells all sit within its first rows
+COVER_ROWS, COVER_COLS = 20, 4  # the cover's cells all sit within its first rows and columns
+MAX_CELL_TEXT = 60  # of text quoted from a number cell: enough to see what was typed
+MAX_COVER_TEXT = 200  # characters of a cover text (a unit's full name is a few dozen)
+COVER_RULES = {"unit": "META-UNIT", "unit_code": "META-CODE", "unit_type": "META-TYPE"}
+RESULT_COLS = 9  # the 校验结果 sheet's columns (序号 … 说明)
+PREVIOUS_COLS = 3  # 上年数据: label, value, note
 
 
 @dataclass
@@ -39,20 +43,26 @@ class Report:
     previous_year: int | None = None
     explanations: dict[tuple[str, str, str], str] = field(default_factory=dict)  # (rule, sheet, cell) -> 说明
     sheets: tuple[str, ...] = ()  # every sheet of the workbook (extra sheets such as 来源 are not read)
+    sha256: str = ""  # of the bytes that were read (read_report(..., digest=True))
+    marks: dict[str, str] = field(default_factory=dict)  # gkxl's defined names in the workbook (GKXL_*)
 
     @property
     def name(self) -> str:
         return str(self.path) if self.path else (self.unit or "（未命名）")
 
-    def sha256(self) -> str:
-        import hashlib
-
-        return hashlib.sha256(self.path.read_bytes()).hexdigest() if self.path else ""
-
 
 def unit_key(unit: str | None) -> str:
-    """Unit names compared ignoring width and spaces: '城关镇 人民政府' is '城关镇人民政府'."""
-    return "".join(unicodedata.normalize("NFKC", unit or "").split())
+    """Unit names compared ignoring width, spaces and invisible characters: '城关镇 人民政府' is '城关镇人民政府',
+    and so is one with a zero-width space, a soft hyphen, a joiner or a variation selector inside."""
+    text = unicodedata.normalize("NFKC", unit or "")
+    if not text.isascii():
+        text = "".join(ch for ch in text if not _invisible(ch))
+    return "".join(text.split())
+
+
+def _invisible(ch: str) -> bool:
+    """Format and control characters (ZWSP, ZWJ, soft hyphen, BOM, …) and variation selectors."""
+    return unicodedata.category(ch) in ("Cf", "Cc") or "\ufe00" <= ch <= "\ufe0f" or "\U000e0100" <= ch <= "\U000e01ef"
 
 
 def _at(grid: Grid, address: str) -> object:
@@ -85,20 +95,23 @@ def _cell_positions(form: Form) -> tuple[tuple[str, str, int, int, str, str], ..
     return tuple((c.key, c.sheet, *(i - 1 for i in split_address(c.cell)), c.kind, c.cell) for c in form.cells)
 
 
-def _open(path: Path):
+def _open(package: Package):
+    from io import BytesIO
+
     from python_calamine import CalamineWorkbook
 
-    try:
-        return CalamineWorkbook.from_path(str(path))
+    try:  # the bytes already read and checked: what is parsed is what was checked (and hashed)
+        return CalamineWorkbook.from_filelike(BytesIO(package.data))
     except Exception as exc:  # calamine raises several types for broken parts
-        raise ReadError(f"工作簿无法读取，文件可能已损坏（{type(exc).__name__}）", path) from None
+        raise ReadError(f"工作簿无法读取，文件可能已损坏（{type(exc).__name__}）", package.path) from None
 
 
-def _sheet(book, name: str, nrows: int, path: Path) -> Grid:
+def _sheet(book, package: Package, name: str, nrows: int, ncols: int) -> Grid:
+    package.check_extent(name, nrows, ncols)  # a far cell would make calamine allocate its whole rectangle
     try:
         return book.get_sheet_by_name(name).to_python(skip_empty_area=False, nrows=nrows)
     except Exception as exc:
-        raise ReadError(f"工作表“{name}”无法读取（{type(exc).__name__}）", path) from None
+        raise ReadError(f"工作表“{name}”无法读取（{type(exc).__name__}）", package.path) from None
 
 
 def detect_form(cover_grid: Grid | None, path: Path | str | None, expected: str | None = None) -> Form:
@@ -107,17 +120,23 @@ def detect_form(cover_grid: Grid | None, path: Path | str | None, expected: str 
     if cover_grid is None:
         raise ReadError(f"不是 gkxl 标准模板：缺少“{cover['sheet']}”工作表（请用 gkxl template 生成的模板填报）", path)
     raw_id = _at(cover_grid, cover["form_cell"])
-    form_id = str(int(raw_id)) if isinstance(raw_id, float) else squash(raw_id)
+    form_id = _code_text(raw_id)
     if form_id not in FORM_IDS:
         where = f"{cover['sheet']}!{cover['form_cell']}"
         raise ReadError(f"无法识别表式“{raw_id or ''}”（应为 {' 或 '.join(FORM_IDS)}）", path, where)
-    version = _at(cover_grid, cover["version_cell"])
-    version = str(int(version)) if isinstance(version, float) else squash(version)
+    version = _code_text(_at(cover_grid, cover["version_cell"]))
     if version != TEMPLATE_VERSION:
         raise ReadError(f"模板版本“{version}”与本程序（版本 {TEMPLATE_VERSION}）不符，请用新模板重新填报", path)
     if expected and form_id != expected:
         raise ReadError(f"表式为 {form_id}，不是要求的 {expected}", path)
     return load_form(form_id)
+
+
+def _code_text(raw: object) -> str:
+    """A form id or version as typed: 2021.0 is '2021'; NaN, inf or 1e300 stay as they print (and match nothing)."""
+    if isinstance(raw, float) and raw.is_integer() and abs(raw) < 1e15:
+        return str(int(raw))
+    return squash(raw)
 
 
 def _layout_problems(form: Form, grids: dict[str, Grid], names: list[str]) -> list[str]:
@@ -129,7 +148,7 @@ def _layout_problems(form: Form, grids: dict[str, Grid], names: list[str]) -> li
             continue
         found = _at_index(grids[sheet], row, col)
         if found != text and squash(found) != squashed:
-            wrong.setdefault(sheet, []).append(f"{sheet}!{address} 应为“{text}”，实为“{found or ''}”")
+            wrong.setdefault(sheet, []).append(f"{sheet}!{address} 应为“{text}”，实为“{shorten(str(found or ''))}”")
     misplaced = []
     for sheet, problems in wrong.items():
         misplaced += problems[:MAX_LAYOUT_PROBLEMS]
@@ -138,54 +157,99 @@ def _layout_problems(form: Form, grids: dict[str, Grid], names: list[str]) -> li
     return missing + misplaced
 
 
+def _cover_text(report: Report, key: str, value: object) -> str | None:
+    """A cover text as it is used (printed, compared, copied into every CSV row): bounded, without control
+    characters; a text that is not usable is a problem at its cell (and read as not filled)."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # a numeric code typed into the cell
+    text = str(value)
+    if len(text) > MAX_COVER_TEXT:
+        what = "单位名称" if key == "unit" else "本项内容"
+        why = f"内容过长（{len(text)} 个字符，最多 {MAX_COVER_TEXT} 个），请只填写{what}"
+        report.problems[key] = Problem(COVER_RULES[key], "error", why)
+        return None
+    if has_controls(text):
+        why = f"“{shorten(printable(text))}”含有控制字符（不可见的特殊字符），请删除后重新输入"
+        report.problems[key] = Problem(COVER_RULES[key], "error", why)
+    return printable(text).strip() or None
+
+
+def _odd_text(raw: str) -> str:
+    """Text in a number cell that must not reach a message as it is: too long to quote, or holding control
+    characters (shown as '�', so that '1<ESC>2' cannot read as 12)."""
+    text = "".join("\ufffd" if has_controls(ch) else ch for ch in raw[:MAX_CELL_TEXT])
+    return text if len(raw) <= MAX_CELL_TEXT else f"{text}…（共 {len(raw)} 个字符）"
+
+
+def shorten(text: str, limit: int = 40) -> str:
+    """A text quoted in a message: at most `limit` characters."""
+    return text if len(text) <= limit else f"{text[:limit]}…（共 {len(text)} 个字符）"
+
+
 def _meta(form: Form, grids: dict[str, Grid], report: Report) -> None:
-    unit = _at(grids[form.meta_cell("unit").sheet], form.meta_cell("unit").cell)
-    report.unit = str(unit).strip() if unit not in (None, "") else None
-    for key in ("unit_code", "unit_type"):
+    for key in ("unit", "unit_code", "unit_type"):
         meta = next((m for m in form.meta if m.key == key), None)
         value = _at(grids[meta.sheet], meta.cell) if meta else None
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)  # a numeric code typed into the cell
-        setattr(report, key, str(value).strip() or None if value not in (None, "") else None)
+        setattr(report, key, _cover_text(report, key, value))
     year_cell = form.meta_cell("year")
     raw_year = _at(grids[year_cell.sheet], year_cell.cell)
+    if isinstance(raw_year, str) and len(raw_year) > MAX_COVER_TEXT:
+        raw_year = shorten(raw_year)
     report.raw["year"] = raw_year
     text = unicodedata.normalize("NFKC", str(raw_year)).strip().removesuffix("年") if raw_year is not None else ""
     text = text[:-2] if text.endswith(".0") else text
     if text.isdigit() and 1990 <= int(text) <= 2100:
         report.year = int(text)
     elif raw_year is not None:
-        report.problems["year"] = Problem("META-YEAR", "error", f"年度“{raw_year}”不是有效年份，请填写如 2024")
+        shown = shorten(printable(str(raw_year)))
+        report.problems["year"] = Problem("META-YEAR", "error", f"年度“{shown}”不是有效年份，请填写如 2024")
 
 
-def read_report(path: str | Path, form_id: str | None = None) -> Report:
-    """Read a workbook made from the standard template; raise ReadError with one clear message otherwise."""
+def read_report(path: str | Path, form_id: str | None = None, digest: bool = False) -> Report:
+    """Read a workbook made from the standard template; raise ReadError with one clear message otherwise.
+    With `digest`, the report's sha256 is that of the bytes read."""
     path = Path(path)
-    check_package(path)
-    book = _open(path)
+    package = load_package(path)
+    book = _open(package)
     try:
         names = book.sheet_names
         cover_sheet = load_form().cover["sheet"]
-        cover = _sheet(book, cover_sheet, COVER_ROWS, path) if cover_sheet in names else None
+        cover = _sheet(book, package, cover_sheet, COVER_ROWS, COVER_COLS) if cover_sheet in names else None
         form = detect_form(cover, path, form_id)
-        grids = {t.sheet: _sheet(book, t.sheet, table_extent(t)[0] + 1, path) for t in form.tables if t.sheet in names}
+        grids = {t.sheet: _sheet(book, package, t.sheet, *_extent(t)) for t in form.tables if t.sheet in names}
         grids[cover_sheet] = cover
-        for optional, nrows in ((_previous_sheet(form), _previous_rows(form)), (RESULTS_SHEET, MAX_RESULT_ROWS)):
-            if optional in names:
-                grids[optional] = _sheet(book, optional, nrows, path)
+        previous = (_previous_sheet(form), _previous_rows(form), PREVIOUS_COLS)
+        for sheet, nrows, ncols in (previous, (RESULTS_SHEET, MAX_RESULT_ROWS, RESULT_COLS)):
+            if sheet in names:
+                grids[sheet] = _sheet(book, package, sheet, nrows, ncols)
     finally:
         book.close()
-    report = report_from_grids(form, grids, names, path)
+    report = report_from_grids(form, grids, names, path, package)
     if CHECKS_SHEET in names:  # its 说明, read from the XML: the sheet is too large to parse whole
         from gkxl.read.check_notes import check_notes
 
-        report.explanations |= check_notes(path, CHECKS_SHEET)
+        report.explanations |= check_notes(package, CHECKS_SHEET)
+    report.marks = package.marks()
+    if digest:
+        import hashlib
+
+        report.sha256 = hashlib.sha256(package.data).hexdigest()
     return report
 
 
-def report_from_grids(form: Form, grids: dict[str, Grid], names: list[str], path: Path | None = None) -> Report:
+def _extent(table) -> tuple[int, int]:
+    rows, cols = table_extent(table)
+    return rows + 1, cols
+
+
+def report_from_grids(
+    form: Form, grids: dict[str, Grid], names: list[str], path: Path | None = None, package: Package | None = None
+) -> Report:
     """Check the layout and parse the values of a workbook's sheets, given as grids of cell values from any
-    source (python-calamine here, a live workbook in gkxl.excel.buttons). `names` lists all the workbook's sheets."""
+    source (python-calamine here, a live workbook in gkxl.excel.buttons). `names` lists all the workbook's sheets;
+    `package`, the workbook as read, tells blank cells from formulas without a cached value."""
     problems = _layout_problems(form, grids, names)
     if problems:
         listed = "\n  ".join(problems)
@@ -193,7 +257,7 @@ def report_from_grids(form: Form, grids: dict[str, Grid], names: list[str], path
     report = Report(form=form, values={}, path=path)
     report.sheets = tuple(names)
     _meta(form, grids, report)
-    _values(form, grids, report)
+    _values(form, grids, report, package)
     _previous_block(form, grids, report)
     # The 校验 sheet's 说明 (made since they exist there) over the 校验结果 sheet's (older workbooks).
     report.explanations = _explanations(grids.get(RESULTS_SHEET)) | _check_notes(grids.get(CHECKS_SHEET))
@@ -265,7 +329,7 @@ def _check_notes(grid: Grid | None) -> dict[tuple[str, str, str], str]:
     return out
 
 
-def _values(form: Form, grids: dict[str, Grid], report: Report) -> None:
+def _values(form: Form, grids: dict[str, Grid], report: Report, package: Package | None) -> None:
     blank: dict[str, dict[str, str]] = {}  # sheet -> address -> key
     for key, sheet, row, col, kind, address in _cell_positions(form):
         raw = _at_index(grids[sheet], row, col)
@@ -279,6 +343,8 @@ def _values(form: Form, grids: dict[str, Grid], report: Report) -> None:
         ):
             report.values[key] = int(raw)  # the common case, same result as parse() without its overhead
             continue
+        if type(raw) is str and (len(raw) > MAX_CELL_TEXT or has_controls(raw)):
+            raw = report.raw[key] = _odd_text(raw)  # bounded and printable, in the message and the JSON
         parsed = parse(raw, kind)
         report.values[key] = parsed.value
         if parsed.problem:
@@ -288,11 +354,11 @@ def _values(form: Form, grids: dict[str, Grid], report: Report) -> None:
     if report.year is None and "year" not in report.problems:  # an error value in the year cell reads as blank
         year = form.meta_cell("year")
         blank.setdefault(year.sheet, {})[year.cell] = "year"
-    if report.path is None or not blank:
+    if not blank or (package is None and report.path is None):
         return
     from gkxl.read.hidden_values import hidden_problems
 
-    with zipfile.ZipFile(report.path) as zf:  # one opening for every sheet with blank cells
-        for sheet, keys in blank.items():
-            for address, problem in hidden_problems(zf, sheet, set(keys)).items():
-                report.problems[keys[address]] = problem
+    package = package or load_package(report.path)  # one reading for every sheet with blank cells
+    for sheet, keys in blank.items():
+        for address, problem in hidden_problems(package, sheet, set(keys)).items():
+            report.problems[keys[address]] = problem

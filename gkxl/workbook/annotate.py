@@ -127,6 +127,14 @@ def _unit(wb) -> str | None:
     return None
 
 
+def _anchor(ws, address: str) -> str:
+    """The cell that holds what is shown at `address`: the top-left cell of its merge, if it is merged."""
+    for merged in ws.merged_cells.ranges:
+        if address in merged:
+            return merged.start_cell.coordinate
+    return address
+
+
 def annotate(source: str | Path, findings: list[Finding], target: str | Path) -> Path:
     """Write a copy of `source` to `target` with every finding marked."""
     from openpyxl import load_workbook
@@ -134,14 +142,18 @@ def annotate(source: str | Path, findings: list[Finding], target: str | Path) ->
     source, target = Path(source), Path(target)
     if target.resolve() == source.resolve():
         raise GkxlError("标注副本不能覆盖原文件，请换一个输出文件名", target)
-    wb = load_workbook(source, keep_vba=source.suffix.lower() == ".xlsm")
+    try:  # gkxl reads files that openpyxl cannot open (no styles.xml, a bad checksum in a part it skips, NaN)
+        wb = load_workbook(source, keep_vba=source.suffix.lower() == ".xlsm")
+    except Exception as exc:
+        why = f"文件结构不完整或不标准，无法写出标注副本（{type(exc).__name__}）；请在 Excel 中打开并另存为 .xlsx"
+        raise GkxlError(why, source) from None
     _clear_marks(wb)
     by_cell: dict[tuple[str, str], list[Finding]] = {}
     for f in findings:
         if f.level in MARK_COLORS and f.sheet in wb.sheetnames:
             by_cell.setdefault((f.sheet, f.cell), []).append(f)
     for (sheet, address), found in by_cell.items():
-        _mark(wb[sheet], address, found)
+        _mark(wb[sheet], _anchor(wb[sheet], address), found)
     _results_sheet(wb, [f for f in findings if f.severity != "info"])
     footer_unit(wb, _unit(wb))
     with atomic_path(target) as tmp:
