@@ -1,8 +1,8 @@
 """The L rows of the 校验 sheet: each 表三 / 表四 cell against the COUNTIFS block beside its ledger.
 
 The same comparison as gkxl.check.ledger_rules, in formulas: 未核对 while the ledger has no rows (or the
-cover has no year), 含非数字 for text in the table cell, else 通过 or 不符. The rows go below the sheet's
-other rules and the summary counts them too.
+cover has no year) or while the table cell holds text (the cell's own row says 含非数字), else 通过 or 不符.
+The rows go below the sheet's other rules and the summary counts them too.
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ def add_ledger_checks(ws: Worksheet, form: Form, last_row: int, col: dict[str, s
             "应为": f'=IFERROR({absolute_ref(sheet, address)},"")',
             "差额": f'=IF(ISNUMBER({expected}),ROUND({reported}-{expected},4),"")',
             "结果": f'=IF(OR(NOT({_has_rows(ledger, len(block.headers))}),NOT(ISNUMBER({year}))),"{words["skipped"]}",'
-            f'IF(COUNTA({target})<>COUNT({target}),"{words["text"]}",'
+            f'IF(COUNTA({target})<>COUNT({target}),"{words["skipped"]}",'
             f'IF({diff}<>0,"{words["broken"]}","{words["ok"]}")))',
         }
         if "编号" in col:  # the rule id sits in its own narrow column
