@@ -72,8 +72,8 @@ def command(workbook: Path, output: Path, no_banner: bool) -> None:
         fail(str(exc))
     except OSError as exc:
         fail(f"{output}：无法写入（{os_reason(exc)}）")
-    report = result.report
-    year = f"{report.year}年" if report.year else "年度未填"
-    click.echo(f"已输出：{output}（{report.unit or '单位未填'} {year} 表式{report.form.id}）")
+    from gkxl.cli.results import written
+
+    click.echo(written(output, result.report))
     _warn(result)
     raise SystemExit(EXIT_OK if result.ok else EXIT_FINDINGS)

@@ -67,15 +67,15 @@ def command(workbook: Path, output: Path, text: Path | None, previous: Path | No
         fail(str(exc))
     except OSError as exc:
         fail(f"{output}：无法写入（{os_reason(exc)}）")
-    report = result.report
-    year = f"{report.year}年" if report.year else "年度未填"
-    click.echo(f"已输出：{output}（{report.unit or '单位未填'} {year} 表式{report.form.id}）")
+    from gkxl.cli.results import written
+
+    click.echo(written(output, result.report))
     if document.placeholders:
         click.secho(f"注意：有 {document.placeholders} 处【待填写】，请补充后再发布", fg="yellow", err=True)
     if prose and prose.unused:
         click.echo(f"说明：正文中“{'”“'.join(prose.unused)}”下的文字未使用（这些部分是表格）", err=True)
     hint = "" if result.ok else f"（详见 gkxl validate {workbook}）"
     click.secho(f"工作簿校验结论：{result.verdict}{hint}", fg="green" if result.ok else "red", err=True)
-    checked = check_report(output, report, last)
+    checked = check_report(output, result.report, last)
     echo_check(checked)
     raise SystemExit(EXIT_OK if result.ok and checked.ok else EXIT_FINDINGS)

@@ -27,6 +27,12 @@ def title(result) -> str:
     return f"{result.path}  {r.unit or '（单位未填）'} {year} 表式{r.form.id}"
 
 
+def written(output, report) -> str:
+    """'已输出：OUT（unit year 表式F）', said by render and report after writing a document."""
+    year = f"{report.year}年" if report.year else "年度未填"
+    return f"已输出：{output}（{report.unit or '单位未填'} {year} 表式{report.form.id}）"
+
+
 def verdict(result) -> str:
     return getattr(result, "verdict_text", None) or result.verdict
 

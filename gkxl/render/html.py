@@ -93,28 +93,34 @@ def _banner(report: ReportGrid) -> str:
     return f'<p class="banner" role="alert">{escape(report.banner)}</p>\n' if report.banner else ""
 
 
-def report_html(report: ReportGrid) -> str:
-    """The whole page: heading with unit and year, then parts 二, 三, 四."""
-    tables = "\n".join(pages_html(t) for t in report.tables)
+def page_html(title: str, body: str, generator: str, css: str = CSS) -> str:
+    """A standalone zh-CN page: `title` as its title and heading, then `body` (render's and report's pages)."""
     return f"""<!DOCTYPE html>
 <html lang="zh-CN">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="gkxl {__version__}; {escape(report.form.name)}（{escape(report.form.issued_by)}）">
-<title>{escape(report.heading)}</title>
+<meta name="generator" content="{escape(generator)}">
+<title>{escape(title)}</title>
 <style>
-{CSS}
+{css}
 </style>
 </head>
 <body>
 <main class="report">
-<h1>{escape(report.heading)}</h1>
-{_banner(report)}{tables}
+<h1>{escape(title)}</h1>
+{body}
 </main>
 </body>
 </html>
 """
+
+
+def report_html(report: ReportGrid) -> str:
+    """The whole page: heading with unit and year, then parts 二, 三, 四."""
+    tables = "\n".join(pages_html(t) for t in report.tables)
+    generator = f"gkxl {__version__}; {report.form.name}（{report.form.issued_by}）"
+    return page_html(report.heading, _banner(report) + tables, generator)
 
 
 def write_html(report: ReportGrid, path: Path) -> None:

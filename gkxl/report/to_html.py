@@ -6,7 +6,7 @@ from html import escape
 from pathlib import Path
 
 from gkxl import __version__
-from gkxl.render.html import CSS, table_html
+from gkxl.render.html import CSS, page_html, table_html
 from gkxl.report.document import Document, Part
 from gkxl.report.opening import Paragraph
 
@@ -34,27 +34,7 @@ def _part(part: Part) -> str:
 def report_html(report: Document) -> str:
     preamble = "\n".join(_paragraph(p) for p in report.preamble)
     parts = "\n".join(_part(p) for p in report.parts)
-    return f"""<!DOCTYPE html>
-<html lang="zh-CN">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="gkxl {__version__}">
-<title>{escape(report.title)}</title>
-<style>
-{CSS}
-{PROSE_CSS}
-</style>
-</head>
-<body>
-<main class="report">
-<h1>{escape(report.title)}</h1>
-{preamble}
-{parts}
-</main>
-</body>
-</html>
-"""
+    return page_html(report.title, f"{preamble}\n{parts}", f"gkxl {__version__}", f"{CSS}\n{PROSE_CSS}")
 
 
 def write_html(report: Document, path: Path) -> None:
