@@ -18,12 +18,13 @@ import time
 from pathlib import Path
 
 TREE = Path(__file__).resolve().parents[1]
-VENV = Path(tempfile.gettempdir()) / "gkxl-bench-venv"
+# GKXL_BENCH_VENV: a venv path of its own, so that two benchmark runs at once do not reinstall under each other.
+VENV = Path(os.environ.get("GKXL_BENCH_VENV") or Path(tempfile.gettempdir()) / "gkxl-bench-venv")
 
 # As on a user's machine, Python caches compiled modules: a PYTHONDONTWRITEBYTECODE inherited from the
 # environment would make every run recompile gkxl from source and measure the compiler, not gkxl.
 TIME = "/usr/bin/time"  # GNU time (Debian package `time`)
-ENV = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "PYTHONPATH")}
+ENV = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "PYTHONPATH", "GKXL_BENCH_VENV")}
 
 
 def installed() -> Path:
