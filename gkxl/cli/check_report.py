@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from gkxl.cli.common import EXIT_CANNOT_RUN, EXIT_FINDINGS, EXIT_OK, echo_json, fail, json_option
+from gkxl.cli.common import EXIT_CANNOT_RUN, EXIT_FINDINGS, EXIT_OK, echo_json, fail, json_option, load_or_fail
 
 MARKS = {"error": ("✗", "red"), "warning": ("!", "yellow"), "info": ("·", None)}
 
@@ -44,27 +44,11 @@ def echo_check(result) -> None:
 
 
 def _workbook(path: Path | None):
-    if path is None:
-        return None
-    from gkxl.errors import GkxlError
-    from gkxl.read.reader import read_report
-
-    try:
-        return read_report(path)
-    except GkxlError as exc:
-        fail(f"工作簿无法读取：{exc}")
+    return load_or_fail("gkxl.read.reader:read_report", path, "工作簿")
 
 
 def _previous(path: Path | None):
-    if path is None:
-        return None
-    from gkxl.errors import GkxlError
-    from gkxl.report.assess import read_report_text
-
-    try:
-        return read_report_text(path)
-    except GkxlError as exc:
-        fail(f"上年报告无法读取：{exc}")
+    return load_or_fail("gkxl.report.assess:read_report_text", path, "上年报告")
 
 
 @click.command(name="check-report")

@@ -48,6 +48,22 @@ def fail(message: str) -> None:
     raise SystemExit(EXIT_CANNOT_RUN)
 
 
+def load_or_fail(loader: str, path: Path | None, what: str):
+    """loader(path) for a "module:function" loader, imported only when there is a path (or None without one);
+    a file gkxl cannot read stops the command with one message."""
+    if path is None:
+        return None
+    from importlib import import_module
+
+    from gkxl.errors import GkxlError
+
+    module, name = loader.split(":")
+    try:
+        return getattr(import_module(module), name)(path)
+    except GkxlError as exc:
+        fail(f"{what}无法读取：{exc}")
+
+
 def unique_inputs(args: list[Path] | tuple[Path, ...], listed=None) -> list[Path]:
     """The INPUT arguments without repeats: a file named twice, or a file inside a folder also named, is kept
     once (the folder's listing has it), and the command says so (`重复列出，只计一次`). `listed(path)` tells

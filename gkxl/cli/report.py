@@ -6,19 +6,11 @@ from pathlib import Path
 
 import click
 
-from gkxl.cli.common import EXIT_FINDINGS, EXIT_OK, fail
+from gkxl.cli.common import EXIT_FINDINGS, EXIT_OK, fail, load_or_fail
 
 
 def _prose(path: Path | None):
-    if path is None:
-        return None
-    from gkxl.errors import GkxlError
-    from gkxl.report.prose import read_prose
-
-    try:
-        return read_prose(path)
-    except GkxlError as exc:
-        fail(f"正文无法读取：{exc}")
+    return load_or_fail("gkxl.report.prose:read_prose", path, "正文")
 
 
 @click.command(name="report")

@@ -18,6 +18,9 @@ if TYPE_CHECKING:
 FORMATS = {".html": "html", ".htm": "html", ".docx": "docx"}
 
 
+WRITERS = {"html": "gkxl.render.html:write_html", "docx": "gkxl.render.docx:write_docx"}
+
+
 def output_format(path: str | Path) -> str:
     """'html' or 'docx' from the output file's suffix; anything else is a usage error."""
     suffix = Path(path).suffix.lower()
@@ -25,6 +28,16 @@ def output_format(path: str | Path) -> str:
         shown = f"“{suffix}”" if suffix else "没有扩展名"
         raise UsageError(f"不支持的输出格式（{shown}）：输出文件请以 .html 或 .docx 结尾", path)
     return FORMATS[suffix]
+
+
+def write_document(path: Path, content: object, writers: dict[str, str]) -> None:
+    """Write `content` atomically with the writer for the output's format: `writers` maps 'html' and 'docx'
+    to "module:function", imported only for the format asked for."""
+    from importlib import import_module
+
+    module, name = writers[output_format(path)].split(":")
+    write = getattr(import_module(module), name)
+    write_atomic(path, lambda tmp: write(content, tmp))
 
 
 def banner_text(result: FileResult) -> str | None:
@@ -39,11 +52,6 @@ def render(report: Report, path: str | Path, banner: str | None = None) -> Path:
     from gkxl.render.grid import report_grid
 
     path = Path(path)
-    kind = output_format(path)
-    grid = report_grid(report, banner)
-    if kind == "html":
-        from gkxl.render.html import write_html as write
-    else:
-        from gkxl.render.docx import write_docx as write
-    write_atomic(path, lambda tmp: write(grid, tmp))
+    output_format(path)  # an unknown suffix is refused before any work
+    write_document(path, report_grid(report, banner), WRITERS)
     return path

@@ -61,10 +61,7 @@ def read_report_text(path: str | Path) -> ReportText:
     return read_text(read_source(Path(path)))
 
 
-def _tables(path: Path, result: ReportCheck) -> Report | None:
-    from gkxl.importer import import_report
-
-    imported = import_report(path)
+def _tables(imported, path: Path, result: ReportCheck) -> Report | None:
     if imported.error is not None or imported.report is None:
         result.findings.append(unreadable(imported.error, str(path)))
         return None
@@ -79,13 +76,15 @@ def check_report(
 ) -> ReportCheck:
     """All R-* checks of one report; `workbook` is the clerk's workbook, `previous` last year's report text."""
     path = Path(path)
+    from gkxl.importer import import_report
+
     result = ReportCheck(path)
-    try:
-        text = read_report_text(path)
-    except GkxlError as exc:
-        result.error = exc
+    imported = import_report(path)  # reads the file once: its text is checked from the same reading
+    if imported.source is None:
+        result.error = imported.error
         return result
-    tables = _tables(path, result)
+    text = read_text(imported.source)
+    tables = _tables(imported, path, result)
     if tables is not None and workbook is not None:
         result.findings += against_workbook(tables, workbook, str(path))
     basis = tables or workbook

@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from gkxl.atomic import write_atomic
-from gkxl.render import output_format
+from gkxl.render import output_format, write_document
 from gkxl.report.document import Document, build
 
 if TYPE_CHECKING:
@@ -14,14 +13,13 @@ if TYPE_CHECKING:
     from gkxl.report.prose import Prose
 
 
+WRITERS = {"html": "gkxl.report.to_html:write_html", "docx": "gkxl.report.to_docx:write_docx"}
+
+
 def write_report(report: Report, path: str | Path, prose: Prose | None = None) -> Document:
     """Write the six-part report of `report` (a read workbook) with the clerk's `prose` to `path`."""
     path = Path(path)
-    kind = output_format(path)
+    output_format(path)  # an unknown suffix is refused before any work
     document = build(report, prose)
-    if kind == "html":
-        from gkxl.report.to_html import write_html as write
-    else:
-        from gkxl.report.to_docx import write_docx as write
-    write_atomic(path, lambda tmp: write(document, tmp))
+    write_document(path, document, WRITERS)
     return document
