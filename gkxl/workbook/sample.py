@@ -78,15 +78,46 @@ def random_report(
 
 
 def write_report(report: Report, path: str | Path) -> Path:
-    """Write `report` into a fresh standard template at `path` (atomically)."""
+    """Write `report` into a fresh standard template at `path` (atomically): the committed template patched
+    (gkxl.workbook.patch), or built with openpyxl when the form has no committed template."""
+    from gkxl.workbook.patch import template_path, write_filled
+
+    path = Path(path)
+    template = template_path(report.form.id)
+    with atomic_path(path) as tmp:
+        if template is None:
+            write_report_openpyxl(report, tmp)
+        else:
+            write_filled(tmp, template, report.form, report_cells(report), report.unit)
+    return path
+
+
+def write_report_openpyxl(report: Report, path: str | Path) -> None:
+    """`write_report` through openpyxl: the template built from the form, filled in, saved (not atomic)."""
     from gkxl.workbook.template import build_workbook
 
     wb = build_workbook(report.form)
     fill_workbook(wb, report)
-    path = Path(path)
-    with atomic_path(path) as tmp:
-        wb.save(tmp)
-    return path
+    wb.save(path)
+
+
+def report_cells(report: Report) -> dict[str, dict[str, object]]:
+    """Sheet -> address -> value: what `fill_workbook` puts into the template, for the XML writer."""
+    from gkxl.read.previous_block import BLOCK_YEAR_CELL, previous_cells
+
+    form = report.form
+    out: dict[str, dict[str, object]] = {}
+    for meta in form.meta:
+        out.setdefault(meta.sheet, {})[meta.cell] = getattr(report, meta.key)
+    for cell in form.cells:
+        value = report.values.get(cell.key)
+        out.setdefault(cell.sheet, {})[cell.cell] = report.raw.get(cell.key, value) if value is None else value
+    cells = previous_cells(form)
+    if cells and (report.previous_block or report.previous_year):
+        out.setdefault(cells[0].sheet, {})[BLOCK_YEAR_CELL] = report.previous_year
+        for prev in cells:
+            out.setdefault(prev.sheet, {})[prev.cell] = report.previous_block.get(prev.key)
+    return out
 
 
 def fill_workbook(wb, report: Report) -> None:
