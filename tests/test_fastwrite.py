@@ -63,7 +63,9 @@ def test_last_years_block_is_written_as_openpyxl_wrote_it(tmp_path):
     report.previous_year = last.year
     from gkxl.read.previous_block import previous_cells
 
-    report.previous_block = {p.key: last.values.get(p.key.removeprefix("prev_"), 7) for p in previous_cells(report.form)}
+    report.previous_block = {
+        p.key: last.values.get(p.key.removeprefix("prev_"), 7) for p in previous_cells(report.form)
+    }
     write_report(report, tmp_path / "new.xlsx")
     write_report_openpyxl(report, tmp_path / "old.xlsx")
     assert differences(tmp_path / "old.xlsx", tmp_path / "new.xlsx") == []
@@ -120,9 +122,10 @@ def test_a_summary_xlsm_keeps_the_vba_project_and_the_buttons(tmp_path):
 
 
 def test_text_is_never_a_formula_and_illegal_characters_are_dropped():
-    assert cell_xml("A1", "=HYPERLINK(\"x\")", "3") == (
-        '<c r="A1" s="3" t="inlineStr"><is><t xml:space="preserve">=HYPERLINK(&quot;x&quot;)</t></is></c>'
-        .replace("&quot;", '"')
+    assert cell_xml("A1", '=HYPERLINK("x")', "3") == (
+        '<c r="A1" s="3" t="inlineStr"><is><t xml:space="preserve">=HYPERLINK(&quot;x&quot;)</t></is></c>'.replace(
+            "&quot;", '"'
+        )
     )
     assert "\x07" not in cell_xml("A1", "a\x07b") and "ab" in cell_xml("A1", "a\x07b")
     assert cell_xml("B2", Decimal("1E+2")) == '<c r="B2"><v>100</v></c>'
@@ -157,7 +160,13 @@ def test_libreoffice_recalculates_the_checks_sheet_to_validates_verdict(tmp_path
     broken.values[key] += 1
     written = [paths[0], paths[-1], write_report(broken, tmp_path / "in" / "bump.xlsx")]
     written.append(merge(paths[:4], tmp_path / "汇总.xlsx", unit="某县", workers=1).output)
-    command = [SOFFICE, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless", "--convert-to", "html"]
+    command = [
+        SOFFICE,
+        f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+        "--headless",
+        "--convert-to",
+        "html",
+    ]
     subprocess.run([*command, "--outdir", str(tmp_path / "html"), *map(str, written)], check=True,
                    capture_output=True, timeout=600)  # fmt: skip
     form = load_form("2021")

@@ -124,8 +124,9 @@ def _write_patched(path: Path, template: Path, summary: Report, inputs: list[Che
     provenance = sources(inputs, allow_errors)
     rows = _rows(summary, inputs, provenance)
     units = [c.unit or "" for c in inputs]
+    printed = len(DETAIL_HEADERS) + len(units)  # the cell and key are for support: not printed
     detail = ListSheet(DETAIL_SHEET, detail_headers(units), detail_widths(len(units)), rows[DETAIL_SHEET],
-                       len(form.cells), detail_freeze(), len(DETAIL_HEADERS) + len(units), DETAIL_HEADER_HEIGHT)  # fmt: skip
+                       len(form.cells), detail_freeze(), printed, DETAIL_HEADER_HEIGHT)  # fmt: skip
     listed = ListSheet(SOURCES_SHEET, SOURCE_HEADERS, SOURCE_WIDTHS, rows[SOURCES_SHEET], len(provenance),
                        SOURCES_FREEZE, len(SOURCE_HEADERS))  # fmt: skip
     extra = Summary(cover_lines(inputs, allow_errors), [detail, listed], {SUMMARY_MARK: str(len(provenance))},
@@ -133,7 +134,9 @@ def _write_patched(path: Path, template: Path, summary: Report, inputs: list[Che
     write_filled(path, template, form, report_cells(summary), summary.unit, extra)
 
 
-def write_summary_openpyxl(path: Path, summary: Report, inputs: list[Checked], allow_errors: bool, macros: bool) -> None:
+def write_summary_openpyxl(
+    path: Path, summary: Report, inputs: list[Checked], allow_errors: bool, macros: bool
+) -> None:
     """The summary built with openpyxl from the form (not atomic): the fallback, and the reference the patched
     workbook is tested against."""
     from gkxl.workbook.sample import fill_workbook

@@ -263,9 +263,7 @@ def _pane(freeze: str) -> str:
 def _list_head(sheet: ListSheet, header_style: int) -> str:
     width = len(sheet.headers)
     last = f"{column_letters(width)}{sheet.row_count + 1}"
-    cols = "".join(
-        f'<col width="{w:g}" customWidth="1" min="{i}" max="{i}"/>' for i, w in enumerate(sheet.widths, 1)
-    )
+    cols = "".join(f'<col width="{w:g}" customWidth="1" min="{i}" max="{i}"/>' for i, w in enumerate(sheet.widths, 1))
     height = f' ht="{sheet.header_height:g}" customHeight="1"' if sheet.header_height else ""
     header = "".join(cell_xml(f"{column_letters(i)}1", h, str(header_style)) for i, h in enumerate(sheet.headers, 1))
     return (
