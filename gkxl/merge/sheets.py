@@ -159,8 +159,7 @@ def note_on_cover(wb, form: Form, lines: Sequence[str]) -> None:
     """Say on the cover that this workbook is a summary (the reader ignores cells it does not know)."""
     from openpyxl.styles import Alignment, Font
 
-    from gkxl.workbook.styles import print_setup
-    from gkxl.workbook.template import COVER_HINT
+    from gkxl.workbook.styles import COVER_HINT, print_setup
 
     ws = wb[form.cover["sheet"]]
     for row in ws.iter_rows():  # the template's hint: nothing in a summary is to be filled by hand

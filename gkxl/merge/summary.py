@@ -118,7 +118,7 @@ def _write_patched(path: Path, template: Path, summary: Report, inputs: list[Che
     """The summary as the committed template with its XML patched (gkxl.workbook.patch): no openpyxl."""
     from gkxl.workbook.patch import ListSheet, Summary, write_filled
     from gkxl.workbook.sample import report_cells
-    from gkxl.workbook.template import COVER_HINT
+    from gkxl.workbook.styles import COVER_HINT
 
     form = summary.form
     provenance = sources(inputs, allow_errors)
