@@ -181,3 +181,19 @@ def test_libreoffice_recalculates_the_checks_sheet_to_validates_verdict(tmp_path
         assert html.texts[f"{SHEET}!C3"] == result.verdict, path.name
         verdicts.add(result.status)
     assert {"ok", "errors"} <= verdicts
+
+
+def test_an_inputs_values_are_held_compactly_and_survive_a_worker(tmp_path):
+    import pickle
+
+    from gkxl.merge.inputs import CellValues, check_input
+
+    path = write_report(_odd(_report("2021", 3)), tmp_path / "a.xlsx")
+    checked = check_input(path)
+    assert isinstance(checked.values, CellValues)
+    assert dict(checked.values) == read_report(path).values
+    back = pickle.loads(pickle.dumps(checked))
+    assert dict(back.values) == dict(checked.values) and back.values.get("nope", 5) == 5
+    sparse = CellValues.of("2021", {"apply_new_total": 3})
+    assert dict(pickle.loads(pickle.dumps(sparse))) == {"apply_new_total": 3} and "apply_new_natural" not in sparse
+    assert CellValues.of("2021", {"not_a_cell": 1}) == {"not_a_cell": 1}  # kept as given
