@@ -197,3 +197,17 @@ def test_an_inputs_values_are_held_compactly_and_survive_a_worker(tmp_path):
     sparse = CellValues.of("2021", {"apply_new_total": 3})
     assert dict(pickle.loads(pickle.dumps(sparse))) == {"apply_new_total": 3} and "apply_new_natural" not in sparse
     assert CellValues.of("2021", {"not_a_cell": 1}) == {"not_a_cell": 1}  # kept as given
+
+
+def test_a_unit_that_looks_like_a_formula_stays_text_in_every_sheet(tmp_path):
+    from openpyxl import load_workbook
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    paths = [write_report(_report("2021", i, u), folder / f"{i}.xlsx") for i, u in enumerate(("=1+2", "@SUM(A1)"))]
+    out = merge(paths, tmp_path / "汇总.xlsx", unit="=HYPERLINK(\"http://x\")", workers=1).output
+    wb = load_workbook(out)
+    assert [c.value for c in wb["汇总明细"][1][4:6]] == ["=1+2", "@SUM(A1)"]
+    assert {c.data_type for c in wb["汇总明细"][1]} == {"s"}
+    assert wb["封面"]["B3"].value == '=HYPERLINK("http://x")' and wb["封面"]["B3"].data_type == "s"
+    assert read_report(out).unit == '=HYPERLINK("http://x")'
