@@ -211,3 +211,15 @@ def test_a_unit_that_looks_like_a_formula_stays_text_in_every_sheet(tmp_path):
     assert {c.data_type for c in wb["汇总明细"][1]} == {"s"}
     assert wb["封面"]["B3"].value == '=HYPERLINK("http://x")' and wb["封面"]["B3"].data_type == "s"
     assert read_report(out).unit == '=HYPERLINK("http://x")'
+
+
+@pytest.mark.parametrize(("form_id", "suffix"), [("2021", ".xlsx"), ("2019", ".xlsx"), ("2021", ".xlsm")])
+def test_next_years_template_is_written_as_openpyxl_wrote_it(tmp_path, form_id, suffix):
+    from gkxl.workbook.standard import save_next_year_openpyxl, write_next_year
+
+    form = load_form(form_id)
+    last = write_report(_report(form_id, 6, "A&B 县", year=form.years[0]), tmp_path / "last.xlsx")
+    write_next_year(last, tmp_path / f"new{suffix}", form_id=form_id, xlsm=suffix == ".xlsm")
+    save_next_year_openpyxl(tmp_path / f"old{suffix}", form, read_report(last), suffix == ".xlsm")
+    assert differences(tmp_path / f"old{suffix}", tmp_path / f"new{suffix}") == []
+    assert read_report(tmp_path / f"new{suffix}").previous_year == form.years[0]
