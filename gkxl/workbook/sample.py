@@ -7,9 +7,9 @@ go negative is balanced by raising one of its parts.
 
 from __future__ import annotations
 
-import random
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gkxl.atomic import atomic_path
 from gkxl.form.model import Form
@@ -17,6 +17,9 @@ from gkxl.form.rules import Rule, form_rules
 from gkxl.read.reader import Report
 from gkxl.read.values import Number, cell_number
 from gkxl.workbook.styles import footer_unit
+
+if TYPE_CHECKING:
+    import random  # the callers' generator: writing a report (import, merge) does not load it
 
 
 def _draw(rng: random.Random, kind: str, scale: int) -> Number:
