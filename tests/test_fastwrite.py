@@ -223,3 +223,16 @@ def test_next_years_template_is_written_as_openpyxl_wrote_it(tmp_path, form_id, 
     save_next_year_openpyxl(tmp_path / f"old{suffix}", form, read_report(last), suffix == ".xlsm")
     assert differences(tmp_path / f"old{suffix}", tmp_path / f"new{suffix}") == []
     assert read_report(tmp_path / f"new{suffix}").previous_year == form.years[0]
+
+
+def test_an_imported_formula_is_text_and_a_date_keeps_openpyxls_cell(tmp_path):
+    import datetime as dt
+
+    report = _report("2021", 8)
+    report.values["apply_granted_natural"], report.raw["apply_granted_natural"] = None, "=SUM(D8:I8)"
+    found = [f.rule for f in check_file(write_report(report, tmp_path / "a.xlsx")).findings if f.cell == "D8"]
+    assert found == ["V-NUMBER"]  # text as typed in the published report, not a formula to run
+    report.raw["apply_granted_natural"] = dt.date(2024, 3, 1)
+    write_report(report, tmp_path / "b.xlsx")
+    write_report_openpyxl(report, tmp_path / "c.xlsx")
+    assert differences(tmp_path / "c.xlsx", tmp_path / "b.xlsx") == []

@@ -87,8 +87,11 @@ def write_report(report: Report, path: str | Path) -> Path:
 
     path = Path(path)
     template = template_path(report.form.id)
+    # Typed contents other than text and numbers (a date, a time) keep openpyxl's cell types. Text is always
+    # text here: an imported '=…' never becomes a formula.
+    odd = any(not isinstance(v, (str, int, float, Decimal)) for v in report.raw.values())
     with atomic_path(path) as tmp:
-        if template is None:
+        if template is None or odd:
             write_report_openpyxl(report, tmp)
         else:
             write_filled(tmp, template, report.form, report_cells(report), report.unit)
