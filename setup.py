@@ -1,8 +1,13 @@
-"""The build step pyproject.toml cannot state: ship the VBA source of macros/ inside the package.
+"""The build step pyproject.toml cannot state: ship the VBA source of macros/ and the committed templates of
+workbook/ inside the package.
 
 `macros/*.bas` stays the one editable source (top level, beside the workbooks it builds). A built wheel carries
 a copy in `gkxl/workbook/vba/`, so `gkxl template --xlsm`, `merge -o X.xlsm` and `excel-setup` work from an
 installed wheel with no source tree; tests/test_wheel.py proves the copy is identical.
+
+`workbook/gkxl-F.xlsx|.xlsm` (what `gkxl template` builds, proven by tests/test_template.py and test_xlsm.py)
+are copied into `gkxl/workbook/templates/`: merge and import write their workbooks by patching them
+(gkxl.workbook.patch), without building the template with openpyxl.
 """
 
 import shutil
@@ -11,16 +16,22 @@ from pathlib import Path
 from setuptools import setup
 from setuptools.command.build_py import build_py
 
-MACROS = Path(__file__).parent / "macros"
+ROOT = Path(__file__).parent
+MACROS = ROOT / "macros"
+TEMPLATES = ROOT / "workbook"
 
 
 class BuildWithMacros(build_py):
     def run(self) -> None:
         super().run()
-        target = Path(self.build_lib) / "gkxl" / "workbook" / "vba"
-        target.mkdir(parents=True, exist_ok=True)
-        for source in sorted(MACROS.glob("*.bas")):
-            shutil.copyfile(source, target / source.name)
+        package = Path(self.build_lib) / "gkxl" / "workbook"
+        for source_dir, pattern, target in (
+            (MACROS, "*.bas", package / "vba"),
+            (TEMPLATES, "gkxl-*.xls[xm]", package / "templates"),
+        ):
+            target.mkdir(parents=True, exist_ok=True)
+            for source in sorted(source_dir.glob(pattern)):
+                shutil.copyfile(source, target / source.name)
 
 
 setup(cmdclass={"build_py": BuildWithMacros})

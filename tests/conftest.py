@@ -11,7 +11,7 @@ import pytest
 
 from gkxl.form.model import load_form
 from gkxl.read.reader import Report
-from gkxl.workbook.sample import random_report, write_report
+from gkxl.workbook.sample import random_report, write_report, write_report_openpyxl
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -53,11 +53,18 @@ def form(request):
 def make_workbook(tmp_path):
     """make_workbook(form_id, seed=0, name=None, edit=None, **report_fields) -> path of a filled workbook."""
 
-    def make(form_id: str = "2021", seed: int = 0, name: str | None = None, edit=None, **fields) -> Path:
+    def make(form_id: str = "2021", seed: int = 0, name: str | None = None, edit=None, excel: bool = False,
+             **fields) -> Path:  # fmt: skip
+        """`excel`: written through openpyxl, whose cells take what a clerk types in Excel ('=SUM(…)' is a
+        formula there; gkxl's own writer keeps text as text)."""
         report = random_report(load_form(form_id), random.Random(seed), **fields)
         if edit:
             edit(report)
-        return write_report(report, tmp_path / (name or f"{form_id}-{seed}.xlsx"))
+        path = tmp_path / (name or f"{form_id}-{seed}.xlsx")
+        if excel:
+            write_report_openpyxl(report, path)
+            return path
+        return write_report(report, path)
 
     return make
 

@@ -20,7 +20,8 @@ def _findings_at(result, key):
 
 @pytest.fixture
 def with_raw(make_workbook):
-    """A consistent 2021 workbook with some cells overwritten by raw contents."""
+    """A consistent 2021 workbook with some cells overwritten by raw contents, as typed in Excel (a formula is a
+    formula)."""
 
     def make(raw: dict, form_id: str = "2021"):
         def edit(report):
@@ -28,7 +29,7 @@ def with_raw(make_workbook):
                 report.values[key] = None
                 report.raw[key] = value
 
-        return make_workbook(form_id, edit=edit)
+        return make_workbook(form_id, edit=edit, excel=True)
 
     return make
 

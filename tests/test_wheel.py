@@ -58,6 +58,25 @@ def test_the_wheel_ships_the_vba_source_of_macros(installed):
     assert shipped == source and source
 
 
+def test_the_wheel_ships_the_committed_templates(installed):
+    """The templates merge and import patch (gkxl.workbook.patch): byte for byte the committed workbook/ files,
+    which tests/test_template.py and test_xlsm.py prove equal to a fresh `gkxl template` build, part by part."""
+    wheel, _ = installed
+    with zipfile.ZipFile(wheel) as zf:
+        shipped = {Path(n).name: zf.read(n) for n in zf.namelist() if n.startswith("gkxl/workbook/templates/")}
+    committed = {p.name: p.read_bytes() for p in (ROOT / "workbook").glob("gkxl-*.xls[xm]")}
+    assert shipped == committed and len(committed) == 4
+
+
+def test_the_installed_writer_uses_the_shipped_templates(installed, tmp_path):
+    _, target = installed
+    probe = subprocess.run(
+        [sys.executable, "-c", "from gkxl.workbook.patch import template_path; print(template_path('2021', True))"],
+        cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(target)}, capture_output=True, text=True,
+    )
+    assert Path(probe.stdout.strip()).is_relative_to(target), probe.stderr
+
+
 def test_commands_run_from_the_installed_wheel_in_an_empty_folder(installed, tmp_path):
     _, target = installed
     where = run(installed, tmp_path, "--version")

@@ -27,6 +27,8 @@ DETAIL_HEADERS = ("工作表", "行标签", "列标签", "合计")
 DETAIL_TAIL = ("单元格", "键")
 DETAIL_WIDTHS = (5, 36, 14, 9)
 TAIL_WIDTHS = (7, 30)
+DETAIL_HEADER_HEIGHT = 45  # the unit names wrap onto three lines
+SOURCES_FREEZE = "B2"
 UNIT_WIDTH = 8  # a 7-digit amount; the unit's name wraps onto the 3-line header
 COUNTED_AS_ZERO = "按 0 计（{}）"  # an invalid value summed with --allow-errors
 SOURCE_HEADERS = ("序号", "文件名", "SHA-256", "填报单位", "年度", "表式", "错误数", "警告数", "汇总结论", "经由汇总表",
@@ -78,19 +80,28 @@ def detail_headers(units: Sequence[str]) -> tuple[str, ...]:
     return (*DETAIL_HEADERS, *units, *DETAIL_TAIL)
 
 
+def detail_widths(units: int) -> tuple[int, ...]:
+    return (*DETAIL_WIDTHS, *[UNIT_WIDTH] * units, *TAIL_WIDTHS)
+
+
+def detail_freeze() -> str:
+    """Labels and the total stay in view while scrolling through the units."""
+    return f"{column_letters(len(DETAIL_HEADERS) + 1)}2"
+
+
 def add_detail_sheet(wb, units: Sequence[str], cell_count: int, unit: str | None = None) -> None:
     """The 汇总明细 sheet's header, widths, filter, frozen panes and page setup; its rows are written by
-    `detail_rows`."""
+    `detail_rows`. (The openpyxl path; gkxl.workbook.patch writes the same sheet from `detail_headers`,
+    `detail_widths` and `detail_freeze`.)"""
     from gkxl.workbook.styles import print_setup
 
     ws = wb.create_sheet(DETAIL_SHEET)
     headers = detail_headers(units)
-    _header(ws, headers, (*DETAIL_WIDTHS, *[UNIT_WIDTH] * len(units), *TAIL_WIDTHS))
-    ws.row_dimensions[1].height = 45
+    _header(ws, headers, detail_widths(len(units)))
+    ws.row_dimensions[1].height = DETAIL_HEADER_HEIGHT
     last = column_letters(len(headers))
     ws.auto_filter.ref = f"A1:{last}{cell_count + 1}"
-    # Labels and the total stay in view while scrolling through the units.
-    ws.freeze_panes = f"{column_letters(len(DETAIL_HEADERS) + 1)}2"
+    ws.freeze_panes = detail_freeze()
     # The cell and key are for support: the printout stops at the last unit (a 30-unit county: 3 pages).
     printed = len(DETAIL_HEADERS) + len(units)
     print_setup(ws, True, cell_count + 1, printed, title_rows=(1, 1), unit=unit, center=False)
@@ -135,7 +146,7 @@ def add_sources_sheet(wb, count: int, unit: str | None = None) -> None:
     ws = wb.create_sheet(SOURCES_SHEET)
     _header(ws, SOURCE_HEADERS, SOURCE_WIDTHS)
     ws.auto_filter.ref = f"A1:{column_letters(len(SOURCE_HEADERS))}{count + 1}"
-    ws.freeze_panes = "B2"
+    ws.freeze_panes = SOURCES_FREEZE
     print_setup(ws, True, count + 1, len(SOURCE_HEADERS), title_rows=(1, 1), unit=unit, center=False)
 
 
@@ -148,8 +159,7 @@ def note_on_cover(wb, form: Form, lines: Sequence[str]) -> None:
     """Say on the cover that this workbook is a summary (the reader ignores cells it does not know)."""
     from openpyxl.styles import Alignment, Font
 
-    from gkxl.workbook.styles import print_setup
-    from gkxl.workbook.template import COVER_HINT
+    from gkxl.workbook.styles import COVER_HINT, print_setup
 
     ws = wb[form.cover["sheet"]]
     for row in ws.iter_rows():  # the template's hint: nothing in a summary is to be filled by hand

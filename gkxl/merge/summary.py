@@ -14,12 +14,21 @@ from gkxl.check.findings import Finding
 from gkxl.errors import GkxlError
 from gkxl.merge.inputs import Checked
 from gkxl.merge.sheets import (
+    DETAIL_HEADER_HEIGHT,
+    DETAIL_HEADERS,
     DETAIL_SHEET,
+    SOURCE_HEADERS,
+    SOURCE_WIDTHS,
+    SOURCES_FREEZE,
     SOURCES_SHEET,
+    SUMMARY_MARK,
     Source,
     add_detail_sheet,
     add_sources_sheet,
+    detail_freeze,
+    detail_headers,
     detail_rows,
+    detail_widths,
     mark_summary,
     note_on_cover,
     sources_rows,
@@ -77,12 +86,65 @@ def invalid(checked: Checked) -> dict[str, object]:
 def write_summary(out: str | Path, summary: Report, inputs: list[Checked], allow_errors: bool) -> list[Finding]:
     """Write the summary workbook atomically; return the findings of validating the written file."""
     from gkxl.check.validate import check_file
+    from gkxl.workbook.patch import template_path
+
+    out = Path(out)
+    macros = out.suffix.lower() == ".xlsm"  # .xlsm: with the 校验 buttons
+    template = template_path(summary.form.id, macros)
+    with atomic_path(out) as tmp:
+        if template is None:  # a form without a committed template: built with openpyxl
+            write_summary_openpyxl(tmp, summary, inputs, allow_errors, macros)
+        else:
+            _write_patched(tmp, template, summary, inputs, allow_errors)
+        result = check_file(tmp)
+        if result.error:  # a bug, not bad input: keep the old output
+            raise GkxlError(f"汇总表写出后无法读回（{result.error.message}），未写出", out)
+    return [replace(f, path=str(out)) for f in result.findings]
+
+
+def _subject(summary: Report, inputs: list[Checked]) -> str:
+    return f"汇总表：{summary.unit} {summary.year}年，{len(inputs)} 份报告"
+
+
+def _rows(summary: Report, inputs: list[Checked], provenance: list[Source]) -> dict:
+    form = summary.form
+    return {
+        DETAIL_SHEET: detail_rows(form, summary.values, [c.values for c in inputs], [invalid(c) for c in inputs]),
+        SOURCES_SHEET: sources_rows(provenance),
+    }
+
+
+def _write_patched(path: Path, template: Path, summary: Report, inputs: list[Checked], allow_errors: bool) -> None:
+    """The summary as the committed template with its XML patched (gkxl.workbook.patch): no openpyxl."""
+    from gkxl.workbook.patch import ListSheet, Summary, write_filled
+    from gkxl.workbook.sample import report_cells
+    from gkxl.workbook.styles import COVER_HINT
+
+    form = summary.form
+    provenance = sources(inputs, allow_errors)
+    rows = _rows(summary, inputs, provenance)
+    units = [c.unit or "" for c in inputs]
+    printed = len(DETAIL_HEADERS) + len(units)  # the cell and key are for support: not printed
+    detail = ListSheet(DETAIL_SHEET, detail_headers(units), detail_widths(len(units)), rows[DETAIL_SHEET],
+                       len(form.cells), detail_freeze(), printed, DETAIL_HEADER_HEIGHT)  # fmt: skip
+    listed = ListSheet(SOURCES_SHEET, SOURCE_HEADERS, SOURCE_WIDTHS, rows[SOURCES_SHEET], len(provenance),
+                       SOURCES_FREEZE, len(SOURCE_HEADERS))  # fmt: skip
+    extra = Summary(cover_lines(inputs, allow_errors), [detail, listed], {SUMMARY_MARK: str(len(provenance))},
+                    _subject(summary, inputs), COVER_HINT)  # fmt: skip
+    write_filled(path, template, form, report_cells(summary), summary.unit, extra)
+
+
+def write_summary_openpyxl(
+    path: Path, summary: Report, inputs: list[Checked], allow_errors: bool, macros: bool
+) -> None:
+    """The summary built with openpyxl from the form (not atomic): the fallback, and the reference the patched
+    workbook is tested against."""
     from gkxl.workbook.sample import fill_workbook
     from gkxl.workbook.sheet_rows import append_rows
     from gkxl.workbook.standard import save_standard
     from gkxl.workbook.styles import footer_unit
 
-    out, form = Path(out), summary.form
+    form = summary.form
     provenance = sources(inputs, allow_errors)
 
     def prepare(wb) -> None:
@@ -92,16 +154,7 @@ def write_summary(out: str | Path, summary: Report, inputs: list[Checked], allow
         add_sources_sheet(wb, len(provenance), summary.unit)
         footer_unit(wb, summary.unit)
         mark_summary(wb, len(provenance))
-        wb.properties.subject = f"汇总表：{summary.unit} {summary.year}年，{len(inputs)} 份报告"
+        wb.properties.subject = _subject(summary, inputs)
 
-    rows = {
-        DETAIL_SHEET: detail_rows(form, summary.values, [c.values for c in inputs], [invalid(c) for c in inputs]),
-        SOURCES_SHEET: sources_rows(provenance),
-    }
-    with atomic_path(out) as tmp:
-        save_standard(tmp, form, prepare, macros=out.suffix.lower() == ".xlsm")  # .xlsm: with the 校验 buttons
-        append_rows(tmp, rows)  # the bulk of the cells, straight into the sheets' XML
-        result = check_file(tmp)
-        if result.error:  # a bug, not bad input: keep the old output
-            raise GkxlError(f"汇总表写出后无法读回（{result.error.message}），未写出", out)
-    return [replace(f, path=str(out)) for f in result.findings]
+    save_standard(path, form, prepare, macros=macros)
+    append_rows(path, _rows(summary, inputs, provenance))  # the bulk of the cells, straight into the sheets' XML

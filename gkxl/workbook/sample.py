@@ -7,9 +7,9 @@ go negative is balanced by raising one of its parts.
 
 from __future__ import annotations
 
-import random
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gkxl.atomic import atomic_path
 from gkxl.form.model import Form
@@ -17,6 +17,9 @@ from gkxl.form.rules import Rule, form_rules
 from gkxl.read.reader import Report
 from gkxl.read.values import Number, cell_number
 from gkxl.workbook.styles import footer_unit
+
+if TYPE_CHECKING:
+    import random  # the callers' generator: writing a report (import, merge) does not load it
 
 
 def _draw(rng: random.Random, kind: str, scale: int) -> Number:
@@ -78,15 +81,49 @@ def random_report(
 
 
 def write_report(report: Report, path: str | Path) -> Path:
-    """Write `report` into a fresh standard template at `path` (atomically)."""
+    """Write `report` into a fresh standard template at `path` (atomically): the committed template patched
+    (gkxl.workbook.patch), or built with openpyxl when the form has no committed template."""
+    from gkxl.workbook.patch import template_path, write_filled
+
+    path = Path(path)
+    template = template_path(report.form.id)
+    # Typed contents other than text and numbers (a date, a time) keep openpyxl's cell types. Text is always
+    # text here: an imported '=…' never becomes a formula.
+    odd = any(not isinstance(v, (str, int, float, Decimal)) for v in report.raw.values())
+    with atomic_path(path) as tmp:
+        if template is None or odd:
+            write_report_openpyxl(report, tmp)
+        else:
+            write_filled(tmp, template, report.form, report_cells(report), report.unit)
+    return path
+
+
+def write_report_openpyxl(report: Report, path: str | Path) -> None:
+    """`write_report` through openpyxl: the template built from the form, filled in, saved (not atomic)."""
     from gkxl.workbook.template import build_workbook
 
     wb = build_workbook(report.form)
     fill_workbook(wb, report)
-    path = Path(path)
-    with atomic_path(path) as tmp:
-        wb.save(tmp)
-    return path
+    wb.save(path)
+
+
+def report_cells(report: Report) -> dict[str, dict[str, object]]:
+    """Sheet -> address -> value: what `fill_workbook` puts into the template, for the XML writer."""
+    from gkxl.read.previous_block import BLOCK_YEAR_CELL, previous_cells
+
+    form = report.form
+    out: dict[str, dict[str, object]] = {}
+    for meta in form.meta:
+        out.setdefault(meta.sheet, {})[meta.cell] = getattr(report, meta.key)
+    for cell in form.cells:
+        value = report.values.get(cell.key)
+        out.setdefault(cell.sheet, {})[cell.cell] = report.raw.get(cell.key, value) if value is None else value
+    cells = previous_cells(form)
+    if cells and (report.previous_block or report.previous_year):
+        out.setdefault(cells[0].sheet, {})[BLOCK_YEAR_CELL] = report.previous_year
+        for prev in cells:
+            out.setdefault(prev.sheet, {})[prev.cell] = report.previous_block.get(prev.key)
+    return out
 
 
 def fill_workbook(wb, report: Report) -> None:

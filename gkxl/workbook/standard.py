@@ -60,6 +60,36 @@ def write_next_year(
         raise GkxlError("上年报告未填写年度，无法确定本年度", last_path)
     form = load_form(form_id) if form_id else form_for_year(last.year + 1)
 
+    from gkxl.workbook.patch import template_path, write_filled
+
+    template = template_path(form.id, xlsm)
+    with atomic_path(output) as tmp:
+        if template is None:
+            save_next_year_openpyxl(tmp, form, last, xlsm)
+        else:
+            write_filled(tmp, template, form, next_year_cells(form, last), last.unit)
+    return last
+
+
+def next_year_cells(form: Form, last: Report) -> dict[str, dict[str, object]]:
+    """Sheet -> address -> value of next year's template: unit, year and 上年数据 (as `fill_previous`)."""
+    from gkxl.read.previous_block import BLOCK_YEAR_CELL, previous_cells
+
+    unit, year = form.meta_cell("unit"), form.meta_cell("year")
+    out: dict[str, dict[str, object]] = {}
+    out.setdefault(unit.sheet, {})[unit.cell] = last.unit
+    out.setdefault(year.sheet, {})[year.cell] = last.year + 1
+    if form.previous_sheet:
+        sheet = out.setdefault(form.previous_sheet["sheet"], {})
+        sheet[BLOCK_YEAR_CELL] = last.year
+        for prev in previous_cells(form):
+            sheet[prev.cell] = last.values.get(prev.source.key)
+    return out
+
+
+def save_next_year_openpyxl(path: Path, form: Form, last: Report, xlsm: bool = False) -> None:
+    """Next year's template built with openpyxl (not atomic): the fallback, and the tests' reference."""
+
     def prepare(wb: Workbook) -> None:
         unit, year = form.meta_cell("unit"), form.meta_cell("year")
         wb[unit.sheet][unit.cell] = last.unit
@@ -67,6 +97,4 @@ def write_next_year(
         fill_previous(wb, form, last)
         footer_unit(wb, last.unit)
 
-    with atomic_path(output) as tmp:
-        save_standard(tmp, form, prepare, macros=xlsm)
-    return last
+    save_standard(path, form, prepare, macros=xlsm)

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 FONT = "宋体"
 LINE_PT = 13.5  # one line of 10-pt 宋体: what a row of wrapped text needs per line
 INPUT_FILL = "FFFDF5D8"  # pale yellow: where the clerk types
+COVER_HINT = "黄色单元格为填报项，请填写数字，没有发生的填 0。"  # a summary's cover drops it: nothing to fill
 HEADER_FILL = "FFDDEBF7"  # pale blue: the header row of a list sheet (校验结果, 汇总明细, 来源)
 
 VALIDATION = {

@@ -14,6 +14,7 @@ from gkxl.workbook.checks_sheet import add_checks
 from gkxl.workbook.ledger_sheets import add_ledger_sheets
 from gkxl.workbook.previous_sheet import add_previous_sheet
 from gkxl.workbook.styles import (
+    COVER_HINT,
     LINE_PT,
     absolute_ref,
     add_validation,
@@ -28,7 +29,6 @@ if TYPE_CHECKING:
     from openpyxl import Workbook
     from openpyxl.worksheet.worksheet import Worksheet
 
-COVER_HINT = "黄色单元格为填报项，请填写数字，没有发生的填 0。"  # a summary's cover drops it: nothing to fill
 
 
 def _write_labels(ws: Worksheet, table: Table, st: dict) -> None:
