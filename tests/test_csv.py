@@ -20,7 +20,7 @@ from click.testing import CliRunner
 from gkxl.cli import cli
 from gkxl.csv.export import COLUMNS, neutralise
 from gkxl.csv.lock import LOCK_NAME
-from gkxl.csv.manifest import MANIFEST_NAME
+from gkxl.csv.manifest import MANIFEST_NAME, read_entries
 from gkxl.csv.names import assign_names
 from gkxl.form.layout import table_extent
 from gkxl.form.model import load_form
@@ -301,8 +301,7 @@ def test_workbook_with_errors_is_converted_and_flagged(tmp_path):
     assert {r["file_status"] for r in rows} == {"error"}
     flagged = {r["cell"]: r for r in rows if r["status"] == "error"}
     assert flagged["J8"]["rules"] == "T3-APPLICANTS" and flagged["D9"]["rules"] == "V-NUMBER"
-    manifest = json.loads((tmp_path / "out" / MANIFEST_NAME).read_text(encoding="utf-8"))
-    assert [e["status"] for e in manifest["entries"].values()] == ["errors"]
+    assert [e.status for e in read_entries(tmp_path / "out").values()] == ["errors"]
 
 
 def test_formula_injection_is_neutralised_in_text_only(make_workbook, tmp_path):

@@ -38,9 +38,18 @@ def inputs(tmp_path) -> Path:
     return folder
 
 
-def _edit_manifest(out: Path, edit) -> None:
+def _manifest_entries(out: Path) -> tuple[dict, dict[str, dict]]:
+    """The manifest document, and its entries as {path: {field: value}}."""
     data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-    edit(data["entries"])
+    fields = data["fields"]
+    return data, {row[0]: dict(zip(fields[1:], row[1:], strict=True)) for row in data["entries"]}
+
+
+def _edit_manifest(out: Path, edit) -> None:
+    """Edit the entries as a person might, and save the manifest on one line (not in gkxl's own layout)."""
+    data, entries = _manifest_entries(out)
+    edit(entries)
+    data["entries"] = [[key, *e.values()] for key, e in entries.items()]
     (out / MANIFEST).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
 
 
@@ -57,7 +66,7 @@ def test_manifest_paths_outside_the_folder_are_dropped(field, value, inputs, tmp
     assert csv(inputs, "-o", out).exit_code == 0
     victim = tmp_path / "victim.txt"
     victim.write_text("keep me")
-    key = next(k for k in json.loads((out / MANIFEST).read_text(encoding="utf-8"))["entries"] if "东街乡" in k)
+    key = next(k for k in _manifest_entries(out)[1] if "东街乡" in k)
 
     def edit(entries):
         entries[key][field] = value
