@@ -30,7 +30,8 @@ Log = Callable[[str, str, str], None]  # (status word, subject, reason)
 OK, ERRORS, FAILED, UNCHANGED, REMOVED = "OK", "ERRORS", "FAILED", "UNCHANGED", "REMOVED"
 WORDS = (OK, ERRORS, FAILED, UNCHANGED, REMOVED)
 # What the first pass decides for an input (the second logs it in input order, as conversions come back):
-# (CONVERT, name, old outputs, size, mtime_ns) | (KEEP, old line, touched entry or None) | (FAIL, name, reason)
+# (CONVERT, name, old outputs, size, mtime_ns) | (KEEP, old line, touched entry or None, status, reason)
+# | (FAIL, name, reason)
 CONVERT, KEEP, FAIL = 0, 1, 2
 
 
@@ -51,12 +52,13 @@ class JobResult:
         self.bad = False  # some current input could not be read or has errors
         self.all_written = False
 
-    def add(self, word: str, path: str, entry: Entry) -> None:
+    def add(self, word: str, path: str, entry: Entry | Callable[[], Entry], status: str) -> None:
+        """Count an outcome; `entry` may be a function giving it, called only when summaries are kept."""
         self.counts[word] += 1
-        if word != REMOVED and entry.status != "ok":
+        if word != REMOVED and status != "ok":
             self.bad = True
         if self.files is not None:
-            self.files.append(file_json(word, path, entry))
+            self.files.append(file_json(word, path, entry if isinstance(entry, Entry) else entry()))
 
     @property
     def total(self) -> int:
@@ -133,13 +135,13 @@ class CsvJob:
         stems = {k: os.path.splitext(os.path.basename(p))[0] for k, p in keys.items()}
         names = assign_names(stems, old.names(keys) if old else {})
         del stems
+        self.sources: list[tuple[str, str, bytes]] = []  # (key, long CSV, sha256) of each entry: for all.csv
         plans = [self._plan(key, path, names[key]) for key, path in keys.items()]
         del names
         self._say_dropped()
         dirty = old is None or old.rewrite or old.settings != self.settings or bool(removed)
         if dirty or any(plan[0] != KEEP or plan[2] is not None for plan in plans):
             self.writer.open()
-        self.sources: list[tuple[str, str, bytes]] = []  # (key, long CSV, sha256) of each entry: for all.csv
         todo = [
             (str(p), plan[1], plan[3], plan[4]) for p, plan in zip(keys.values(), plans, strict=True) if not plan[0]
         ]
@@ -149,10 +151,11 @@ class CsvJob:
                 if plan[0] == CONVERT:
                     word, entry = self._finish(key, str(path), next(converted), plan[2])
                 elif plan[0] == KEEP:
-                    word, entry = self._unchanged(key, str(path), plan[1], plan[2])
+                    self._unchanged(key, str(path), plan, result)  # its outputs were claimed by _plan
+                    continue
                 else:
                     word, entry = self._failed(key, str(path), Entry(plan[1], -1, 0, ""), plan[2])
-                result.add(word, str(path), entry)
+                result.add(word, str(path), entry, entry.status)
                 if entry.outputs:
                     self.sources.append((key, entry.outputs[0], _digest(entry.sha256)))
                 self.unclaimed.difference_update(entry.outputs)
@@ -193,7 +196,7 @@ class CsvJob:
         self._delete(entry.outputs)
         self.changed = True
         self.log(REMOVED, key, f"不在本次输入中，已删除 {'、'.join(entry.outputs) or '（无输出）'}")
-        result.add(REMOVED, key, entry)
+        result.add(REMOVED, key, entry, entry.status)
 
     def _delete(self, names: list[str]) -> None:
         for name in names:
@@ -214,7 +217,7 @@ class CsvJob:
         if not usable or not outputs_present(old, self.listing):
             return (CONVERT, name, stale, st.st_size, st.st_mtime_ns)
         if same_stat(old, st):
-            return (KEEP, line, None)
+            return self._keep(key, line, old, None)
         from gkxl.read.files import file_sha256
 
         try:
@@ -222,8 +225,16 @@ class CsvJob:
         except GkxlError as exc:
             return self._cannot_read(old, name, exc.message)
         if old.sha256 == sha:  # touched, not changed: remember the new mtime, keep the CSV
-            return (KEEP, line, old.replace(size=st.st_size, mtime_ns=st.st_mtime_ns))
+            return self._keep(key, line, old, old.replace(size=st.st_size, mtime_ns=st.st_mtime_ns))
         return (CONVERT, name, stale, st.st_size, st.st_mtime_ns)
+
+    def _keep(self, key: str, line: bytes, old: Entry, touched: Entry | None) -> tuple:
+        """The plan of an unchanged input: its outputs are claimed now, so that its entry need not be held (or
+        parsed again) until its turn."""
+        if old.outputs:
+            self.sources.append((key, old.outputs[0], _digest(old.sha256)))
+            self.unclaimed.difference_update(old.outputs)
+        return (KEEP, line, touched, old.status, old.reason)
 
     def _cannot_read(self, old: Entry | None, name: str, reason: str) -> tuple:
         if old is not None:
@@ -239,14 +250,14 @@ class CsvJob:
         workers = default_workers(len(todo)) if self.jobs is None else self.jobs
         return map_ordered(partial(convert_job, outdir=self.outdir, **self.settings), todo, workers, worker_died)
 
-    def _unchanged(self, key: str, path: str, line: bytes, touched: Entry | None) -> tuple[str, Entry]:
+    def _unchanged(self, key: str, path: str, plan: tuple, result: JobResult) -> None:
         from gkxl.csv.manifest import entry_from_line
 
-        entry = touched or entry_from_line(line)
-        note = {"ok": "", "errors": f"，上次：{entry.reason}", "failed": f"，上次无法读取：{entry.reason}"}
-        self.log(UNCHANGED, path, f"未变化{note.get(entry.status, '')}")
-        self.writer.add(key, entry if touched else None, None if touched else line)
-        return UNCHANGED, entry
+        _, line, touched, status, reason = plan
+        note = {"ok": "", "errors": f"，上次：{reason}", "failed": f"，上次无法读取：{reason}"}
+        self.log(UNCHANGED, path, f"未变化{note.get(status, '')}")
+        self.writer.add(key, touched, None if touched else line)
+        result.add(UNCHANGED, path, touched or partial(entry_from_line, line), status)
 
     def _failed(self, key: str, path: str, entry: Entry, reason: str) -> tuple[str, Entry]:
         self.changed = True

@@ -84,7 +84,10 @@ class Entry:
 
 def entry_from_line(line: bytes) -> Entry:
     """The entry of a line `OldManifest.take` has checked."""
-    return Entry(*json.loads(line)[1:])
+    return Entry(*_decode(line.decode("utf-8"))[1:])
+
+
+_decode = json.JSONDecoder().decode  # json.loads without its checks and encoding detection, per line
 
 
 def entry_line(key: str, entry: Entry) -> bytes:
@@ -154,7 +157,7 @@ class OldManifest:
             return None
         line = found[1]
         try:
-            row = json.loads(line)
+            row = _decode(line.decode("utf-8"))
             if len(row) != len(FIELDS):
                 raise ValueError
             entry = Entry(*row[1:])
