@@ -343,15 +343,17 @@ def _remove_temp_files(outdir: Path, listing: set[str]) -> set[str]:
 def input_keys(paths: Sequence[str | Path]) -> dict[str, str | Path]:
     """Each input by its key in the manifest: its absolute path, its folder resolved once (not one resolve,
     i.e. a stat per path component, for each of thousands of files)."""
-    folders: dict[str, str] = {}
+    folders: dict[str, str] = {}  # a folder as given: its resolved path with a separator, or "" if the same
     out = {}
     for path in paths:
         text = os.fspath(path)
         parent, name = os.path.split(text)
-        if parent not in folders:
-            folders[parent] = os.path.realpath(parent or ".")
-        real = folders[parent]
-        out[text if real == parent else os.path.join(real, name)] = path  # one string when it is the same
+        prefix = folders.get(parent)
+        if prefix is None:
+            real = os.path.realpath(parent or ".")
+            prefix = folders[parent] = "" if real == parent else os.path.join(real, "")
+        same = not prefix and len(text) == len(parent) + 1 + len(name)  # 'a//b' is keyed as 'a/b'
+        out[text if same else (prefix or os.path.join(parent, "")) + name] = path  # one string if its own key
     return out
 
 

@@ -164,7 +164,7 @@ class OldManifest:
         except (ValueError, TypeError):
             self.drop(f"条目 {key}：内容无法读取")
             return None
-        why = unsafe(entry)
+        why = unsafe(entry, named=entry.name == found[0])  # the name was checked by `add`
         if why is not None:
             self.drop(f"条目 {key}：{why}")
             return None
@@ -305,11 +305,12 @@ def plain_name(name: object, suffix: str = "") -> bool:
     return type(name) is str and 0 < len(name) <= 240 and name.endswith(suffix) and not _UNSAFE.search(name)
 
 
-def unsafe(entry: Entry) -> str | None:
-    """Why an entry read from a manifest cannot be used, or None."""
-    if not plain_name(entry.name):
+def unsafe(entry: Entry, named: bool = False) -> str | None:
+    """Why an entry read from a manifest cannot be used, or None (`named`: its name is checked already)."""
+    if not named and not plain_name(entry.name):
         return f"输出名“{entry.name}”不是输出文件夹中的文件名"
-    if not isinstance(entry.outputs, list) or not all(plain_name(n, ".csv") for n in entry.outputs):
+    outputs = entry.outputs
+    if type(outputs) is not list or not all(plain_name(n, ".csv") for n in outputs):
         return f"输出文件 {entry.outputs!r} 不全是输出文件夹中的 .csv 文件"
     if not all(type(v) is int for v in (entry.size, entry.mtime_ns)) or not isinstance(entry.sha256, str):
         return "大小、时间或 SHA-256 无效"
