@@ -439,3 +439,31 @@ def test_only_one_run_takes_over_a_stale_lock(make_workbook, tmp_path):
     (out / f"{LOCK_NAME}.takeover").unlink()  # the other run finished taking over (and died, say)
     assert run(path, "-o", out).exit_code == 0
     assert not (out / LOCK_NAME).exists() and not (out / f"{LOCK_NAME}.takeover").exists()
+
+
+def test_plain_arguments_run_without_click(make_workbook, tmp_path):
+    """A nightly `gkxl csv` with plain arguments is parsed without Click (as validate is); help, usage errors and
+    what Click's path types refuse go to the Click command, which says it in Chinese."""
+    from gkxl.cli.csv_run import parse
+    from gkxl.cli.fast import dispatch
+
+    out = tmp_path / "out"
+    assert parse(["in", "-o", str(out), "--no-bom", "--wide", "-j", "2", "--log=x.log", "--json"]) == {
+        "inputs": [Path("in")], "outdir": out, "bom": False, "wide": True, "log_file": Path("x.log"), "jobs": 2,
+        "as_json": True,
+    }  # fmt: skip
+    assert parse(["-o", str(out), "--", "-a.xlsx"])["inputs"] == [Path("-a.xlsx")]
+    file = tmp_path / "f.txt"
+    file.write_text("")
+    for args in (["in"], ["-o", str(out)], ["in", "-o", str(out), "-h"], ["in", "-o", str(out), "-j", "0"],
+                 ["in", "-o"], ["in", "-o", str(file)], ["in", "-xo", str(out)]):  # fmt: skip
+        assert parse(args) is None, args
+    assert dispatch(["csv", "in", "-o", str(out)]) is not None and dispatch(["csv", "--help"]) is None
+
+    path = make_workbook("2021")
+    code = "import sys; from gkxl.cli import run; code = run(sys.argv[1:]); print('click' in sys.modules, code)"
+    for _ in range(2):  # a first run and an unchanged one
+        done = subprocess.run([sys.executable, "-c", code, "csv", str(path), "-o", str(out)], capture_output=True,
+                              text=True, encoding="utf-8", check=True)  # fmt: skip
+        assert done.stdout.split() == ["False", "0"], done.stderr
+    assert "UNCHANGED" in done.stderr and "DONE" in done.stderr
