@@ -98,16 +98,14 @@ def entry_line(key: str, entry: Entry) -> bytes:
 def _key_and_name(line: bytes) -> tuple[str, str]:
     """The path and output name at the start of an entry line, without parsing the rest (a line this module
     wrote: `["<path>", "<name>", …`). Raises ValueError for anything else."""
-    from json.decoder import scanstring
-
-    text = line.decode("utf-8")
-    if not text.startswith('["'):
+    end = line.find(b'", "', 2) if line.startswith(b'["') else -1
+    stop = line.find(b'", ', end + 4) if end > 0 else -1
+    if stop < 0:
         raise ValueError
-    key, end = scanstring(text, 2)
-    if text[end : end + 3] != ', "':
+    key, name = line[2:end], line[end + 4 : stop]
+    if b"\\" in key or b"\\" in name:  # an escape (a quote in a name, say): let the JSON decoder read it
         raise ValueError
-    name, _ = scanstring(text, end + 3)
-    return key, name
+    return key.decode("utf-8"), name.decode("utf-8")
 
 
 class OldManifest:
