@@ -1,50 +1,52 @@
 """Benchmark `gkxl csv` against the floor: python-calamine reading only the sheets gkxl needs, in the same run.
 
-    python benchmarks/bench_csv.py             # 500, 2,000 and 5,000 workbooks; an unchanged re-run of 10,000
-    python benchmarks/bench_csv.py --quick     # 100, 400 and 1,000; a re-run of 2,000
+    python benchmarks/bench_csv.py                    # 500, 2,000, 5,000 and 10,000 workbooks, 3 rounds
+    python benchmarks/bench_csv.py --quick            # 100, 400 and 1,000 workbooks, 1 round
+    python benchmarks/bench_csv.py --counts 500,10000 --rounds 1
 
-Run it from a normal (non-editable) install, `pip install .` into a scratch environment: an editable install's
-import finder adds tens of milliseconds to every Python start. Every workbook is distinct (its own unit name;
-identical files are kept once in all.csv). For each count it prints, per file:
+gkxl is installed non-editable into a scratch venv (benchmarks/installed.py; set GKXL_BENCH_VENV to give it a
+path of its own) and started as a scheduler starts it: its `gkxl` console script, a new process, interpreter
+start-up included. Every workbook is distinct (its own unit name; identical files are kept once in all.csv).
+For each count, `--rounds` times, interleaved (floor, default workers, --jobs 1, each into a new OUTDIR):
 - the floor: python-calamine opening each workbook and reading its cover, tables and 上年数据 (what gkxl reads;
   the 校验 sheet, most of a template's cells, is never read), in this process;
-- `gkxl csv` as a scheduler starts it (a new process, interpreter start-up included), with its default
-  worker processes and with --jobs 1, wall and CPU time, and the ratio to the floor (targets: at most 2x);
-- peak memory (RSS) of the largest gkxl process, which must stay flat as the count grows (target: within
-  1.5x from the smallest count to the largest).
-Then an unchanged re-run of the largest folder (target: under 0.5 s for 10,000 files), median of --rounds.
+- `gkxl csv` with its default worker processes and with --jobs 1: wall and CPU time (workers included), and
+  the ratios to the floor (target: at most 2x per file);
+- peak RSS of the largest gkxl process (main or worker), which must stay flat as the count grows (target:
+  within 1.5x from the smallest count to the largest).
+Then an unchanged re-run of the largest folder (target: under 0.5 s for 10,000 files), median of the rounds.
+Figures are medians; the load average is printed, since the machine may be shared.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
+import resource
+import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 import zipfile
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from installed import installed, load, run
+
 from gkxl.form.model import load_form
 from gkxl.workbook.sample import random_report, write_report
 
-_MEASURE = """
-import json, resource, subprocess, sys, time
-start = time.perf_counter()
-done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-wall = time.perf_counter() - start
-usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-print(json.dumps({"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss_kib": usage.ru_maxrss,
-                  "code": done.returncode, "err": done.stderr[-2000:].decode("utf-8", "replace")}))
-"""
-
 
 def make_inputs(folder: Path, files: int, distinct: int = 20) -> list[Path]:
-    """`files` workbooks, each with its own unit name (rewritten on the cover of one of `distinct` sources)."""
+    """`files` workbooks, each with its own unit name (rewritten on the cover of one of `distinct` sources).
+    Kept in `folder` for the next run of the benchmark (made again if the count differs)."""
+    paths = [folder / f"乡镇-{n:05d}.xlsx" for n in range(files)]
+    if folder.is_dir() and all(p.exists() for p in paths):
+        return paths
+    shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     sources = []
     for i in range(distinct):
@@ -53,16 +55,13 @@ def make_inputs(folder: Path, files: int, distinct: int = 20) -> list[Path]:
         path = write_report(report, folder.parent / f"src-{i}.xlsx")
         with zipfile.ZipFile(path) as zf:
             sources.append((f"源{i}乡人民政府", [(info, zf.read(info.filename)) for info in zf.infolist()]))
-    paths = []
-    for n in range(files):
+    for n, path in enumerate(paths):
         unit, parts = sources[n % len(sources)]
-        path = folder / f"乡镇-{n:05d}.xlsx"
         with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out:
             for info, data in parts:
                 if info.filename == "xl/worksheets/sheet1.xml":
                     data = data.replace(_xml_text(unit), _xml_text(f"第{n}乡人民政府"))
                 out.writestr(info, data)
-        paths.append(path)
     return paths
 
 
@@ -96,17 +95,18 @@ def floor(paths: list[Path]) -> tuple[float, float]:
     return time.perf_counter() - start, time.process_time() - cpu
 
 
-def measure(*args: str) -> dict:
-    """One process, as a scheduler starts it: wall and CPU time, and the peak RSS of its largest process."""
-    done = subprocess.run([sys.executable, "-c", _MEASURE, *args], capture_output=True, text=True, check=True)
-    result = json.loads(done.stdout)
-    if result["code"] not in (0, 1):
-        sys.exit(f"{' '.join(args)} failed ({result['code']}):\n{result['err']}")
-    return result
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
-def gkxl_csv(folder: Path, out: Path, *extra: str) -> dict:
-    return measure(sys.executable, "-m", "gkxl", "csv", str(folder), "-o", str(out), *extra)
+def gkxl_csv(gkxl: str, folder: Path, out: Path, *extra: str) -> tuple[float, float, float]:
+    """(wall s, CPU s of the process and its workers, peak RSS MiB of the largest of them) of one `gkxl csv`."""
+    cpu = children_cpu()
+    wall, rss, code = run([gkxl, "csv", str(folder), "-o", str(out), *extra])
+    if code not in (0, 1):
+        sys.exit(f"gkxl csv {folder} -o {out} {' '.join(extra)} failed with exit code {code}")
+    return wall, children_cpu() - cpu, rss
 
 
 def link_subset(paths: list[Path], folder: Path) -> Path:
@@ -118,37 +118,51 @@ def link_subset(paths: list[Path], folder: Path) -> Path:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="100/400/1,000 files, a re-run of 2,000")
-    parser.add_argument("--rounds", type=int, default=3, help="re-runs timed (median)")
+    parser.add_argument("--quick", action="store_true", help="100, 400 and 1,000 files, one round")
+    parser.add_argument("--counts", help="comma-separated counts (default 500,2000,5000,10000)")
+    parser.add_argument("--rounds", type=int, help="rounds per count (median; default 3, --quick 1)")
+    parser.add_argument("--inputs", type=Path, default=Path(tempfile.gettempdir()) / "gkxl-bench-csv-inputs",
+                        help="where the generated workbooks are kept between runs")  # fmt: skip
     args = parser.parse_args()
-    counts, rerun = ([100, 400, 1000], 2000) if args.quick else ([500, 2000, 5000], 10_000)
-    import gkxl
-
-    editable = "site-packages" not in gkxl.__file__
-    print(f"gkxl csv, Python {sys.version.split()[0]}, {os.cpu_count()} cores, gkxl from {gkxl.__file__}"
-          + ("  (EDITABLE INSTALL: start-up figures are inflated)" if editable else ""))  # fmt: skip
+    counts = [int(c) for c in args.counts.split(",")] if args.counts else None
+    counts = counts or ([100, 400, 1000] if args.quick else [500, 2000, 5000, 10_000])
+    rounds = args.rounds or (1 if args.quick else 3)
+    python = installed()
+    gkxl = str(python.parent / "gkxl")
+    print(f"gkxl csv: {os.cpu_count()} cores, load average {load()} at start; gkxl installed into "
+          f"{python.parent.parent}; {rounds} round(s), medians")  # fmt: skip
+    every = make_inputs(args.inputs / "all", max(counts))
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        every = make_inputs(tmp / "all-inputs", max(rerun, *counts))
-        floor(every[:20])  # warm the page cache and the library
-        print(f"{'files':>6} {'floor ms/file':>13} {'csv ms/file':>11} {'ratio':>6} {'CPU ratio':>9} "
-              f"{'-j 1 ms/file':>12} {'ratio':>6} {'peak RSS':>9}")  # fmt: skip
-        peaks = []
+        floor(every[:50])  # warm the page cache and the library
+        print("| files | floor, ms/file | `gkxl csv`, ms/file | ratio | CPU ratio | `--jobs 1`, ms/file | ratio "
+              "| CPU ratio | peak RSS |")  # fmt: skip
+        print("|---|---|---|---|---|---|---|---|---|")
+        peaks = {}
         for n in counts:
             folder = link_subset(every[:n], tmp / f"in{n}")
-            fw, fc = floor(every[:n])
-            default = gkxl_csv(folder, tmp / f"out{n}")
-            serial = gkxl_csv(folder, tmp / f"serial{n}", "--jobs", "1")
-            peaks.append(max(default["rss_kib"], serial["rss_kib"]))
-            print(f"{n:>6} {fw / n * 1000:>13.2f} {default['wall'] / n * 1000:>11.2f} {default['wall'] / fw:>5.2f}x "
-                  f"{default['cpu'] / fc:>8.2f}x {serial['wall'] / n * 1000:>12.2f} {serial['wall'] / fw:>5.2f}x "
-                  f"{peaks[-1] / 1024:>6.0f} MiB")  # fmt: skip
-        print(f"peak RSS from {counts[0]} to {counts[-1]} files: {peaks[-1] / peaks[0]:.2f}x (target <= 1.5x)")
-        folder = tmp / "all-inputs"
-        gkxl_csv(folder, tmp / "rerun")
-        walls = [gkxl_csv(folder, tmp / "rerun")["wall"] for _ in range(args.rounds)]
-        print(f"unchanged re-run of {rerun} files: {statistics.median(walls):.2f} s "
-              f"(median of {args.rounds}; target < 0.5 s for 10,000)")  # fmt: skip
+            got: dict[str, list] = {"floor": [], "default": [], "serial": []}
+            for r in range(rounds):
+                got["floor"].append(floor(every[:n]))
+                got["default"].append(gkxl_csv(gkxl, folder, tmp / f"out{n}-{r}"))
+                got["serial"].append(gkxl_csv(gkxl, folder, tmp / f"serial{n}-{r}", "--jobs", "1"))
+                shutil.rmtree(tmp / f"out{n}-{r}")
+                shutil.rmtree(tmp / f"serial{n}-{r}")
+            fw, fc = (statistics.median(x[i] for x in got["floor"]) for i in (0, 1))
+            dw, dc = (statistics.median(x[i] for x in got["default"]) for i in (0, 1))
+            sw, sc = (statistics.median(x[i] for x in got["serial"]) for i in (0, 1))
+            peaks[n] = max(x[2] for x in got["default"] + got["serial"])
+            print(f"| {n:,} | {fw / n * 1000:.2f} | {dw / n * 1000:.2f} | {dw / fw:.2f}x | {dc / fc:.2f}x "
+                  f"| {sw / n * 1000:.2f} | {sw / fw:.2f}x | {sc / fc:.2f}x | {peaks[n]:.0f} MiB |",
+                  flush=True)  # fmt: skip
+        low, high = counts[0], counts[-1]
+        print(f"peak RSS from {low:,} to {high:,} files: {peaks[high] / peaks[low]:.2f}x (target <= 1.5x)")
+        folder = tmp / f"in{high}"
+        gkxl_csv(gkxl, folder, tmp / "rerun")
+        reruns = [gkxl_csv(gkxl, folder, tmp / "rerun") for _ in range(max(rounds, 3))]
+        wall = statistics.median(w for w, _, _ in reruns)
+        print(f"unchanged re-run of {high:,} files: {wall:.2f} s, peak RSS {max(m for *_, m in reruns):.0f} MiB "
+              f"(median of {len(reruns)}; target < 0.5 s for 10,000); load average {load()} at the end")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -231,15 +231,15 @@ def test_explanation_travels_into_the_merge_provenance(make_workbook, tmp_path):
 
 
 def test_explanation_travels_into_the_csv_manifest(make_workbook, tmp_path):
-    from gkxl.csv.manifest import MANIFEST_NAME
+    from gkxl.csv.manifest import read_entries
 
     explained = _explained_workbook(make_workbook, tmp_path)
     out = tmp_path / "csv"
     result = CliRunner().invoke(cli, ["csv", str(explained), "-o", str(out)])
     assert result.exit_code == 0, result.output
-    entry = next(iter(json.loads((out / MANIFEST_NAME).read_text(encoding="utf-8"))["entries"].values()))
-    assert (entry["explained"], entry["warnings"]) == (1, 0)
-    assert entry["explanations"] == ["V-MONEY-UNIT 表二!B16：含土地出让收费，已核实"]
+    entry = next(iter(read_entries(out).values()))
+    assert (entry.explained, entry.warnings) == (1, 0)
+    assert entry.explanations == ["V-MONEY-UNIT 表二!B16：含土地出让收费，已核实"]
 
 
 def test_unreadable_files_in_the_previous_folder_are_reported_in_json(pair, tmp_path):

@@ -20,7 +20,7 @@ from click.testing import CliRunner
 from gkxl.cli import cli
 from gkxl.csv.export import COLUMNS, neutralise
 from gkxl.csv.lock import LOCK_NAME
-from gkxl.csv.manifest import MANIFEST_NAME
+from gkxl.csv.manifest import MANIFEST_NAME, read_entries
 from gkxl.csv.names import assign_names
 from gkxl.form.layout import table_extent
 from gkxl.form.model import load_form
@@ -301,8 +301,7 @@ def test_workbook_with_errors_is_converted_and_flagged(tmp_path):
     assert {r["file_status"] for r in rows} == {"error"}
     flagged = {r["cell"]: r for r in rows if r["status"] == "error"}
     assert flagged["J8"]["rules"] == "T3-APPLICANTS" and flagged["D9"]["rules"] == "V-NUMBER"
-    manifest = json.loads((tmp_path / "out" / MANIFEST_NAME).read_text(encoding="utf-8"))
-    assert [e["status"] for e in manifest["entries"].values()] == ["errors"]
+    assert [e.status for e in read_entries(tmp_path / "out").values()] == ["errors"]
 
 
 def test_formula_injection_is_neutralised_in_text_only(make_workbook, tmp_path):
@@ -440,3 +439,31 @@ def test_only_one_run_takes_over_a_stale_lock(make_workbook, tmp_path):
     (out / f"{LOCK_NAME}.takeover").unlink()  # the other run finished taking over (and died, say)
     assert run(path, "-o", out).exit_code == 0
     assert not (out / LOCK_NAME).exists() and not (out / f"{LOCK_NAME}.takeover").exists()
+
+
+def test_plain_arguments_run_without_click(make_workbook, tmp_path):
+    """A nightly `gkxl csv` with plain arguments is parsed without Click (as validate is); help, usage errors and
+    what Click's path types refuse go to the Click command, which says it in Chinese."""
+    from gkxl.cli.csv_run import parse
+    from gkxl.cli.fast import dispatch
+
+    out = tmp_path / "out"
+    assert parse(["in", "-o", str(out), "--no-bom", "--wide", "-j", "2", "--log=x.log", "--json"]) == {
+        "inputs": [Path("in")], "outdir": out, "bom": False, "wide": True, "log_file": Path("x.log"), "jobs": 2,
+        "as_json": True,
+    }  # fmt: skip
+    assert parse(["-o", str(out), "--", "-a.xlsx"])["inputs"] == [Path("-a.xlsx")]
+    file = tmp_path / "f.txt"
+    file.write_text("")
+    for args in (["in"], ["-o", str(out)], ["in", "-o", str(out), "-h"], ["in", "-o", str(out), "-j", "0"],
+                 ["in", "-o"], ["in", "-o", str(file)], ["in", "-xo", str(out)]):  # fmt: skip
+        assert parse(args) is None, args
+    assert dispatch(["csv", "in", "-o", str(out)]) is not None and dispatch(["csv", "--help"]) is None
+
+    path = make_workbook("2021")
+    code = "import sys; from gkxl.cli import run; code = run(sys.argv[1:]); print('click' in sys.modules, code)"
+    for _ in range(2):  # a first run and an unchanged one
+        done = subprocess.run([sys.executable, "-c", code, "csv", str(path), "-o", str(out)], capture_output=True,
+                              text=True, encoding="utf-8", check=True)  # fmt: skip
+        assert done.stdout.split() == ["False", "0"], done.stderr
+    assert "UNCHANGED" in done.stderr and "DONE" in done.stderr

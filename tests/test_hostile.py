@@ -116,21 +116,21 @@ def test_pipes_devices_and_huge_files_are_refused_before_reading(folder, tmp_pat
 
 
 def test_a_file_replaced_mid_run_gets_the_hash_of_what_was_read(tmp_path, monkeypatch):
-    """csv hashes an input to decide whether it changed, then converts it: if it is replaced in between, the
-    CSV's values and its source_sha256 both come from the bytes actually read."""
+    """csv looks at an input (stat, and a hash when it was touched) to decide whether it changed, then converts
+    it: if it is replaced in between, the CSV's values and its source_sha256 both come from the bytes read."""
     from gkxl.csv import job
 
     (tmp_path / "in").mkdir()
     src = good(tmp_path / "in", "东街乡")
     other = good(tmp_path, "替换", unit="替换后的单位", seed=99)
-    real = job.file_sha256
+    real = job.CsvJob._plan
 
-    def hash_then_replace(path: Path) -> str:
-        digest = real(path)
+    def plan_then_replace(self, key, path, name):
+        plan = real(self, key, path, name)
         shutil.copy(other, path)  # the clerk saves a new version right after the job looked
-        return digest
+        return plan
 
-    monkeypatch.setattr(job, "file_sha256", hash_then_replace)
+    monkeypatch.setattr(job.CsvJob, "_plan", plan_then_replace)
     out = tmp_path / "导出"
     job.run_csv([src], out, jobs=1)
     rows = (out / "东街乡.csv").read_text(encoding="utf-8-sig").splitlines()

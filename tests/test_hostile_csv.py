@@ -38,9 +38,18 @@ def inputs(tmp_path) -> Path:
     return folder
 
 
-def _edit_manifest(out: Path, edit) -> None:
+def _manifest_entries(out: Path) -> tuple[dict, dict[str, dict]]:
+    """The manifest document, and its entries as {path: {field: value}}."""
     data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-    edit(data["entries"])
+    fields = data["fields"]
+    return data, {row[0]: dict(zip(fields[1:], row[1:], strict=True)) for row in data["entries"]}
+
+
+def _edit_manifest(out: Path, edit) -> None:
+    """Edit the entries as a person might, and save the manifest on one line (not in gkxl's own layout)."""
+    data, entries = _manifest_entries(out)
+    edit(entries)
+    data["entries"] = [[key, *e.values()] for key, e in entries.items()]
     (out / MANIFEST).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
 
 
@@ -57,7 +66,7 @@ def test_manifest_paths_outside_the_folder_are_dropped(field, value, inputs, tmp
     assert csv(inputs, "-o", out).exit_code == 0
     victim = tmp_path / "victim.txt"
     victim.write_text("keep me")
-    key = next(k for k in json.loads((out / MANIFEST).read_text(encoding="utf-8"))["entries"] if "东街乡" in k)
+    key = next(k for k in _manifest_entries(out)[1] if "东街乡" in k)
 
     def edit(entries):
         entries[key][field] = value
@@ -219,3 +228,53 @@ def test_library_run_keeps_outputs_inside(inputs, tmp_path):
     result = run_csv(sorted(inputs.iterdir()), out)
     assert result.exit_code == 0
     assert sorted(os.listdir(tmp_path)) == ["各乡镇", "导出"]
+
+
+# ------------------------------------------------------------------- the manifest's layout (issue 19)
+
+
+def _words(output: str) -> list[str]:
+    return [line.split()[1] for line in output.splitlines() if line[:4].isdigit()]
+
+
+def test_a_format_1_manifest_is_read_once_and_rewritten(inputs, tmp_path):
+    """A folder made by an earlier gkxl (manifest format 1: entries by path, each an object) is taken over:
+    nothing is converted again, the manifest is rewritten in today's layout, and the run after writes nothing."""
+    out = tmp_path / "导出"
+    assert csv(inputs, "-o", out).exit_code == 0
+    data, entries = _manifest_entries(out)
+    old = {"format": 1, "gkxl": data["gkxl"], "settings": data["settings"], "entries": entries}
+    (out / MANIFEST).write_text(json.dumps(old, ensure_ascii=False, indent=1), encoding="utf-8")
+    csvs = {p.name: p.stat().st_mtime_ns for p in out.glob("*.csv")}
+    result = csv(inputs, "-o", out)
+    assert result.exit_code == 0, result.output
+    assert _words(result.output) == ["UNCHANGED", "UNCHANGED", "DONE"]
+    assert {p.name: p.stat().st_mtime_ns for p in out.glob("*.csv")} == csvs  # no CSV written again
+    text = (out / MANIFEST).read_text(encoding="utf-8")
+    assert text.startswith('{"format": 2,') and text.count("\n") == 4  # head, two entries, the end
+    assert _manifest_entries(out)[1] == entries
+    before = snapshot(out)
+    assert _words(csv(inputs, "-o", out).output) == ["UNCHANGED", "UNCHANGED", "DONE"]
+    assert snapshot(out) == before
+
+
+def test_a_damaged_manifest_line_costs_only_its_entry(inputs, tmp_path):
+    out = tmp_path / "导出"
+    assert csv(inputs, "-o", out).exit_code == 0
+    lines = (out / MANIFEST).read_text(encoding="utf-8").split("\n")
+    damaged = next(i for i, line in enumerate(lines) if "西街乡" in line)
+    lines[damaged] = lines[damaged][:40]  # cut short, as a bad edit might
+    (out / MANIFEST).write_text("\n".join(lines), encoding="utf-8")
+    result = csv(inputs, "-o", out)
+    assert result.exit_code == 0, result.output
+    assert f"WARN {out / MANIFEST}：" in result.output and "已忽略" in result.output
+    assert _words(result.output) == ["WARN", "UNCHANGED", "OK", "DONE"]  # 东街乡 kept, 西街乡 made again
+    assert len(_manifest_entries(out)[1]) == 2
+    assert _words(csv(inputs, "-o", out).output) == ["UNCHANGED", "UNCHANGED", "DONE"]
+
+
+def test_the_run_keeps_counts_not_outcomes(inputs, tmp_path):
+    """Without --json nothing is kept per input (flat memory): only the counts, and whether any input is bad."""
+    result = run_csv(sorted(inputs.iterdir()), tmp_path / "导出", record=False)
+    assert result.files is None and result.counts["OK"] == 2 and result.total == 2 and result.exit_code == 0
+    assert result.to_json()["files"] == []

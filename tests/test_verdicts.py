@@ -17,7 +17,7 @@ from gkxl.check.validate import check_file
 from gkxl.check.verdict import verdict
 from gkxl.cli import cli
 from gkxl.csv.job import run_csv
-from gkxl.csv.manifest import Manifest
+from gkxl.csv.manifest import read_entries
 from gkxl.form.model import load_form
 from gkxl.merge.combine import merge
 from gkxl.merge.sheets import read_sources
@@ -121,7 +121,7 @@ def test_merge_names_incomplete_and_unexplained_inputs_and_refuses_a_blank_one(f
 
 def test_csv_manifest_records_the_verdict(four, tmp_path):
     run_csv(list(four.values()), tmp_path / "out", jobs=1)
-    entries = Manifest.load(tmp_path / "out").entries.values()
+    entries = read_entries(tmp_path / "out").values()
     by_unit = {e.unit: (e.verdict, e.verdict_text) for e in entries}
     assert by_unit[TOWNS[0]] == ("ok", "通过")
     assert by_unit[TOWNS[1]] == ("incomplete", "未填完：1 处未填写")

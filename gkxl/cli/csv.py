@@ -6,13 +6,7 @@ from pathlib import Path
 
 import click
 
-from gkxl.cli.common import EXIT_CANNOT_RUN, check_output_folder, echo_json, json_option, unique_inputs
-
-
-def _summary(result) -> str:
-    parts = [f"{word} {result.count(word)}" for word in ("OK", "ERRORS", "FAILED", "UNCHANGED", "REMOVED")]
-    written = "已更新" if result.all_written else "未变"
-    return f"共 {len(result.outcomes)} 项（{'，'.join(parts)}）；all.csv {written}；退出码 {result.exit_code}"
+from gkxl.cli.common import json_option
 
 
 @click.command(name="csv")
@@ -60,53 +54,6 @@ def command(
       gkxl csv 各乡镇/ -o 导出/ --no-bom --log 导出.log
       gkxl csv 城关镇.xlsx 东街.xlsx -o 导出/ --wide --json
     """
-    import sys
+    from gkxl.cli.csv_run import run
 
-    from gkxl.csv.joblog import JobLog
-    from gkxl.errors import os_reason
-
-    streams = [sys.stderr]
-    try:
-        if log_file:
-            streams.append(log_file.open("a", encoding="utf-8"))
-    except OSError as exc:
-        click.echo(f"错误：无法写日志文件 {log_file}（{os_reason(exc)}），本次未运行", err=True)
-        raise SystemExit(EXIT_CANNOT_RUN) from None
-    check_output_folder(outdir, "输出文件夹", creates=True)
-    log = JobLog(*streams)
-    try:
-        code = _run(unique_inputs(inputs), outdir, bom, wide, jobs, as_json, log)
-    finally:
-        log.close()
-    raise SystemExit(code)
-
-
-def _run(inputs: list[Path], outdir: Path, bom: bool, wide: bool, jobs: int | None, as_json: bool, log) -> int:
-    from gkxl.csv.job import run_csv
-    from gkxl.errors import GkxlError
-    from gkxl.read.inputs import expand_inputs
-
-    try:
-        # A missing input folder (an unmounted share) must not read as "every file was removed".
-        missing = [str(p) for p in inputs if not p.exists()]
-        if missing:
-            raise GkxlError(f"输入不存在：{'、'.join(missing)}；本次未运行，输出未改动")
-        # Nor may an empty input folder (an unmounted share's mount point) among others. Each folder is
-        # listed once: an empty one stays in the expanded list as itself.
-        paths = expand_inputs(list(inputs), keep_empty=True)
-        folders = {str(p) for p in inputs if p.is_dir()}
-        empty = [str(p) for p in paths if folders and str(p) in folders]  # kept as itself: no workbook in it
-        if empty:
-            raise GkxlError(f"输入文件夹中没有工作簿：{'、'.join(empty)}；本次未运行，输出未改动")
-        if not paths:
-            raise GkxlError("没有找到工作簿（.xlsx/.xlsm）；本次未运行，输出未改动")
-        result = run_csv(paths, outdir, bom=bom, wide=wide, log=log, jobs=jobs)
-    except GkxlError as exc:
-        log("NOTRUN", str(outdir), str(exc))
-        if as_json:
-            echo_json({"outdir": str(outdir), "exit_code": EXIT_CANNOT_RUN, "error": str(exc), "files": []})
-        return EXIT_CANNOT_RUN
-    log("DONE", str(outdir), _summary(result))
-    if as_json:
-        echo_json(result.to_json())
-    return result.exit_code
+    raise SystemExit(run(list(inputs), outdir, bom, wide, log_file, jobs, as_json))

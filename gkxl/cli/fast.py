@@ -13,6 +13,10 @@ VALUED = {"--annotate": "annotate", "--form": "form_id", "--previous": "previous
 
 def dispatch(args: list[str]) -> Callable[[], int] | None:
     """The command to run without Click, or None."""
+    if args and args[0] == "csv":  # the nightly job: gkxl.cli.csv_run parses its plain arguments
+        from gkxl.cli.csv_run import dispatch as csv_dispatch
+
+        return csv_dispatch(args[1:])
     if not args or args[0] != "validate":
         return None
     options = parse_validate(args[1:])

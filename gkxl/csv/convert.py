@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from gkxl.check.findings import count, count_explained, explanations
@@ -15,21 +14,27 @@ from gkxl.errors import GkxlError, OutputError, os_reason
 from gkxl.form.model import FORM_IDS, load_form
 
 
-@dataclass
 class Converted:
     """What a worker sends back for one input: the filled-in entry and the log note, or why it failed."""
 
-    entry: Entry
-    note: str = ""
-    error: str | None = None  # the input's fault: the workbook cannot be read
-    crash: str | None = None  # not the input's fault (a full disk, a bug): "<exception type>：<message>"
+    __slots__ = ("crash", "entry", "error", "note")
+
+    def __init__(self, entry: Entry, note: str = "", error: str | None = None, crash: str | None = None):
+        self.entry = entry
+        self.note = note
+        self.error = error  # the input's fault: the workbook cannot be read
+        self.crash = crash  # not the input's fault (a full disk, a bug): "<exception type>：<message>"
 
 
-def convert_job(job: tuple[Path, Entry], outdir: Path, bom: bool, wide: bool) -> Converted:
+Job = tuple[str, str, int, int]  # (input path, output name, size, mtime_ns as the job found them)
+
+
+def convert_job(job: Job, outdir: Path, bom: bool, wide: bool) -> Converted:
     """`convert` for a worker process: never raises for a bad input or a failed write, so a batch goes on."""
-    path, entry = job
+    path, name, size, mtime_ns = job
+    entry = Entry(name, size, mtime_ns, "")
     try:
-        return Converted(entry, convert(path, entry, outdir, bom, wide))
+        return Converted(entry, convert(Path(path), entry, outdir, bom, wide))
     except OutputError as exc:  # the output folder, not the workbook: try again next run
         return Converted(entry, crash=exc.message)
     except GkxlError as exc:
@@ -40,9 +45,11 @@ def convert_job(job: tuple[Path, Entry], outdir: Path, bom: bool, wide: bool) ->
         return Converted(entry, crash=f"{type(exc).__name__}：{exc}")
 
 
-def worker_died(job: tuple[Path, Entry], exc: Exception) -> Converted:
+def worker_died(job: Job, exc: Exception) -> Converted:
     """The outcome of an input whose worker process failed (killed, out of memory): not the input's fault."""
-    return Converted(job[1], crash=f"处理进程意外退出（{type(exc).__name__}），下次运行时重新转换")
+    return Converted(
+        Entry(job[1], job[2], job[3], ""), crash=f"处理进程意外退出（{type(exc).__name__}），下次运行时重新转换"
+    )
 
 
 def possible_outputs(name: str) -> list[str]:

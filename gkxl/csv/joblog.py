@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from time import monotonic as _monotonic
 from typing import TextIO
 
 Sink = Callable[[str], None]
@@ -30,21 +31,40 @@ def _stamp() -> str:
     return _last[1]
 
 
+FILE_WORDS = frozenset(("OK", "ERRORS", "FAILED", "UNCHANGED", "REMOVED"))  # the lines of one file each
+FLUSH_S = 0.1  # per-file lines are written at most this late (thousands of unchanged files: a few writes)
+
+
 class JobLog:
-    """Writes each line to every sink (the console, an appended log file) as soon as it happens. A sink that
-    fails (a log file on a full disk) is said once, by name, on the first one, and dropped: the job goes on."""
+    """Writes each line to every sink (the console, an appended log file) as it happens: per-file lines in
+    batches at most FLUSH_S late (one write per batch rather than per line), any other line at once. A sink
+    that fails (a log file on a full disk) is said once, by name, on the first one, and dropped: the job goes
+    on."""
 
     def __init__(self, *streams: TextIO):
         self.streams = list(streams)
         self.failed: list[str] = []  # what was said about sinks that failed
+        self.pending: list[str] = []
+        self.since = 0.0  # when the oldest pending line was logged
 
     def __call__(self, word: str, subject: str, reason: str = "") -> None:
         from gkxl.errors import printable
 
         line = log_line(word, printable(subject), " ".join(printable(reason).split()))
+        now = _monotonic()
+        if not self.pending:
+            self.since = now
+        self.pending.append(line + "\n")
+        if word not in FILE_WORDS or now - self.since >= FLUSH_S:
+            self.flush()
+
+    def flush(self) -> None:
+        text, self.pending = "".join(self.pending), []
+        if not text:
+            return
         for stream in list(self.streams):
             try:
-                stream.write(line + "\n")
+                stream.write(text)
                 stream.flush()
             except OSError as exc:
                 self.drop(stream, exc)
@@ -60,7 +80,8 @@ class JobLog:
             self.streams[0].flush()
 
     def close(self) -> None:
-        """Close the sinks after the first (the console), saying which one failed to flush."""
+        """Write what is pending; close the sinks after the first (the console), saying which one failed."""
+        self.flush()
         for stream in self.streams[1:]:
             try:
                 stream.close()
