@@ -6,16 +6,20 @@ an error of its own (L-ROW, at its cell) and then nothing is compared: the count
 
 from __future__ import annotations
 
-import zipfile
-
 from gkxl.check.findings import Finding
 from gkxl.errors import GkxlError
-from gkxl.ledger.count import Tally, tally
-from gkxl.ledger.rows import Ledger
-from gkxl.ledger.spec import APPEAL_SHEET, APPLY_SHEET, appeal_spec, apply_spec, has_ledger
-from gkxl.read.reader import Report
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the validate hot path)
+if TYPE_CHECKING:
+    from gkxl.ledger.count import Tally
+    from gkxl.ledger.rows import Ledger
+    from gkxl.read.reader import Report
 
 MAX_NUMBERS = 5  # 编号 named in a message
+# The template's ledger sheets and how many columns of each hold entries (gkxl.ledger.spec's APPLY_SHEET,
+# APPEAL_SHEET and their headers; tests/test_ledger_rules.py asserts they agree). Stated here so that the
+# common case — no ledger kept — is seen without importing the ledger modules.
+LEDGER_WIDTHS = {"依申请台账": 7, "复议诉讼台账": 5}
 
 
 def _numbers(numbers: list[str]) -> str:
@@ -33,6 +37,8 @@ def _row_findings(ledger: Ledger) -> list[Finding]:
 
 def compare(report: Report, counts: Tally) -> list[Finding]:
     """An error for every table cell whose reported value (a blank counts as 0) differs from its count."""
+    from gkxl.ledger.spec import APPEAL_SHEET, APPLY_SHEET, appeal_spec, apply_spec
+
     form = report.form
     rule = {"apply": apply_spec(form).rule, "appeal": appeal_spec(form).rule}
     ledger = {"apply": APPLY_SHEET, "appeal": APPEAL_SHEET}
@@ -54,20 +60,48 @@ def compare(report: Report, counts: Tally) -> list[Finding]:
 def ledger_findings(report: Report, ledger: Ledger | None = None) -> list[Finding]:
     """The L-* findings of `report`; its ledger is read from its file unless given."""
     form = report.form
-    if report.year is None or not has_ledger(form):
+    if report.year is None or "ledger" not in form.checks:  # gkxl.ledger.spec.has_ledger
         return []
     if ledger is None:
-        sheets = tuple(s for s in (APPLY_SHEET, APPEAL_SHEET) if s in report.sheets)
+        sheets = tuple(s for s in LEDGER_WIDTHS if s in report.sheets)
         if report.path is None or not sheets:
             return []
-        from gkxl.ledger.read import has_entries, read_ledger
-
         try:
-            if not has_entries(report.path, sheets):
+            if not _has_entries(report.path, sheets):
                 return []
-            ledger = read_ledger(report.path, form, sheets, checked=True)
-        except (GkxlError, OSError, zipfile.BadZipFile):
+            import zipfile
+
+            from gkxl.ledger.read import read_ledger
+
+            try:
+                ledger = read_ledger(report.path, form, sheets, checked=True)
+            except zipfile.BadZipFile:
+                return []
+        except (GkxlError, OSError):
             return []  # the report itself was readable; an unreadable ledger sheet adds nothing to say
     if ledger.bad:
         return _row_findings(ledger)
+    from gkxl.ledger.count import tally
+
     return compare(report, tally(form, ledger, report.year))
+
+
+def _has_entries(path, sheets: tuple[str, ...]) -> bool:
+    """Whether any of the template's ledger `sheets` holds anything below its header row in its own columns
+    (not in the formula block), seen in the sheets' XML (as gkxl.ledger.read.has_entries, through the package
+    reader: no zipfile): most workbooks keep no ledger, and a full parse takes several times as long to say so."""
+    import re
+
+    from gkxl.read.package import load_package
+
+    package = load_package(path)
+    for sheet in sheets:
+        part = package.sheet_parts().get(sheet)
+        if part is None or part not in package.parts:
+            continue
+        last = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[LEDGER_WIDTHS[sheet] - 1]
+        cells = re.compile(rf'<c r="[A-{last}](?:[2-9]|[1-9]\d+)"[^>]*?(?:/>|>(.*?)</c>)', re.S)
+        for m in cells.finditer(package.read(part).decode("utf-8", "replace")):
+            if m.group(1) and ("<v" in m.group(1) or "<is" in m.group(1)):
+                return True
+    return False

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from gkxl.check.findings import Finding, count, count_explained
 from gkxl.check.verdict import Verdict, verdict
 from gkxl.errors import GkxlError
 from gkxl.form.model import Form, split_address
+from gkxl.form.record import Record
 from gkxl.form.rules import Rule, form_rules
 from gkxl.read.reader import Report, read_report
 from gkxl.read.values import Number
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the validate hot path)
 if TYPE_CHECKING:
     from gkxl.check.crossyear import LastYear, Previous
 
@@ -190,19 +190,33 @@ def validate(report: Report, previous: Previous | None = None) -> list[Finding]:
     findings += ledger_findings(report)
     path = str(report.path) if report.path else None
     findings = [
-        replace(f, path=path, explanation=report.explanations.get(f.location) or f.explanation) for f in findings
+        f.replace(path=path, explanation=report.explanations.get(f.location) or f.explanation) for f in findings
     ]
     return sort_findings(report.form, findings)
 
 
-@dataclass
-class FileResult:
+class FileResult(Record):
     """The outcome of checking one file: its report and findings, or why it could not be read."""
 
     path: Path
-    report: Report | None = None
-    findings: list[Finding] = field(default_factory=list)
-    error: GkxlError | None = None
+    report: Report | None
+    findings: list[Finding]
+    error: GkxlError | None
+
+    _fields = ("path", "report", "findings", "error")
+    _factories = (("findings", list),)
+
+    def __init__(
+        self,
+        path: Path,
+        report: Report | None = None,
+        findings: list[Finding] | None = None,
+        error: GkxlError | None = None,
+    ) -> None:
+        self.path = path
+        self.report = report
+        self.findings = [] if findings is None else findings
+        self.error = error
 
     @property
     def ok(self) -> bool:

@@ -7,22 +7,26 @@ the deepest column path; row labels sit left of the value columns, one label col
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from itertools import groupby
 
 from gkxl.form.model import Section, Table
+from gkxl.form.record import Frozen
 
 TITLE_ROW = 1
 
 
-@dataclass(frozen=True)
-class Label:
+class Label(Frozen):
     top: int
     left: int
     bottom: int
     right: int
     text: str
     role: str  # title, caption, corner, column, row
+
+    _fields = ("top", "left", "bottom", "right", "text", "role")
+
+    def __init__(self, top: int, left: int, bottom: int, right: int, text: str, role: str) -> None:
+        self.__dict__.update(top=top, left=left, bottom=bottom, right=right, text=text, role=role)
 
     @property
     def merged(self) -> bool:

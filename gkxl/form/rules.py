@@ -8,29 +8,49 @@ spec over the table gives one `Rule` per target cell: `target op sum(plus) - sum
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable
-from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache, partial
 
 from gkxl.form.model import Cell, Form, Table
+from gkxl.form.record import Frozen
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the validate hot path)
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 Number = int | Decimal
 
 OPS = {"=": operator.eq, "<=": operator.le, ">=": operator.ge}
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(Frozen):
     id: str
     severity: str  # 'error' (必须修改) or 'warning' (请核实)
     title: str  # what the rule says, as a person reads it
     basis: str  # how the expected value is described in a message: '各项合计'
     target: Cell
     plus: tuple[Cell, ...]
-    minus: tuple[Cell, ...] = ()
-    op: str = "="
-    name: str = ""  # a short Chinese name for clerks (the 校验 sheet's 规则 column); `id` is for support
+    minus: tuple[Cell, ...]
+    op: str
+    name: str  # a short Chinese name for clerks (the 校验 sheet's 规则 column); `id` is for support
+
+    _fields = ("id", "severity", "title", "basis", "target", "plus", "minus", "op", "name")
+
+    def __init__(
+        self,
+        id: str,
+        severity: str,
+        title: str,
+        basis: str,
+        target: Cell,
+        plus: tuple[Cell, ...],
+        minus: tuple[Cell, ...] = (),
+        op: str = "=",
+        name: str = "",
+    ) -> None:
+        self.__dict__.update(
+            id=id, severity=severity, title=title, basis=basis, target=target, plus=plus, minus=minus, op=op, name=name
+        )
 
     @property
     def parts(self) -> tuple[Cell, ...]:

@@ -7,11 +7,9 @@ finds the few filled ones; only then are the row's 编号 and 位置 (and the sh
 
 from __future__ import annotations
 
-import html
 import re
-from typing import TYPE_CHECKING
-from xml.etree import ElementTree as ET
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the validate hot path)
 if TYPE_CHECKING:
     from gkxl.read.package import Package
 
@@ -37,6 +35,8 @@ def _cell(xml: str, col: str, row: str) -> tuple[str, str] | None:
 def _shared_strings(package: Package) -> list[str]:
     if "xl/sharedStrings.xml" not in package.parts:
         return []
+    from xml.etree import ElementTree as ET  # only a workbook with a filled 说明 gets here
+
     root = ET.fromstring(package.xml("xl/sharedStrings.xml"))
     return ["".join(t.text or "" for t in si.iter(f"{_MAIN}t")) for si in root.iter(f"{_MAIN}si")]
 
@@ -48,6 +48,8 @@ def _text(found: tuple[str, str] | None, strings: list[str]) -> str:
     if kind == "s":
         index = int(value)
         return strings[index] if index < len(strings) else ""
+    import html
+
     return html.unescape(value)  # entities and character references (openpyxl writes &#34920; for 表)
 
 

@@ -8,10 +8,10 @@ is V-FORMULA. Only workbooks with blank cells pay for this one look.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
 from gkxl.read.values import Problem, error_value_problem
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the validate hot path)
 if TYPE_CHECKING:
     from gkxl.read.package import Package
 

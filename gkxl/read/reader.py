@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
 from gkxl.errors import ReadError, has_controls, printable
 from gkxl.form.layout import table_extent, table_labels
 from gkxl.form.model import FORM_IDS, TEMPLATE_VERSION, Form, column_letters, load_form, split_address
+from gkxl.form.record import Record
 from gkxl.read.package import Package, load_package
 from gkxl.read.values import Number, Problem, parse, squash
 
@@ -26,25 +26,62 @@ RESULT_COLS = 9  # the 校验结果 sheet's columns (序号 … 说明)
 PREVIOUS_COLS = 3  # 上年数据: label, value, note
 
 
-@dataclass
-class Report:
+class Report(Record):
     """One unit's report for one year, as read from a workbook (or built in memory)."""
 
     form: Form
     values: dict[str, Number | None]
-    unit: str | None = None
-    year: int | None = None
-    unit_code: str | None = None  # 单位代码 on the cover (optional): matches the unit to a roster
-    unit_type: str | None = None  # 单位类型 on the cover (optional), as typed
-    path: Path | None = None
-    problems: dict[str, Problem] = field(default_factory=dict)  # by cell key or meta key
-    raw: dict[str, object] = field(default_factory=dict)
-    previous_block: dict[str, Number | None] = field(default_factory=dict)  # the 上年数据 inputs, by key
-    previous_year: int | None = None
-    explanations: dict[tuple[str, str, str], str] = field(default_factory=dict)  # (rule, sheet, cell) -> 说明
-    sheets: tuple[str, ...] = ()  # every sheet of the workbook (extra sheets such as 来源 are not read)
-    sha256: str = ""  # of the bytes that were read (read_report(..., digest=True))
-    marks: dict[str, str] = field(default_factory=dict)  # gkxl's defined names in the workbook (GKXL_*)
+    unit: str | None
+    year: int | None
+    unit_code: str | None  # 单位代码 on the cover (optional): matches the unit to a roster
+    unit_type: str | None  # 单位类型 on the cover (optional), as typed
+    path: Path | None
+    problems: dict[str, Problem]  # by cell key or meta key
+    raw: dict[str, object]
+    previous_block: dict[str, Number | None]  # the 上年数据 inputs, by key
+    previous_year: int | None
+    explanations: dict[tuple[str, str, str], str]  # (rule, sheet, cell) -> 说明
+    sheets: tuple[str, ...]  # every sheet of the workbook (extra sheets such as 来源 are not read)
+    sha256: str  # of the bytes that were read (read_report(..., digest=True))
+    marks: dict[str, str]  # gkxl's defined names in the workbook (GKXL_*)
+
+    _fields = ("form", "values", "unit", "year", "unit_code", "unit_type", "path", "problems", "raw",
+               "previous_block", "previous_year", "explanations", "sheets", "sha256", "marks")  # fmt: skip
+    _factories = (("problems", dict), ("raw", dict), ("previous_block", dict), ("explanations", dict), ("marks", dict))
+
+    def __init__(
+        self,
+        form: Form,
+        values: dict[str, Number | None],
+        unit: str | None = None,
+        year: int | None = None,
+        unit_code: str | None = None,
+        unit_type: str | None = None,
+        path: Path | None = None,
+        problems: dict[str, Problem] | None = None,
+        raw: dict[str, object] | None = None,
+        previous_block: dict[str, Number | None] | None = None,
+        previous_year: int | None = None,
+        explanations: dict[tuple[str, str, str], str] | None = None,
+        sheets: tuple[str, ...] = (),
+        sha256: str = "",
+        marks: dict[str, str] | None = None,
+    ) -> None:
+        self.form = form
+        self.values = values
+        self.unit = unit
+        self.year = year
+        self.unit_code = unit_code
+        self.unit_type = unit_type
+        self.path = path
+        self.problems = {} if problems is None else problems
+        self.raw = {} if raw is None else raw
+        self.previous_block = {} if previous_block is None else previous_block
+        self.previous_year = previous_year
+        self.explanations = {} if explanations is None else explanations
+        self.sheets = sheets
+        self.sha256 = sha256
+        self.marks = {} if marks is None else marks
 
     @property
     def name(self) -> str:

@@ -6,11 +6,10 @@ surrounding spaces are normalised with a note. Everything else is a problem at t
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import unicodedata
+from collections import namedtuple
 from decimal import Decimal
-from typing import NamedTuple
 
 from gkxl.form.model import Number
 
@@ -19,12 +18,10 @@ MAX_MAGNITUDE = Decimal(10) ** 15  # far beyond any report; keeps exact arithmet
 _NUMBER = re.compile(r"[+-]?(\d{1,20}(\.\d{0,20})?|\.\d{1,20})")
 
 
-class Problem(NamedTuple):
+class Problem(namedtuple("Problem", "rule severity message")):  # not typing.NamedTuple: no typing import
     """Why a cell's content is not a valid value (or a note on how it was read)."""
 
-    rule: str
-    severity: str
-    message: str
+    __slots__ = ()
 
 
 # Excel's error values, as a formula leaves them or as pasted/typed (xlwings gives them as text).
@@ -38,9 +35,10 @@ def error_value_problem(text: str) -> Problem:
     return Problem("V-ERROR", "error", f"单元格为错误值 {text}（公式出错或粘贴了错误值），请改为应填写的内容")
 
 
-class Parsed(NamedTuple):
-    value: Number | None
-    problem: Problem | None = None
+class Parsed(namedtuple("Parsed", "value problem", defaults=(None,))):
+    """A cell's value (Number or None) and its problem (Problem or None)."""
+
+    __slots__ = ()
 
 
 def _decimal(raw: float | int) -> Decimal:
@@ -80,6 +78,8 @@ def _normalise_text(raw: str) -> tuple[str, bool]:
 
 
 def _describe(raw: object) -> str:
+    import datetime as dt  # only for a cell that is not a number
+
     if isinstance(raw, (dt.date, dt.time, dt.timedelta)):
         return "日期或时间"
     if isinstance(raw, bool):
