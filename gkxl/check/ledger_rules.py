@@ -94,7 +94,7 @@ def _has_entries(path, sheets: tuple[str, ...]) -> bool:
 
     from gkxl.read.package import load_package
 
-    package = load_package(path)
+    package = load_package(path, as_given=True)
     for sheet in sheets:
         part = package.sheet_parts().get(sheet)
         if part is None or part not in package.parts:

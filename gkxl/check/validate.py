@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from pathlib import Path
 
 from gkxl.check.findings import Finding, count, count_explained
 from gkxl.check.verdict import Verdict, verdict
@@ -17,6 +16,8 @@ from gkxl.read.values import Number
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the validate hot path)
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from gkxl.check.crossyear import LastYear, Previous
 
 MAX_NAMED_BLANKS = 5
@@ -260,17 +261,27 @@ class FileResult(Record):
 
 
 def check_file(
-    path: str | Path, form_id: str | None = None, last_year: LastYear | None = None, digest: bool = False
+    path: str | Path,
+    form_id: str | None = None,
+    last_year: LastYear | None = None,
+    digest: bool = False,
+    as_given: bool = False,
 ) -> FileResult:
     """Read and validate one workbook; an unreadable file gives a result with `error`, never an exception.
     With `digest`, the report carries the sha256 of the bytes that were read.
 
     With `last_year` (last year's report, or a folder of them matched by unit) the cross-year rules apply too;
     a report of another unit or a year that does not follow is an `error` naming the files.
+
+    The result's (and report's) path is a Path; with `as_given`, `path` as it was passed (a str stays a str,
+    so that `gkxl validate ONE.xlsx` imports no pathlib).
     """
-    path = Path(path)
+    if not as_given:
+        from pathlib import Path
+
+        path = Path(path)
     try:
-        report = read_report(path, form_id, digest)
+        report = read_report(path, form_id, digest, as_given=True)
     except GkxlError as exc:
         return FileResult(path, error=exc)
     if last_year is None:

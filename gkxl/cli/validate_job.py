@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import sys
 from functools import partial
-from pathlib import Path
 
 from gkxl.cli.common import (
     EXIT_CANNOT_RUN,
@@ -21,6 +20,10 @@ from gkxl.cli.common import (
     unique_inputs,
 )
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the validate hot path)
+if TYPE_CHECKING:
+    from pathlib import Path
+
 
 def run(
     inputs: list[Path],
@@ -32,10 +35,17 @@ def run(
     jobs: int | None = None,
     strict: bool = False,
 ) -> int:
-    """Check the workbooks named by `inputs` (files or folders) and print the results; the exit code."""
-    from gkxl.read.inputs import expand_inputs
+    """Check the workbooks named by `inputs` (files or folders; Paths, or text as typed) and print the results;
+    the exit code."""
+    paths = _expanded(inputs, annotate is None and previous is None)
+    if paths is None:
+        from pathlib import Path
 
-    paths = expand_inputs(unique_inputs(inputs), keep_empty=True)
+        from gkxl.read.inputs import expand_inputs
+
+        annotate = Path(annotate) if annotate is not None else None
+        previous = Path(previous) if previous is not None else None
+        paths = expand_inputs(unique_inputs([Path(a) for a in inputs]), keep_empty=True)
     if not paths:
         fail("没有找到要校验的工作簿（.xlsx/.xlsm）")
     targets = _annotate_targets(annotate, paths) if annotate else dict.fromkeys(paths)
@@ -52,6 +62,16 @@ def run(
     return EXIT_OK if failing == 0 else EXIT_FINDINGS
 
 
+def _expanded(inputs: list, plain: bool) -> list[str] | None:
+    """One INPUT typed as text, its files as text, when that takes no pathlib (the common `gkxl validate
+    ONE.xlsx` or `FOLDER/`): the same names, printed the same, as the Path objects would give."""
+    if not plain or len(inputs) != 1 or not isinstance(inputs[0], str):
+        return None
+    from gkxl.read.inputs import expand_text
+
+    return expand_text(inputs[0], keep_empty=True)
+
+
 def _checked(check, items: list, jobs: int | None, as_json: bool):
     if len(items) == 1 or jobs == 1:
         return map(check, items)  # no process pool to import (the one-file path is the hot one)
@@ -65,7 +85,7 @@ def check_one(form_id, show_info, as_json, color, last_year, item: tuple[Path, P
     from gkxl.check.validate import check_file
 
     path, target = item
-    result = check_file(path, None, last_year)
+    result = check_file(path, None, last_year, as_given=True)
     if form_id and result.report and result.report.form.id != form_id:
         result = _other_form(result, form_id)
     if target and result.report:

@@ -10,13 +10,17 @@ cheap (no zipfile import).
 
 from __future__ import annotations
 
+import os
 import re
 import struct
 import zlib
-from pathlib import Path
 
 from gkxl.errors import ReadError
 from gkxl.read.files import read_bytes
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the validate hot path)
+if TYPE_CHECKING:
+    from pathlib import Path
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -259,18 +263,22 @@ def _check_parts(parts: dict[str, tuple[int, int, int, int, int]], path: Path) -
             raise ReadError("工作表数据量过大（如上百万行），不是正常的年度报告工作簿", path)
 
 
-def _ole_kind(path: Path, data: bytes) -> str:
+def _ole_kind(path: Path | str, data: bytes) -> str:
     head = data[: 1 << 20]  # the directory that names the streams sits near the start
     if "EncryptionInfo".encode("utf-16-le") in head or b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d" in head:
         return "文件设有打开密码（已加密），请在 Excel 中取消密码后另存为 .xlsx 再提交"
-    if path.suffix.lower() == ".et":
+    if str(path).lower().endswith(".et") and os.path.basename(str(path)).lower() != ".et":
         return "这是 WPS 表格 .et 文件，请在 WPS 中另存为 Excel 工作簿（.xlsx）"
     return "这是旧版 Excel .xls 文件，请用标准模板（.xlsx）填报，或在 Excel 中另存为 .xlsx"
 
 
-def load_package(path: str | Path) -> Package:
-    """The workbook at `path`, read and checked; ReadError with one clear message otherwise."""
-    path = Path(path)
+def load_package(path: str | Path, as_given: bool = False) -> Package:
+    """The workbook at `path`, read and checked; ReadError with one clear message otherwise. The package's
+    path is a Path; with `as_given`, `path` as passed (a str stays a str: no pathlib import)."""
+    if not as_given:
+        from pathlib import Path
+
+        path = Path(path)
     data = read_bytes(path)
     if not data:
         raise ReadError("文件为空（0 字节）", path)

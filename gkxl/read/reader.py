@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import unicodedata
 from functools import cache
-from pathlib import Path
 
 from gkxl.errors import ReadError, has_controls, printable
 from gkxl.form.layout import table_extent, table_labels
@@ -12,6 +11,10 @@ from gkxl.form.model import FORM_IDS, TEMPLATE_VERSION, Form, column_letters, lo
 from gkxl.form.record import Record
 from gkxl.read.package import Package, load_package
 from gkxl.read.values import Number, Problem, parse, squash
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the validate hot path)
+if TYPE_CHECKING:
+    from pathlib import Path
 
 Grid = list[list[object]]
 RESULTS_SHEET = "校验结果"  # written by annotate and the Excel button; its 说明 column is read back
@@ -244,11 +247,15 @@ def _meta(form: Form, grids: dict[str, Grid], report: Report) -> None:
         report.problems["year"] = Problem("META-YEAR", "error", f"年度“{shown}”不是有效年份，请填写如 2024")
 
 
-def read_report(path: str | Path, form_id: str | None = None, digest: bool = False) -> Report:
+def read_report(path: str | Path, form_id: str | None = None, digest: bool = False, as_given: bool = False) -> Report:
     """Read a workbook made from the standard template; raise ReadError with one clear message otherwise.
-    With `digest`, the report's sha256 is that of the bytes read."""
-    path = Path(path)
-    package = load_package(path)
+    With `digest`, the report's sha256 is that of the bytes read. The report's path is a Path; with
+    `as_given`, `path` as passed (a str stays a str: no pathlib import)."""
+    if not as_given:
+        from pathlib import Path
+
+        path = Path(path)
+    package = load_package(path, as_given=True)
     book = _open(package)
     try:
         names = book.sheet_names
