@@ -109,7 +109,10 @@ def test_the_parsed_form_is_cached_beside_the_bytecode(tmp_path, monkeypatch):
     cached = model._read_cache(path)
     assert cached is not None and cached is not fresh
     assert cached.tables == fresh.tables and cached.cells == fresh.cells and cached.meta == fresh.meta
-    assert form_rules(cached) == form_rules(fresh)
+    assert form_rules(cached) == form_rules(fresh) and "_rules" in cached.__dict__  # derived data kept too
+    from gkxl.form.layout import label_checks
+
+    assert label_checks(cached) == label_checks(fresh) and model.cell_positions(cached) == model.cell_positions(fresh)
     assert cached.cell("apply_closed_total_natural") == fresh.cell("apply_closed_total_natural")
     assert cached.to_json() == fresh.to_json()
     os.utime(source, ns=(1, 1))

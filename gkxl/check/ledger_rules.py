@@ -11,8 +11,11 @@ from gkxl.errors import GkxlError
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the validate hot path)
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from gkxl.ledger.count import Tally
     from gkxl.ledger.rows import Ledger
+    from gkxl.read.package import Package
     from gkxl.read.reader import Report
 
 MAX_NUMBERS = 5  # 编号 named in a message
@@ -57,8 +60,9 @@ def compare(report: Report, counts: Tally) -> list[Finding]:
     return out
 
 
-def ledger_findings(report: Report, ledger: Ledger | None = None) -> list[Finding]:
-    """The L-* findings of `report`; its ledger is read from its file unless given."""
+def ledger_findings(report: Report, ledger: Ledger | None = None, package: Package | None = None) -> list[Finding]:
+    """The L-* findings of `report`; its ledger is read from its file unless given (`package`: the file as
+    already read, when at hand)."""
     form = report.form
     if report.year is None or "ledger" not in form.checks:  # gkxl.ledger.spec.has_ledger
         return []
@@ -67,7 +71,7 @@ def ledger_findings(report: Report, ledger: Ledger | None = None) -> list[Findin
         if report.path is None or not sheets:
             return []
         try:
-            if not _has_entries(report.path, sheets):
+            if not _has_entries(package or report.path, sheets):
                 return []
             import zipfile
 
@@ -86,22 +90,41 @@ def ledger_findings(report: Report, ledger: Ledger | None = None) -> list[Findin
     return compare(report, tally(form, ledger, report.year))
 
 
-def _has_entries(path, sheets: tuple[str, ...]) -> bool:
+def _has_entries(source: Package | str | Path, sheets: tuple[str, ...]) -> bool:
     """Whether any of the template's ledger `sheets` holds anything below its header row in its own columns
     (not in the formula block), seen in the sheets' XML (as gkxl.ledger.read.has_entries, through the package
     reader: no zipfile): most workbooks keep no ledger, and a full parse takes several times as long to say so."""
-    import re
+    from gkxl.read.package import Package, load_package
 
-    from gkxl.read.package import load_package
-
-    package = load_package(path, as_given=True)
+    package = source if isinstance(source, Package) else load_package(source, as_given=True)
     for sheet in sheets:
         part = package.sheet_parts().get(sheet)
-        if part is None or part not in package.parts:
-            continue
-        last = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[LEDGER_WIDTHS[sheet] - 1]
-        cells = re.compile(rf'<c r="[A-{last}](?:[2-9]|[1-9]\d+)"[^>]*?(?:/>|>(.*?)</c>)', re.S)
-        for m in cells.finditer(package.read(part).decode("utf-8", "replace")):
-            if m.group(1) and ("<v" in m.group(1) or "<is" in m.group(1)):
+        if part is not None and part in package.parts:
+            columns = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[: LEDGER_WIDTHS[sheet]]
+            if _holds_entry(package.read(part).decode("utf-8", "replace"), columns):
                 return True
+    return False
+
+
+def _holds_entry(xml: str, columns: str) -> bool:
+    """Whether a cell of `columns` below row 1 holds a value or inline text: what
+    re.finditer(rf'<c r="[A-{last}](?:[2-9]|[1-9]\\d+)"[^>]*?(?:/>|>(.*?)</c>)', xml, re.S) finds with "<v" or
+    "<is" in its body (gkxl.ledger.read.has_entries), without compiling a pattern at every run."""
+    at = xml.find('<c r="')
+    while at >= 0:
+        start = end = at + 7
+        while end < len(xml) and xml[end].isdecimal():
+            end += 1
+        digits = xml[start:end]
+        row_ok = (len(digits) > 1 and digits[0] in "123456789") or (len(digits) == 1 and digits in "23456789")
+        if xml[at + 6 : at + 7] in columns and xml[at + 6 : at + 7] and row_ok and xml.startswith('"', end):
+            close = xml.find(">", end)
+            if close >= 0 and xml[close - 1] != "/":
+                stop = xml.find("</c>", close)
+                body = xml[close + 1 : stop] if stop >= 0 else ""
+                if stop >= 0 and ("<v" in body or "<is" in body):
+                    return True
+                at = xml.find('<c r="', max(stop, end))
+                continue
+        at = xml.find('<c r="', at + 1)
     return False

@@ -228,6 +228,16 @@ class Form(Identity):
         }
 
 
+def cell_positions(form: Form) -> tuple[tuple[str, str, int, int, str, str], ...]:
+    """(key, sheet, row, col, kind, address) of every input cell, 0-based, as the reader looks them up:
+    computed once per form (and kept in the form's cache)."""
+    found = form.__dict__.get("_cell_positions")
+    if found is None:
+        found = tuple((c.key, c.sheet, *(i - 1 for i in split_address(c.cell)), c.kind, c.cell) for c in form.cells)
+        form.__dict__["_cell_positions"] = found
+    return found
+
+
 def _table_index(table: Table) -> dict[tuple[str | None, str], Cell]:
     """(row key, column key) -> cell, built on first use (the rules look up every part of every total) and
     kept in the form's cache."""
@@ -347,14 +357,23 @@ def _load_form(form_id: str) -> Form:
     if form is None:
         form = parse_form(_form_data(form_id))
         _write_cache(form, cached)
+    elif any(key not in form.__dict__ for key in DERIVED):  # written before those modules were loaded
+        _write_cache(form, cached)
     return form
+
+
+# What other modules of this layer derive from a form and keep in its __dict__ (key -> the function that
+# computes and keeps it), registered as they are imported: the cache keeps them too.
+DERIVED: dict[str, object] = {}
 
 
 # The parsed form is cached beside the bytecode (forms/__pycache__/ID.KEY.pickle), as Python caches a module:
 # parsing the JSON and expanding it into cells is most of what reading one workbook costs. KEY changes with
-# the JSON file and with the code that builds a Form (this module and gkxl.form.record), and with Python's
-# version; a cache that cannot be read or written is simply not used (PYTHONDONTWRITEBYTECODE: not written).
-_BUILDERS = (__file__, os.path.join(os.path.dirname(__file__), "record.py"))
+# the JSON file and with the code that builds a Form and what is derived from it and kept with it (this
+# module, gkxl.form.record, .layout and .rules), and with Python's version; a cache that cannot be read or
+# written is simply not used (PYTHONDONTWRITEBYTECODE: not written).
+_HERE = os.path.dirname(__file__)
+_BUILDERS = (__file__, *(os.path.join(_HERE, f"{module}.py") for module in ("record", "layout", "rules")))
 
 
 def _cache_path(form_id: str, source: str) -> str:
@@ -386,10 +405,13 @@ def _write_cache(form: Form, path: str) -> None:
 
     if sys.dont_write_bytecode:
         return
-    for table in form.tables:  # the indexes, computed once and kept in the cache
+    for table in form.tables:  # what reading a workbook derives from the form, computed once, kept in the cache
         _table_index(table)
     if form.cells:
         form.cell(form.cells[0].key)
+    cell_positions(form)
+    for derive in DERIVED.values():
+        derive(form)
     import _pickle
 
     folder = os.path.dirname(path)

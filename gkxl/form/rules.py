@@ -11,7 +11,7 @@ import operator
 from decimal import Decimal
 from functools import cache, partial
 
-from gkxl.form.model import Cell, Form, Table
+from gkxl.form.model import DERIVED, Cell, Form, Table
 from gkxl.form.record import Frozen
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the validate hot path)
@@ -100,11 +100,17 @@ def _expand(table: Table, spec: dict) -> list[Rule]:
 
 @cache
 def form_rules(form: Form) -> tuple[Rule, ...]:
-    """Every rule of the form, hard and soft, one per target cell."""
-    out: list[Rule] = []
-    for spec in form.rule_specs:
-        out.extend(_expand(form.table(spec["table"]), spec))
-    return tuple(out)
+    """Every rule of the form, hard and soft, one per target cell (kept in the form's cache, gkxl.form.model)."""
+    found = form.__dict__.get("_rules")
+    if found is None:
+        out: list[Rule] = []
+        for spec in form.rule_specs:
+            out.extend(_expand(form.table(spec["table"]), spec))
+        found = form.__dict__["_rules"] = tuple(out)
+    return found
+
+
+DERIVED["_rules"] = form_rules
 
 
 def hard_rules(form: Form) -> tuple[Rule, ...]:

@@ -53,14 +53,30 @@ def _text(found: tuple[str, str] | None, strings: list[str]) -> str:
     return html.unescape(value)  # entities and character references (openpyxl writes &#34920; for 表)
 
 
+def _filled_rows(xml: str, col: str) -> list[str]:
+    r"""The rows of the cells in column `col` that hold a value (`<c r="J12" …><v>` or `<is>`): what
+    re.finditer(rf'<c r="{col}(\d+)"[^>]*?>(?=<[vi])', xml) finds, without compiling a pattern at every run."""
+    head = f'<c r="{col}'
+    out = []
+    at = xml.find(head)
+    while at >= 0:
+        start = end = at + len(head)
+        while end < len(xml) and xml[end].isdecimal():
+            end += 1
+        close = xml.find(">", end) if end > start and xml.startswith('"', end) else -1
+        if close >= 0 and xml.startswith(("<v", "<i"), close + 1):
+            out.append(xml[start:end])
+        at = xml.find(head, end)
+    return out
+
+
 def check_notes(package: Package, sheet: str) -> dict[tuple[str, str, str], str]:
     """{(rule id, sheet, cell): 说明} of the rule rows whose 说明 is filled (`package`: the workbook read)."""
     part = package.sheet_parts().get(sheet)
     if part is None or part not in package.parts:
         return {}
     xml = package.xml(part).decode("utf-8", "replace")
-    found = re.finditer(rf'<c r="{NOTE_COL}(\d+)"[^>]*?>(?=<[vi])', xml)
-    rows = [m.group(1) for m in found if int(m.group(1)) >= FIRST_ROW]
+    rows = [row for row in _filled_rows(xml, NOTE_COL) if int(row) >= FIRST_ROW]
     if not rows:
         return {}
     strings = _shared_strings(package) if any(_cell(xml, NOTE_COL, r)[0] == "s" for r in rows) else []

@@ -41,8 +41,9 @@ _LOCAL = struct.Struct("<4sHHHHHIIIHH")
 _FAR_CANDIDATE = re.compile(rb'r=["\']([A-Z]{2,3}[0-9]+|[A-Z][0-9]{3,7})["\']')
 _UNADDRESSED = re.compile(rb"<(?:c|row)(?! r=)[\s>/]")
 # Rows and cells, for the full positional scan that a sheet with unaddressed cells or rows needs.
-_ROW_OR_CELL = re.compile(rb"<(?:\w+:)?(row|c)(?=[\s>/])([^>]*?)(/?)>")
-_R = re.compile(rb'\br=["\']([A-Z]*)([0-9]*)["\']')
+# (compiled on first use, by re's cache: Excel, LibreOffice and openpyxl address every cell)
+_ROW_OR_CELL = rb"<(?:\w+:)?(row|c)(?=[\s>/])([^>]*?)(/?)>"
+_R = rb'\br=["\']([A-Z]*)([0-9]*)["\']'
 _ENTITIES = {"&lt;": "<", "&gt;": ">", "&quot;": '"', "&apos;": "'", "&amp;": "&"}
 
 
@@ -130,8 +131,8 @@ class Package:
     def _check_positions(self, sheet: str, xml: bytes, rows: int, cols: int) -> None:
         """The slow, exact check for a sheet whose cells or rows lack addresses: follow them one by one."""
         row = col = 0
-        for m in _ROW_OR_CELL.finditer(xml):
-            address = _R.search(m.group(2))
+        for m in re.finditer(_ROW_OR_CELL, xml):
+            address = re.search(_R, m.group(2))
             letters, digits = address.groups() if address else (b"", b"")
             if m.group(1) == b"row":
                 row, col = int(digits) if digits else row + 1, 0
@@ -147,7 +148,7 @@ def _all_addressed(xml: bytes) -> bool:
     """Whether every row and cell has its address first (as Excel, LibreOffice and openpyxl write them; the spec
     allows leaving it out: a cell then follows the one before). Anything else takes the exact, slower path."""
     if b"<c " not in xml and b"<c>" not in xml:
-        return not _ROW_OR_CELL.search(xml)  # no cells, or cells with a namespace prefix (x:c): exact path
+        return not re.search(_ROW_OR_CELL, xml)  # no cells, or cells with a namespace prefix (x:c): exact path
     return _UNADDRESSED.search(xml) is None
 
 

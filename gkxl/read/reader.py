@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import unicodedata
-from functools import cache
 
 from gkxl.errors import ReadError, has_controls, printable
-from gkxl.form.layout import table_extent, table_labels
-from gkxl.form.model import FORM_IDS, TEMPLATE_VERSION, Form, column_letters, load_form, split_address
+from gkxl.form.layout import label_checks, table_extent
+from gkxl.form.model import FORM_IDS, TEMPLATE_VERSION, Form, cell_positions, load_form, split_address
 from gkxl.form.record import Record
 from gkxl.read.package import Package, load_package
 from gkxl.read.values import Number, Problem, parse, squash
@@ -118,21 +117,8 @@ def _at_index(grid: Grid, row: int, col: int) -> object:
     return None
 
 
-@cache
-def _label_checks(form: Form) -> tuple[tuple[str, int, int, str, str, str], ...]:
-    """(sheet, row, col, address, text, squashed text) of every printed label, computed once per form."""
-    out = []
-    for table in form.tables:
-        for label in sorted(table_labels(table), key=lambda lb: (lb.top, lb.left)):
-            address = f"{column_letters(label.left)}{label.top}"
-            out.append((table.sheet, label.top - 1, label.left - 1, address, label.text, squash(label.text)))
-    return tuple(out)
-
-
-@cache
-def _cell_positions(form: Form) -> tuple[tuple[str, str, int, int, str, str], ...]:
-    """(key, sheet, row, col, kind, address) of every input cell, computed once per form."""
-    return tuple((c.key, c.sheet, *(i - 1 for i in split_address(c.cell)), c.kind, c.cell) for c in form.cells)
+_label_checks = label_checks  # (sheet, row, col, address, text, squashed) of every printed label
+_cell_positions = cell_positions  # (key, sheet, row, col, kind, address) of every input cell
 
 
 def _open(package: Package):
@@ -255,7 +241,13 @@ def read_report(path: str | Path, form_id: str | None = None, digest: bool = Fal
         from pathlib import Path
 
         path = Path(path)
-    package = load_package(path, as_given=True)
+    return read_package(load_package(path, as_given=True), form_id, digest)
+
+
+def read_package(package: Package, form_id: str | None = None, digest: bool = False) -> Report:
+    """`read_report` of a workbook already read and checked (gkxl.read.package.load_package); the report's
+    path is the package's."""
+    path = package.path
     book = _open(package)
     try:
         names = book.sheet_names
