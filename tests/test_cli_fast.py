@@ -165,3 +165,27 @@ def test_one_input_as_text_is_named_as_its_path(typed, tmp_path, monkeypatch):
     paths = [str(p) for p in expand_inputs([Path(typed)], keep_empty=True)]
     assert text is None or text == paths
     assert text is not None or typed in ("./d", "d/.", "d//a.xlsx", "d/./a.xlsx", ".")
+
+
+def test_json_text_is_json_dumps_indented():
+    """validate --json builds each file's document with json's C string encoder: the same text as json.dumps."""
+    import json
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from gkxl.cli.validate_job import json_text
+
+    scalars = st.none() | st.booleans() | st.integers() | st.floats() | st.text()
+    values = st.recursive(scalars, lambda kids: st.lists(kids) | st.dictionaries(st.text(), kids), max_leaves=30)
+
+    @settings(max_examples=300, deadline=None)
+    @given(values, st.sampled_from(["", "    "]))
+    def same(value, prefix):
+        expected = prefix + json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + prefix)
+        assert json_text(value, prefix) == expected
+
+    same()
+    assert json_text({"a": (1, 2.5), "b": {}, "c": [], 3: "x"}) == json.dumps(
+        {"a": (1, 2.5), "b": {}, "c": [], 3: "x"}, ensure_ascii=False, indent=2
+    )

@@ -121,12 +121,10 @@ def _annotate(result, target: Path) -> None:
 def _shown(result, show_info: bool, as_json: bool, color: bool, target: Path | None) -> str:
     annotated = getattr(result, "annotated", None)
     if as_json:
-        import json
-
         data = result.to_json()
         if target:
             data["annotated"] = str(annotated) if annotated else None
-        return _indent(json.dumps(data, ensure_ascii=False, indent=2), "    ")
+        return json_text(data, "    ")
     from gkxl.cli.results import format_result
 
     text = format_result(result, show_info, color)
@@ -171,6 +169,66 @@ def _last_year(previous: Path, as_json: bool):
 
 def _indent(text: str, prefix: str) -> str:
     return prefix + text.replace("\n", "\n" + prefix)
+
+
+def json_text(value: object, prefix: str = "") -> str:
+    """`prefix` + json.dumps(value, ensure_ascii=False, indent=2) with `prefix` after every line break, the
+    same text, built with json's C string encoder: an indented json.dumps runs json's pure-Python encoder,
+    which took longer than checking the file. For the documents validate prints (str keys; dicts, lists,
+    str, int, float, bool, None); anything else goes to json.dumps itself."""
+    from json.encoder import encode_basestring
+
+    out: list[str] = [prefix]
+    _json_parts(value, "\n" + prefix, out, encode_basestring)
+    return "".join(out)
+
+
+_INFINITY = float("inf")
+
+
+def _json_parts(value: object, newline: str, out: list[str], quote) -> None:
+    kind = type(value)
+    if kind is str:
+        out.append(quote(value))
+    elif value is None:
+        out.append("null")
+    elif value is True:
+        out.append("true")
+    elif value is False:
+        out.append("false")
+    elif kind is int:
+        out.append(int.__repr__(value))
+    elif kind is float:
+        if value != value:
+            out.append("NaN")
+        elif value in (_INFINITY, -_INFINITY):
+            out.append("Infinity" if value > 0 else "-Infinity")
+        else:
+            out.append(float.__repr__(value))
+    elif kind is dict and all(type(k) is str for k in value):
+        if not value:
+            out.append("{}")
+            return
+        inner = newline + "  "
+        first = True
+        for key, item in value.items():
+            out.append(("{" if first else ",") + inner + quote(key) + ": ")
+            first = False
+            _json_parts(item, inner, out, quote)
+        out.append(newline + "}")
+    elif kind in (list, tuple):
+        if not value:
+            out.append("[]")
+            return
+        inner = newline + "  "
+        for i, item in enumerate(value):
+            out.append(("[" if i == 0 else ",") + inner)
+            _json_parts(item, inner, out, quote)
+        out.append(newline + "]")
+    else:  # a str or int subclass, a non-str key, or something json refuses: json's own verdict
+        import json
+
+        out.append(json.dumps(value, ensure_ascii=False, indent=2).replace("\n", newline))
 
 
 class TextStream:

@@ -58,8 +58,12 @@ class Rule(Frozen):
 
     def expected(self, values: dict[str, Number | None]) -> Number:
         """The value the target should have; blanks count as 0."""
-        total: Number = sum((values.get(c.key) or 0 for c in self.plus), 0)
-        return total - sum((values.get(c.key) or 0 for c in self.minus), 0)
+        keys = self.__dict__.get("_keys")
+        if keys is None:  # the parts' keys, once (and kept in the form's cache with the rules)
+            keys = self.__dict__["_keys"] = (tuple(c.key for c in self.plus), tuple(c.key for c in self.minus))
+        plus, minus = keys
+        total: Number = sum([values.get(k) or 0 for k in plus], 0)
+        return total - sum([values.get(k) or 0 for k in minus], 0) if minus else total
 
     def holds(self, reported: Number, expected: Number) -> bool:
         return OPS[self.op](reported, expected)

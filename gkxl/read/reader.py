@@ -367,9 +367,14 @@ def _check_notes(grid: Grid | None) -> dict[tuple[str, str, str], str]:
 
 def _values(form: Form, grids: dict[str, Grid], report: Report, package: Package | None) -> None:
     blank: dict[str, dict[str, str]] = {}  # sheet -> address -> key
+    raws, values = report.raw, report.values
     for key, sheet, row, col, kind, address in _cell_positions(form):
-        raw = _at_index(grids[sheet], row, col)
-        report.raw[key] = raw
+        grid = grids[sheet]  # _at_index, inlined: this loop runs for every input cell of every file
+        line = grid[row] if row < len(grid) else ()
+        raw = line[col] if col < len(line) else None
+        if raw == "":
+            raw = None
+        raws[key] = raw
         if (
             type(raw) is float
             and raw.is_integer()
@@ -377,7 +382,7 @@ def _values(form: Form, grids: dict[str, Grid], report: Report, package: Package
             and abs(raw) < 1e15
             and (raw >= 0 or kind == "signed_count")
         ):
-            report.values[key] = int(raw)  # the common case, same result as parse() without its overhead
+            values[key] = int(raw)  # the common case, same result as parse() without its overhead
             continue
         if type(raw) is str and (len(raw) > MAX_CELL_TEXT or has_controls(raw)):
             raw = report.raw[key] = _odd_text(raw)  # bounded and printable, in the message and the JSON
