@@ -344,4 +344,4 @@ def test_the_validate_path_knows_the_ledger_sheets_without_importing_them():
     from gkxl.check.ledger_rules import LEDGER_WIDTHS
     from gkxl.ledger.spec import APPEAL_HEADERS, APPEAL_SHEET, APPLY_HEADERS, APPLY_SHEET
 
-    assert LEDGER_WIDTHS == {APPLY_SHEET: len(APPLY_HEADERS), APPEAL_SHEET: len(APPEAL_HEADERS)}
+    assert {APPLY_SHEET: len(APPLY_HEADERS), APPEAL_SHEET: len(APPEAL_HEADERS)} == LEDGER_WIDTHS
