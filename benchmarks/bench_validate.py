@@ -7,10 +7,11 @@ process, cases are interleaved, and the figures are medians, with each process's
   上年数据) — the floor —, and reading every sheet (the old baseline, 校验 sheet included). Target: 2x the floor.
 - a folder: `gkxl validate FOLDER/` (default workers, and `-j 1`) against one `python -c` process reading the
   needed sheets of every file, per file. Target: 1.5x the floor.
-- memory: peak RSS of `gkxl validate FOLDER/` (text and `--json`) on a small and a large folder. Target: the
-  large within 1.5x of the small.
+- memory: peak RSS (and wall time) of `gkxl validate FOLDER/` (text and `--json`) on folders of 500, 2,000,
+  5,000 and 10,000 workbooks (`--memory-counts`). Target: the largest within 1.5x of the smallest.
 
-Usage: python benchmarks/bench_validate.py [--runs 20] [--count 1000] [--small 500] [--large 10000]
+Usage: python benchmarks/bench_validate.py [--runs 20] [--count 1000] [--memory-counts 500,2000,5000,10000]
+       [--parts one,batch,memory] [--quick]   (--quick: 5 runs, 200 files, memory at 100 and 400)
 """
 
 from __future__ import annotations
@@ -99,11 +100,14 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=20, help="runs of the one-file cases")
     parser.add_argument("--count", type=int, default=1000, help="files in the batch folder")
     parser.add_argument("--batch-runs", type=int, default=3)
-    parser.add_argument("--small", type=int, default=500)
-    parser.add_argument("--large", type=int, default=10000)
+    parser.add_argument("--memory-counts", default="500,2000,5000,10000", help="folder sizes of the memory part")
+    parser.add_argument("--quick", action="store_true", help="small counts, few runs: a check, not a measurement")
     parser.add_argument("--dir", type=Path, default=Path(tempfile.gettempdir()) / "gkxl-bench-validate")
     parser.add_argument("--parts", default="one,batch,memory", help="which of one,batch,memory to run")
     args = parser.parse_args()
+    if args.quick:
+        args.runs, args.count, args.batch_runs, args.memory_counts = 5, 200, 1, "100,400"
+    counts = [int(n) for n in args.memory_counts.split(",")]
     parts = args.parts.split(",")
     python = installed()
     gkxl = str(python.parent / "gkxl")
@@ -116,7 +120,7 @@ def main() -> None:
     if "batch" in parts:
         batch(python, gkxl, sample_files(args.dir / str(args.count), args.count), sheets, args.batch_runs)
     if "memory" in parts:
-        memory(gkxl, {n: sample_files(args.dir / str(n), n) for n in (args.small, args.large)})
+        memory(gkxl, {n: sample_files(args.dir / str(n), n) for n in counts})
 
 
 def one_file(python: Path, gkxl: str, one: Path, sheets: list[str], runs: int) -> None:
@@ -158,11 +162,12 @@ def memory(gkxl: str, folders: dict[int, Path]) -> None:
         cases[f"`gkxl validate` {n} files"] = [gkxl, "validate", str(folder)]
         cases[f"`gkxl validate --json` {n} files"] = [gkxl, "validate", str(folder), "--json"]
     rows = interleaved(cases, 1)
-    small, large = folders
+    small, large = min(folders), max(folders)
     print(f"\nPeak memory (one run each): load average {load()}")
-    print("| case | wall | peak RSS |\n|---|---|---|")
+    print("| case | wall | per file | peak RSS |\n|---|---|---|---|")
     for name, [(wall, rss, _)] in rows.items():
-        print(f"| {name} | {wall:.2f} s | {rss:.0f} MiB |")
+        n = int(name.split()[-2])
+        print(f"| {name} | {wall:.2f} s | {wall / n * 1000:.2f} ms | {rss:.0f} MiB |")
     for kind in ("`gkxl validate`", "`gkxl validate --json`"):
         ratio = rows[f"{kind} {large} files"][0][1] / rows[f"{kind} {small} files"][0][1]
         print(f"{kind}: {large} files use {ratio:.2f}x the peak memory of {small} (target <= 1.5x)")

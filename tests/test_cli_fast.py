@@ -31,6 +31,15 @@ def click_options(args: list[str]) -> dict:
     }
 
 
+def as_paths(options: dict | None) -> dict | None:
+    """The fast parser keeps paths as typed (no pathlib on the hot path; run() takes text or Paths): as Paths,
+    they must be Click's."""
+    if options is None:
+        return None
+    paths = {k: Path(v) for k, v in options.items() if k in ("annotate", "previous")}
+    return {**options, **paths, "inputs": [Path(p) for p in options["inputs"]]}
+
+
 @pytest.mark.parametrize(
     "args",
     [
@@ -44,7 +53,7 @@ def click_options(args: list[str]) -> dict:
     ],
 )
 def test_fast_parse_is_what_click_parses(args):
-    assert parse_validate(args) == click_options(args)
+    assert as_paths(parse_validate(args)) == click_options(args)
 
 
 @pytest.mark.parametrize(
@@ -135,3 +144,48 @@ def test_a_click_command_in_a_real_process_keeps_its_exit_code_and_output(tmp_pa
     from gkxl.read.reader import read_report
 
     assert read_report(out).form.id == "2021"  # complete on disk although the process skipped its teardown
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["d", "d/", "d//", "./d", "d/.", "d/a.xlsx", "d//a.xlsx", "d/./a.xlsx", "missing.xlsx", "d/../d/a.xlsx",
+     "empty", "empty/", "ABS/d/", "ABS/d/a.xlsx", "."],
+)  # fmt: skip
+def test_one_input_as_text_is_named_as_its_path(typed, tmp_path, monkeypatch):
+    """`gkxl validate ONE` keeps the input as text (no pathlib): the same files, spelt as str(Path) spells them."""
+    from gkxl.read.inputs import expand_inputs, expand_text
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "d").mkdir()
+    (tmp_path / "empty").mkdir()
+    for name in ("b.xlsx", "a.xlsx", "~$a.xlsx", ".h.xlsx", "n.txt"):
+        (tmp_path / "d" / name).write_bytes(b"x")
+    typed = typed.replace("ABS", str(tmp_path))
+    text = expand_text(typed, keep_empty=True)
+    paths = [str(p) for p in expand_inputs([Path(typed)], keep_empty=True)]
+    assert text is None or text == paths
+    assert text is not None or typed in ("./d", "d/.", "d//a.xlsx", "d/./a.xlsx", ".")
+
+
+def test_json_text_is_json_dumps_indented():
+    """validate --json builds each file's document with json's C string encoder: the same text as json.dumps."""
+    import json
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from gkxl.cli.validate_job import json_text
+
+    scalars = st.none() | st.booleans() | st.integers() | st.floats() | st.text()
+    values = st.recursive(scalars, lambda kids: st.lists(kids) | st.dictionaries(st.text(), kids), max_leaves=30)
+
+    @settings(max_examples=300, deadline=None)
+    @given(values, st.sampled_from(["", "    "]))
+    def same(value, prefix):
+        expected = prefix + json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + prefix)
+        assert json_text(value, prefix) == expected
+
+    same()
+    assert json_text({"a": (1, 2.5), "b": {}, "c": [], 3: "x"}) == json.dumps(
+        {"a": (1, 2.5), "b": {}, "c": [], 3: "x"}, ensure_ascii=False, indent=2
+    )

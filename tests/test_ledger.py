@@ -336,3 +336,12 @@ def test_the_ledger_sheets_are_laid_out_for_data_entry_and_print(tmp_path):
         assert {str(r).split(":")[0][0] for r in dates.sqref.ranges} == {
             chr(65 + headers.index(h)) for h in headers if h.endswith("日期")
         }
+
+
+def test_the_validate_path_knows_the_ledger_sheets_without_importing_them():
+    """gkxl.check.ledger_rules states the ledger sheets and their widths, so that a workbook without a ledger
+    is checked without importing gkxl.ledger: they must be gkxl.ledger.spec's."""
+    from gkxl.check.ledger_rules import LEDGER_WIDTHS
+    from gkxl.ledger.spec import APPEAL_HEADERS, APPEAL_SHEET, APPLY_HEADERS, APPLY_SHEET
+
+    assert {APPLY_SHEET: len(APPLY_HEADERS), APPEAL_SHEET: len(APPEAL_HEADERS)} == LEDGER_WIDTHS

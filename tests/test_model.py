@@ -85,3 +85,41 @@ def test_form_json_contract(form_id):
 def test_form_text_listing():
     result = CliRunner().invoke(cli, ["form"])
     assert result.exit_code == 0 and "apply_closed_total_natural" in result.output
+
+
+def test_the_parsed_form_is_cached_beside_the_bytecode(tmp_path, monkeypatch):
+    """The validate hot path loads the parsed form from forms/__pycache__ (issue 19): the cached form is the
+    same form, a changed JSON gets a new cache (the old one removed), a damaged cache is not used."""
+    import os
+    import shutil
+    import sys
+
+    from gkxl.form import model
+    from gkxl.form.rules import form_rules
+
+    forms = tmp_path / "forms"
+    shutil.copytree(model.FORMS_DIR, forms, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(model, "FORMS_DIR", str(forms))
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    source = str(forms / "2021.json")
+    fresh = model.parse_form(model._form_data("2021"))
+    path = model._cache_path("2021", source)
+    assert model._read_cache(path) is None
+    model._write_cache(fresh, path)
+    cached = model._read_cache(path)
+    assert cached is not None and cached is not fresh
+    assert cached.tables == fresh.tables and cached.cells == fresh.cells and cached.meta == fresh.meta
+    assert form_rules(cached) == form_rules(fresh) and "_rules" in cached.__dict__  # derived data kept too
+    from gkxl.form.layout import label_checks
+
+    assert label_checks(cached) == label_checks(fresh) and model.cell_positions(cached) == model.cell_positions(fresh)
+    assert cached.cell("apply_closed_total_natural") == fresh.cell("apply_closed_total_natural")
+    assert cached.to_json() == fresh.to_json()
+    os.utime(source, ns=(1, 1))
+    newer = model._cache_path("2021", source)
+    assert newer != path
+    model._write_cache(fresh, newer)
+    assert not os.path.exists(path) and os.path.exists(newer)
+    with open(newer, "r+b") as f:
+        f.write(b"damaged")
+    assert model._read_cache(newer) is None

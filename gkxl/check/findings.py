@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
+from gkxl.form.record import Frozen
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the validate hot path)
 if TYPE_CHECKING:
     from gkxl.form.model import Cell
 
@@ -13,22 +14,65 @@ SEVERITY_TEXT = {"error": "必须修改", "warning": "请核实", "explained": "
 SEVERITY_ORDER = {"error": 0, "warning": 1, "explained": 2, "info": 3}  # 'explained': a warning with a 说明
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(Frozen):
+    """A frozen record (gkxl.form.record): `dataclasses.replace(finding, path=…)` works as on a dataclass."""
+
     rule: str
     severity: str  # error | warning | info
     sheet: str
     cell: str
     key: str
     message: str
-    reported: object = None
-    expected: object = None
-    row_path: tuple[str, ...] = ()
-    col_path: tuple[str, ...] = ()
-    blank_parts: tuple[str, ...] = field(default=(), compare=False)
-    path: str | None = None
-    related: str | None = None  # the other file and cell of a cross-year finding
-    explanation: str | None = None  # the clerk's 说明; it settles a warning, never an error
+    reported: object
+    expected: object
+    row_path: tuple[str, ...]
+    col_path: tuple[str, ...]
+    blank_parts: tuple[str, ...]  # not compared
+    path: str | None
+    related: str | None  # the other file and cell of a cross-year finding
+    explanation: str | None  # the clerk's 说明; it settles a warning, never an error
+
+    _fields = ("rule", "severity", "sheet", "cell", "key", "message", "reported", "expected", "row_path",
+               "col_path", "blank_parts", "path", "related", "explanation")  # fmt: skip
+    _compare = tuple(n for n in _fields if n != "blank_parts")
+
+    def __init__(
+        self,
+        rule: str,
+        severity: str,
+        sheet: str,
+        cell: str,
+        key: str,
+        message: str,
+        reported: object = None,
+        expected: object = None,
+        row_path: tuple[str, ...] = (),
+        col_path: tuple[str, ...] = (),
+        blank_parts: tuple[str, ...] = (),
+        path: str | None = None,
+        related: str | None = None,
+        explanation: str | None = None,
+    ) -> None:
+        self.__dict__.update(
+            rule=rule,
+            severity=severity,
+            sheet=sheet,
+            cell=cell,
+            key=key,
+            message=message,
+            reported=reported,
+            expected=expected,
+            row_path=row_path,
+            col_path=col_path,
+            blank_parts=blank_parts,
+            path=path,
+            related=related,
+            explanation=explanation,
+        )
+
+    def replace(self, **changes) -> Finding:
+        """A copy with `changes` (dataclasses.replace without importing dataclasses)."""
+        return Finding(**{**self.__dict__, **changes})
 
     @classmethod
     def at(cls, cell: Cell, rule: str, severity: str, message: str, reported=None, expected=None, **kw) -> Finding:

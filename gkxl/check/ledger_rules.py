@@ -6,16 +6,23 @@ an error of its own (L-ROW, at its cell) and then nothing is compared: the count
 
 from __future__ import annotations
 
-import zipfile
-
 from gkxl.check.findings import Finding
 from gkxl.errors import GkxlError
-from gkxl.ledger.count import Tally, tally
-from gkxl.ledger.rows import Ledger
-from gkxl.ledger.spec import APPEAL_SHEET, APPLY_SHEET, appeal_spec, apply_spec, has_ledger
-from gkxl.read.reader import Report
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the validate hot path)
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from gkxl.ledger.count import Tally
+    from gkxl.ledger.rows import Ledger
+    from gkxl.read.package import Package
+    from gkxl.read.reader import Report
 
 MAX_NUMBERS = 5  # 编号 named in a message
+# The template's ledger sheets and how many columns of each hold entries (gkxl.ledger.spec's APPLY_SHEET,
+# APPEAL_SHEET and their headers; tests/test_ledger_rules.py asserts they agree). Stated here so that the
+# common case — no ledger kept — is seen without importing the ledger modules.
+LEDGER_WIDTHS = {"依申请台账": 7, "复议诉讼台账": 5}
 
 
 def _numbers(numbers: list[str]) -> str:
@@ -33,6 +40,8 @@ def _row_findings(ledger: Ledger) -> list[Finding]:
 
 def compare(report: Report, counts: Tally) -> list[Finding]:
     """An error for every table cell whose reported value (a blank counts as 0) differs from its count."""
+    from gkxl.ledger.spec import APPEAL_SHEET, APPLY_SHEET, appeal_spec, apply_spec
+
     form = report.form
     rule = {"apply": apply_spec(form).rule, "appeal": appeal_spec(form).rule}
     ledger = {"apply": APPLY_SHEET, "appeal": APPEAL_SHEET}
@@ -51,23 +60,71 @@ def compare(report: Report, counts: Tally) -> list[Finding]:
     return out
 
 
-def ledger_findings(report: Report, ledger: Ledger | None = None) -> list[Finding]:
-    """The L-* findings of `report`; its ledger is read from its file unless given."""
+def ledger_findings(report: Report, ledger: Ledger | None = None, package: Package | None = None) -> list[Finding]:
+    """The L-* findings of `report`; its ledger is read from its file unless given (`package`: the file as
+    already read, when at hand)."""
     form = report.form
-    if report.year is None or not has_ledger(form):
+    if report.year is None or "ledger" not in form.checks:  # gkxl.ledger.spec.has_ledger
         return []
     if ledger is None:
-        sheets = tuple(s for s in (APPLY_SHEET, APPEAL_SHEET) if s in report.sheets)
+        sheets = tuple(s for s in LEDGER_WIDTHS if s in report.sheets)
         if report.path is None or not sheets:
             return []
-        from gkxl.ledger.read import has_entries, read_ledger
-
         try:
-            if not has_entries(report.path, sheets):
+            if not _has_entries(package or report.path, sheets):
                 return []
-            ledger = read_ledger(report.path, form, sheets, checked=True)
-        except (GkxlError, OSError, zipfile.BadZipFile):
+            import zipfile
+
+            from gkxl.ledger.read import read_ledger
+
+            try:
+                ledger = read_ledger(report.path, form, sheets, checked=True)
+            except zipfile.BadZipFile:
+                return []
+        except (GkxlError, OSError):
             return []  # the report itself was readable; an unreadable ledger sheet adds nothing to say
     if ledger.bad:
         return _row_findings(ledger)
+    from gkxl.ledger.count import tally
+
     return compare(report, tally(form, ledger, report.year))
+
+
+def _has_entries(source: Package | str | Path, sheets: tuple[str, ...]) -> bool:
+    """Whether any of the template's ledger `sheets` holds anything below its header row in its own columns
+    (not in the formula block), seen in the sheets' XML (as gkxl.ledger.read.has_entries, through the package
+    reader: no zipfile): most workbooks keep no ledger, and a full parse takes several times as long to say so."""
+    from gkxl.read.package import Package, load_package
+
+    package = source if isinstance(source, Package) else load_package(source, as_given=True)
+    for sheet in sheets:
+        part = package.sheet_parts().get(sheet)
+        if part is not None and part in package.parts:
+            columns = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[: LEDGER_WIDTHS[sheet]]
+            if _holds_entry(package.read(part).decode("utf-8", "replace"), columns):
+                return True
+    return False
+
+
+def _holds_entry(xml: str, columns: str) -> bool:
+    """Whether a cell of `columns` below row 1 holds a value or inline text: what
+    re.finditer(rf'<c r="[A-{last}](?:[2-9]|[1-9]\\d+)"[^>]*?(?:/>|>(.*?)</c>)', xml, re.S) finds with "<v" or
+    "<is" in its body (gkxl.ledger.read.has_entries), without compiling a pattern at every run."""
+    at = xml.find('<c r="')
+    while at >= 0:
+        start = end = at + 7
+        while end < len(xml) and xml[end].isdecimal():
+            end += 1
+        digits = xml[start:end]
+        row_ok = (len(digits) > 1 and digits[0] in "123456789") or (len(digits) == 1 and digits in "23456789")
+        if xml[at + 6 : at + 7] in columns and xml[at + 6 : at + 7] and row_ok and xml.startswith('"', end):
+            close = xml.find(">", end)
+            if close >= 0 and xml[close - 1] != "/":
+                stop = xml.find("</c>", close)
+                body = xml[close + 1 : stop] if stop >= 0 else ""
+                if stop >= 0 and ("<v" in body or "<is" in body):
+                    return True
+                at = xml.find('<c r="', max(stop, end))
+                continue
+        at = xml.find('<c r="', at + 1)
+    return False

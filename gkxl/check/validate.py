@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from pathlib import Path
-from typing import TYPE_CHECKING
 
 from gkxl.check.findings import Finding, count, count_explained
 from gkxl.check.verdict import Verdict, verdict
 from gkxl.errors import GkxlError
 from gkxl.form.model import Form, split_address
+from gkxl.form.record import Record
 from gkxl.form.rules import Rule, form_rules
-from gkxl.read.reader import Report, read_report
+from gkxl.read.package import load_package
+from gkxl.read.reader import Report, read_package, read_report  # noqa: F401  (read_report: re-exported)
 from gkxl.read.values import Number
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the validate hot path)
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from gkxl.check.crossyear import LastYear, Previous
+    from gkxl.read.package import Package
 
 MAX_NAMED_BLANKS = 5
 
@@ -114,10 +117,13 @@ def _soft_checks(report: Report) -> list[Finding]:
     regs = checks.get("regs_row")
     if regs:
         out += _regs_findings(report, regs)
-    limit = next((Decimal(c["max"]) for c in checks.get("money_max", ()) if re.search(c.get("units", ""), unit)), None)
-    for cell in form.cells:
-        value = report.values.get(cell.key)
-        if limit is not None and cell.kind == "money" and value is not None and value > limit:
+    money = [(c, v) for c in form.cells if c.kind == "money" and (v := report.values.get(c.key)) is not None]
+    specs = checks.get("money_max", ())
+    if not money or not specs or max(v for _, v in money) <= min(Decimal(c["max"]) for c in specs):
+        return out  # no amount above any limit: no unit pattern to match (a regex compiled for nothing)
+    limit = next((Decimal(c["max"]) for c in specs if re.search(c.get("units", ""), unit)), None)
+    for cell, value in money:
+        if limit is not None and value > limit:
             text = f"填报 {value} 万元，数额偏大，是否误按“元”填报？（单位应为万元）"
             out.append(Finding.at(cell, "V-MONEY-UNIT", "warning", text, value, limit))
     return out
@@ -126,6 +132,10 @@ def _soft_checks(report: Report) -> list[Finding]:
 def _regs_findings(report: Report, regs: dict) -> list[Finding]:
     """T2-REGS: 规章 figures from a unit that cannot make 规章 (《立法法》: only 国务院部门, 省级 and 设区的市级
     人民政府), judged by the cover's 单位类型; without one, guessed from the unit's name, and the message says so."""
+    cells = report.form.table(regs["table"]).cells
+    filled = [c for c in cells if c.row_key == regs["row"] and report.values.get(c.key)]
+    if not filled:
+        return []  # nothing in the 规章 row: nothing to judge (and no pattern to compile)
     kind = report.unit_type if report.unit_type in report.form.meta_cell("unit_type").options else None
     if kind:
         if kind in regs["allowed_types"]:
@@ -136,10 +146,9 @@ def _regs_findings(report: Report, regs: dict) -> list[Finding]:
     else:
         reason = "按单位名称推断（封面未选单位类型），本单位不能制定规章；如能制定规章，请在封面选择单位类型"
     out = []
-    for cell in report.form.table(regs["table"]).cells:
-        value = report.values.get(cell.key)
-        if cell.row_key == regs["row"] and value:
-            out.append(Finding.at(cell, "T2-REGS", "warning", f"填报 {value}：{reason}，请核实", value))
+    for cell in filled:
+        value = report.values[cell.key]
+        out.append(Finding.at(cell, "T2-REGS", "warning", f"填报 {value}：{reason}，请核实", value))
     return out
 
 
@@ -177,9 +186,10 @@ def _cross_year(report: Report, previous: Previous | None) -> list[Finding]:
     return cross_year_findings(report, previous) + plausibility_findings(report, previous) if previous else []
 
 
-def validate(report: Report, previous: Previous | None = None) -> list[Finding]:
+def validate(report: Report, previous: Previous | None = None, package: Package | None = None) -> list[Finding]:
     """All findings of one report: metadata, values, consistency rules, soft checks, and (when last year's
-    figures are known, from `previous` or the workbook's 上年数据 block) the cross-year rules."""
+    figures are known, from `previous` or the workbook's 上年数据 block) the cross-year rules. `package`: the
+    workbook the report was read from, when at hand (its ledger sheets are then not read from the file again)."""
     invalid = {k for k, p in report.problems.items() if p.severity == "error"}
     findings = _meta_findings(report) + _empty_finding(report) + _value_findings(report)
     findings += _previous_block_findings(report)
@@ -187,22 +197,36 @@ def validate(report: Report, previous: Previous | None = None) -> list[Finding]:
     findings += _soft_checks(report) + _cross_year(report, previous)
     from gkxl.check.ledger_rules import ledger_findings
 
-    findings += ledger_findings(report)
+    findings += ledger_findings(report, package=package)
     path = str(report.path) if report.path else None
     findings = [
-        replace(f, path=path, explanation=report.explanations.get(f.location) or f.explanation) for f in findings
+        f.replace(path=path, explanation=report.explanations.get(f.location) or f.explanation) for f in findings
     ]
     return sort_findings(report.form, findings)
 
 
-@dataclass
-class FileResult:
+class FileResult(Record):
     """The outcome of checking one file: its report and findings, or why it could not be read."""
 
     path: Path
-    report: Report | None = None
-    findings: list[Finding] = field(default_factory=list)
-    error: GkxlError | None = None
+    report: Report | None
+    findings: list[Finding]
+    error: GkxlError | None
+
+    _fields = ("path", "report", "findings", "error")
+    _factories = (("findings", list),)
+
+    def __init__(
+        self,
+        path: Path,
+        report: Report | None = None,
+        findings: list[Finding] | None = None,
+        error: GkxlError | None = None,
+    ) -> None:
+        self.path = path
+        self.report = report
+        self.findings = [] if findings is None else findings
+        self.error = error
 
     @property
     def ok(self) -> bool:
@@ -246,21 +270,32 @@ class FileResult:
 
 
 def check_file(
-    path: str | Path, form_id: str | None = None, last_year: LastYear | None = None, digest: bool = False
+    path: str | Path,
+    form_id: str | None = None,
+    last_year: LastYear | None = None,
+    digest: bool = False,
+    as_given: bool = False,
 ) -> FileResult:
     """Read and validate one workbook; an unreadable file gives a result with `error`, never an exception.
     With `digest`, the report carries the sha256 of the bytes that were read.
 
     With `last_year` (last year's report, or a folder of them matched by unit) the cross-year rules apply too;
     a report of another unit or a year that does not follow is an `error` naming the files.
+
+    The result's (and report's) path is a Path; with `as_given`, `path` as it was passed (a str stays a str,
+    so that `gkxl validate ONE.xlsx` imports no pathlib).
     """
-    path = Path(path)
+    if not as_given:
+        from pathlib import Path
+
+        path = Path(path)
     try:
-        report = read_report(path, form_id, digest)
+        package = load_package(path, as_given=True)
+        report = read_package(package, form_id, digest)
     except GkxlError as exc:
         return FileResult(path, error=exc)
     if last_year is None:
-        return FileResult(path, report, validate(report))
+        return FileResult(path, report, validate(report, package=package))
     from gkxl.check.crossyear import no_previous_finding, previous_from_report
 
     try:

@@ -6,9 +6,9 @@ errors (不通过) beat incomplete (未填完), which beats unexplained (待说�
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from gkxl.form.record import Frozen
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the validate hot path)
 if TYPE_CHECKING:
     from gkxl.check.findings import Finding
 
@@ -27,13 +27,17 @@ def is_blank(f: Finding) -> bool:
     return f.severity == "warning" and f.rule in BLANK_RULES
 
 
-@dataclass(frozen=True)
-class Verdict:
+class Verdict(Frozen):
     status: str  # one of STATUSES
     errors: int
     blanks: int
     unexplained: int  # open warnings other than blanks
     explained: int
+
+    _fields = ("status", "errors", "blanks", "unexplained", "explained")
+
+    def __init__(self, status: str, errors: int, blanks: int, unexplained: int, explained: int) -> None:
+        self.__dict__.update(status=status, errors=errors, blanks=blanks, unexplained=unexplained, explained=explained)
 
     @property
     def count(self) -> int:

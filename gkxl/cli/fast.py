@@ -1,11 +1,14 @@
 """A tiny dispatcher for `gkxl validate`, the command run most often (a batch script may run it once per file):
 its plain argument lists are parsed here, without importing Click. Anything else — help, a usage error, an
-unusual spelling, another command — returns None and goes to the Click group, which handles it in full."""
+unusual spelling, another command — returns None and goes to the Click group, which handles it in full.
+
+Paths stay the text that was typed (no pathlib on this path: `gkxl.cli.validate_job.run` takes them so)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 FLAGS = {"--json": "as_json", "--show-info": "show_info", "--strict": "strict"}
 VALUED = {"--annotate": "annotate", "--form": "form_id", "--previous": "previous", "-j": "jobs", "--jobs": "jobs"}
@@ -32,12 +35,13 @@ def dispatch(args: list[str]) -> Callable[[], int] | None:
 
 
 def parse_validate(args: list[str]) -> dict | None:
-    """`validate`'s options as Click would parse them, or None when Click should do it (or complain)."""
+    """`validate`'s options as Click would parse them (paths as text), or None when Click should do it (or
+    complain)."""
     options: dict = {"inputs": []}
     rest = iter(args)
     for arg in rest:
         if arg == "--":
-            options["inputs"] += [Path(a) for a in rest]
+            options["inputs"] += list(rest)
             break
         name, eq, value = arg.partition("=") if arg.startswith("--") else (arg, "", "")
         if name in FLAGS and not eq:
@@ -49,7 +53,7 @@ def parse_validate(args: list[str]) -> dict | None:
         elif arg.startswith("-") and arg != "-":
             return None  # -h, a typo, a bundled short option: Click's business
         else:
-            options["inputs"].append(Path(arg))
+            options["inputs"].append(arg)
     return options if options["inputs"] else None
 
 
@@ -65,5 +69,5 @@ def _accept(key: str, value: str, options: dict) -> bool:
         value = int(value)
     elif not value:
         return False
-    options[key] = value if key in ("form_id", "jobs") else Path(value)
+    options[key] = value
     return True

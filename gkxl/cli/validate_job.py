@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import sys
 from functools import partial
-from pathlib import Path
 
 from gkxl.cli.common import (
     EXIT_CANNOT_RUN,
@@ -21,6 +20,10 @@ from gkxl.cli.common import (
     unique_inputs,
 )
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the validate hot path)
+if TYPE_CHECKING:
+    from pathlib import Path
+
 
 def run(
     inputs: list[Path],
@@ -32,10 +35,17 @@ def run(
     jobs: int | None = None,
     strict: bool = False,
 ) -> int:
-    """Check the workbooks named by `inputs` (files or folders) and print the results; the exit code."""
-    from gkxl.read.inputs import expand_inputs
+    """Check the workbooks named by `inputs` (files or folders; Paths, or text as typed) and print the results;
+    the exit code."""
+    paths = _expanded(inputs, annotate is None and previous is None)
+    if paths is None:
+        from pathlib import Path
 
-    paths = expand_inputs(unique_inputs(inputs), keep_empty=True)
+        from gkxl.read.inputs import expand_inputs
+
+        annotate = Path(annotate) if annotate is not None else None
+        previous = Path(previous) if previous is not None else None
+        paths = expand_inputs(unique_inputs([Path(a) for a in inputs]), keep_empty=True)
     if not paths:
         fail("没有找到要校验的工作簿（.xlsx/.xlsm）")
     targets = _annotate_targets(annotate, paths) if annotate else dict.fromkeys(paths)
@@ -52,6 +62,16 @@ def run(
     return EXIT_OK if failing == 0 else EXIT_FINDINGS
 
 
+def _expanded(inputs: list, plain: bool) -> list[str] | None:
+    """One INPUT typed as text, its files as text, when that takes no pathlib (the common `gkxl validate
+    ONE.xlsx` or `FOLDER/`): the same names, printed the same, as the Path objects would give."""
+    if not plain or len(inputs) != 1 or not isinstance(inputs[0], str):
+        return None
+    from gkxl.read.inputs import expand_text
+
+    return expand_text(inputs[0], keep_empty=True)
+
+
 def _checked(check, items: list, jobs: int | None, as_json: bool):
     if len(items) == 1 or jobs == 1:
         return map(check, items)  # no process pool to import (the one-file path is the hot one)
@@ -65,7 +85,7 @@ def check_one(form_id, show_info, as_json, color, last_year, item: tuple[Path, P
     from gkxl.check.validate import check_file
 
     path, target = item
-    result = check_file(path, None, last_year)
+    result = check_file(path, None, last_year, as_given=True)
     if form_id and result.report and result.report.form.id != form_id:
         result = _other_form(result, form_id)
     if target and result.report:
@@ -101,12 +121,10 @@ def _annotate(result, target: Path) -> None:
 def _shown(result, show_info: bool, as_json: bool, color: bool, target: Path | None) -> str:
     annotated = getattr(result, "annotated", None)
     if as_json:
-        import json
-
         data = result.to_json()
         if target:
             data["annotated"] = str(annotated) if annotated else None
-        return _indent(json.dumps(data, ensure_ascii=False, indent=2), "    ")
+        return json_text(data, "    ")
     from gkxl.cli.results import format_result
 
     text = format_result(result, show_info, color)
@@ -151,6 +169,66 @@ def _last_year(previous: Path, as_json: bool):
 
 def _indent(text: str, prefix: str) -> str:
     return prefix + text.replace("\n", "\n" + prefix)
+
+
+def json_text(value: object, prefix: str = "") -> str:
+    """`prefix` + json.dumps(value, ensure_ascii=False, indent=2) with `prefix` after every line break, the
+    same text, built with json's C string encoder: an indented json.dumps runs json's pure-Python encoder,
+    which took longer than checking the file. For the documents validate prints (str keys; dicts, lists,
+    str, int, float, bool, None); anything else goes to json.dumps itself."""
+    from json.encoder import encode_basestring
+
+    out: list[str] = [prefix]
+    _json_parts(value, "\n" + prefix, out, encode_basestring)
+    return "".join(out)
+
+
+_INFINITY = float("inf")
+
+
+def _json_parts(value: object, newline: str, out: list[str], quote) -> None:
+    kind = type(value)
+    if kind is str:
+        out.append(quote(value))
+    elif value is None:
+        out.append("null")
+    elif value is True:
+        out.append("true")
+    elif value is False:
+        out.append("false")
+    elif kind is int:
+        out.append(int.__repr__(value))
+    elif kind is float:
+        if value != value:
+            out.append("NaN")
+        elif value in (_INFINITY, -_INFINITY):
+            out.append("Infinity" if value > 0 else "-Infinity")
+        else:
+            out.append(float.__repr__(value))
+    elif kind is dict and all(type(k) is str for k in value):
+        if not value:
+            out.append("{}")
+            return
+        inner = newline + "  "
+        first = True
+        for key, item in value.items():
+            out.append(("{" if first else ",") + inner + quote(key) + ": ")
+            first = False
+            _json_parts(item, inner, out, quote)
+        out.append(newline + "}")
+    elif kind in (list, tuple):
+        if not value:
+            out.append("[]")
+            return
+        inner = newline + "  "
+        for i, item in enumerate(value):
+            out.append(("[" if i == 0 else ",") + inner)
+            _json_parts(item, inner, out, quote)
+        out.append(newline + "]")
+    else:  # a str or int subclass, a non-str key, or something json refuses: json's own verdict
+        import json
+
+        out.append(json.dumps(value, ensure_ascii=False, indent=2).replace("\n", newline))
 
 
 class TextStream:

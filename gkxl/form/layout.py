@@ -7,22 +7,27 @@ the deepest column path; row labels sit left of the value columns, one label col
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import unicodedata
 from itertools import groupby
 
-from gkxl.form.model import Section, Table
+from gkxl.form.model import DERIVED, Form, Section, Table, column_letters
+from gkxl.form.record import Frozen
 
 TITLE_ROW = 1
 
 
-@dataclass(frozen=True)
-class Label:
+class Label(Frozen):
     top: int
     left: int
     bottom: int
     right: int
     text: str
     role: str  # title, caption, corner, column, row
+
+    _fields = ("top", "left", "bottom", "right", "text", "role")
+
+    def __init__(self, top: int, left: int, bottom: int, right: int, text: str, role: str) -> None:
+        self.__dict__.update(top=top, left=left, bottom=bottom, right=right, text=text, role=role)
 
     @property
     def merged(self) -> bool:
@@ -109,3 +114,26 @@ def value_merges(table: Table) -> list[tuple[int, int, int, int]]:
 def table_extent(table: Table) -> tuple[int, int]:
     """(last row, last column) of the printed table."""
     return max(r.row for s in table.sections for r in s.rows), table.width
+
+
+def squash(text: object) -> str:
+    """How printed labels are compared: NFKC, no whitespace ('第二十条 第（一）项' == '第二十条第(一)项');
+    Excel, WPS and PDF extraction reflow and re-space labels."""
+    return "".join(unicodedata.normalize("NFKC", str(text or "")).split())  # str.split: re's \s, no regex
+
+
+def label_checks(form: Form) -> tuple[tuple[str, int, int, str, str, str], ...]:
+    """(sheet, row, col, address, text, squashed text) of every printed label, as the reader checks them:
+    computed once per form (and kept in the form's cache, gkxl.form.model)."""
+    found = form.__dict__.get("_label_checks")
+    if found is None:
+        out = []
+        for table in form.tables:
+            for label in sorted(table_labels(table), key=lambda lb: (lb.top, lb.left)):
+                address = f"{column_letters(label.left)}{label.top}"
+                out.append((table.sheet, label.top - 1, label.left - 1, address, label.text, squash(label.text)))
+        found = form.__dict__["_label_checks"] = tuple(out)
+    return found
+
+
+DERIVED["_label_checks"] = label_checks

@@ -7,18 +7,17 @@ is stated in the data. Everything else (template, rules, reader, CSV schema) is 
 
 from __future__ import annotations
 
-import json
-import re
-from dataclasses import dataclass, field
+import os
+from collections import namedtuple
 from decimal import Decimal
 from functools import cache, cached_property
-from pathlib import Path
-from typing import NamedTuple
+
+from gkxl.form.record import Frozen, Identity
 
 Number = int | Decimal  # a count is an int, an amount of money (万元) a Decimal: never a float
-FORMS_DIR = Path(__file__).parent / "forms"
+FORMS_DIR = os.path.join(os.path.dirname(__file__), "forms")  # a str: no pathlib on the validate hot path
 # One JSON file per form version: adding a version is adding a file. Newest first; the newest is the default.
-FORM_IDS = tuple(sorted((p.stem for p in FORMS_DIR.glob("*.json")), reverse=True))
+FORM_IDS = tuple(sorted((n[:-5] for n in os.listdir(FORMS_DIR) if n.endswith(".json")), reverse=True))
 DEFAULT_FORM = FORM_IDS[0]
 KINDS = ("count", "signed_count", "money")
 TEMPLATE_VERSION = "1"  # of the workbook layout (cover, sheets, cells); the reader refuses other versions
@@ -43,50 +42,37 @@ def column_letters(index: int) -> str:
 @cache
 def split_address(address: str) -> tuple[int, int]:
     """'D6' -> (row 6, column 4)."""
-    m = re.fullmatch(r"([A-Z]+)(\d+)", address)
-    if not m:
+    i = 0  # the letters [A-Z]+, then the digits (\\d+, as a regex would take them)
+    while i < len(address) and "A" <= address[i] <= "Z":
+        i += 1
+    digits = address[i:]
+    if not i or not digits.isdecimal():
         raise ValueError(f"bad cell address {address!r}")
-    return int(m.group(2)), column_index(m.group(1))
+    return int(digits), column_index(address[:i])
 
 
-class Column(NamedTuple):
-    key: str
-    label: tuple[str, ...]
-    col: int
-    kind: str
-    span: int = 1
-    places: int | None = None  # decimals the form asks to print (2019 采购总金额: 保留4位小数); None: as typed
+# The form's parts are named tuples (collections.namedtuple: typing.NamedTuple would import typing at every
+# start). Field comments: Column.places, the decimals the form asks to print (2019 采购总金额: 保留4位小数),
+# None: as typed.
+class Column(namedtuple("Column", "key label col kind span places", defaults=(1, None))):
+    __slots__ = ()
 
 
-class Row(NamedTuple):
-    key: str | None
-    label: tuple[str, ...]
-    row: int
+class Row(namedtuple("Row", "key label row")):
+    __slots__ = ()
 
 
-class Section(NamedTuple):
-    caption: str | None
-    corner: str | None
-    columns: tuple[Column, ...]
-    rows: tuple[Row, ...]
+class Section(namedtuple("Section", "caption corner columns rows")):
+    __slots__ = ()
 
 
-class Cell(NamedTuple):
-    """One input cell of the form."""
+_CELL_FIELDS = "key table sheet cell row_key col_key row_path col_path kind row_label col_label span places"
 
-    key: str
-    table: str
-    sheet: str
-    cell: str
-    row_key: str | None
-    col_key: str
-    row_path: tuple[str, ...]
-    col_path: tuple[str, ...]
-    kind: str
-    row_label: str
-    col_label: str
-    span: int = 1
-    places: int | None = None  # see Column.places
+
+class Cell(namedtuple("Cell", _CELL_FIELDS, defaults=(1, None))):
+    """One input cell of the form (`places`: see Column)."""
+
+    __slots__ = ()
 
     @property
     def label(self) -> str:
@@ -98,30 +84,40 @@ class Cell(NamedTuple):
         return f"{self.sheet} {self.label}"
 
 
-class Meta(NamedTuple):
-    key: str
-    sheet: str
-    cell: str
-    label: str
-    kind: str  # text, year, code (单位代码), choice (one of `options`)
-    optional: bool = False  # may stay blank without a finding
-    options: tuple[str, ...] = ()
+class Meta(namedtuple("Meta", "key sheet cell label kind optional options", defaults=(False, ()))):
+    """A cover cell. kind: text, year, code (单位代码), choice (one of `options`); optional: may stay blank
+    without a finding."""
+
+    __slots__ = ()
 
 
-@dataclass(frozen=True)
-class Table:
+class Table(Frozen):
     id: str
     sheet: str
     title: str
     sections: tuple[Section, ...]
-    cells: tuple[Cell, ...] = field(default=(), compare=False)
-    orientation: str = "portrait"  # of the printed page: the wide tables (表三, 表四) print landscape
+    cells: tuple[Cell, ...]  # not compared
+    orientation: str  # of the printed page: the wide tables (表三, 表四) print landscape
+
+    _fields = ("id", "sheet", "title", "sections", "cells", "orientation")
+    _compare = ("id", "sheet", "title", "sections", "orientation")
+
+    def __init__(
+        self,
+        id: str,
+        sheet: str,
+        title: str,
+        sections: tuple[Section, ...],
+        cells: tuple[Cell, ...] = (),
+        orientation: str = "portrait",
+    ) -> None:
+        self.__dict__.update(id=id, sheet=sheet, title=title, sections=sections, cells=cells, orientation=orientation)
 
     def cell(self, row_key: str | None, col_key: str) -> Cell:
-        for c in self.cells:
-            if c.row_key == row_key and c.col_key == col_key:
-                return c
-        raise KeyError((self.id, row_key, col_key))
+        try:
+            return _table_index(self)[(row_key, col_key)]
+        except KeyError:
+            raise KeyError((self.id, row_key, col_key)) from None
 
     @property
     def row_keys(self) -> list[str | None]:
@@ -136,8 +132,7 @@ class Table:
         return max(c.col + c.span - 1 for s in self.sections for c in s.columns)
 
 
-@dataclass(frozen=True, eq=False)
-class Form:
+class Form(Identity):
     id: str
     name: str
     issued_by: str
@@ -147,16 +142,52 @@ class Form:
     tables: tuple[Table, ...]
     rule_specs: tuple[dict, ...]
     checks: dict
-    cross_year_specs: tuple[dict, ...] = ()
-    previous_sheet: dict | None = None
-    plausibility_specs: tuple[dict, ...] = ()  # year-over-year plausibility warnings (thresholds as data)
+    cross_year_specs: tuple[dict, ...]
+    previous_sheet: dict | None
+    plausibility_specs: tuple[dict, ...]  # year-over-year plausibility warnings (thresholds as data)
+
+    _fields = ("id", "name", "issued_by", "years", "cover", "meta", "tables", "rule_specs", "checks",
+               "cross_year_specs", "previous_sheet", "plausibility_specs")  # fmt: skip
+
+    def __init__(
+        self,
+        id: str,
+        name: str,
+        issued_by: str,
+        years: tuple[int, int | None],
+        cover: dict,
+        meta: tuple[Meta, ...],
+        tables: tuple[Table, ...],
+        rule_specs: tuple[dict, ...],
+        checks: dict,
+        cross_year_specs: tuple[dict, ...] = (),
+        previous_sheet: dict | None = None,
+        plausibility_specs: tuple[dict, ...] = (),
+    ) -> None:
+        self.__dict__.update(
+            id=id,
+            name=name,
+            issued_by=issued_by,
+            years=years,
+            cover=cover,
+            meta=meta,
+            tables=tables,
+            rule_specs=rule_specs,
+            checks=checks,
+            cross_year_specs=cross_year_specs,
+            previous_sheet=previous_sheet,
+            plausibility_specs=plausibility_specs,
+        )
 
     @cached_property  # read for every file: build the tuple once
     def cells(self) -> tuple[Cell, ...]:
         return tuple(c for t in self.tables for c in t.cells)
 
     def cell(self, key: str) -> Cell:
-        return _cell_index(self)[key]
+        index = self.__dict__.get("_by_key")
+        if index is None:  # built on first use (and kept in the form's cache)
+            index = self.__dict__["_by_key"] = {c.key: c for c in self.cells}
+        return index[key]
 
     def table(self, table_id: str) -> Table:
         for t in self.tables:
@@ -197,9 +228,26 @@ class Form:
         }
 
 
-@cache
-def _cell_index(form: Form) -> dict[str, Cell]:
-    return {c.key: c for c in form.cells}
+def cell_positions(form: Form) -> tuple[tuple[str, str, int, int, str, str], ...]:
+    """(key, sheet, row, col, kind, address) of every input cell, 0-based, as the reader looks them up:
+    computed once per form (and kept in the form's cache)."""
+    found = form.__dict__.get("_cell_positions")
+    if found is None:
+        found = tuple((c.key, c.sheet, *(i - 1 for i in split_address(c.cell)), c.kind, c.cell) for c in form.cells)
+        form.__dict__["_cell_positions"] = found
+    return found
+
+
+def _table_index(table: Table) -> dict[tuple[str | None, str], Cell]:
+    """(row key, column key) -> cell, built on first use (the rules look up every part of every total) and
+    kept in the form's cache."""
+    index = table.__dict__.get("_index")
+    if index is None:
+        index = {}
+        for c in table.cells:
+            index.setdefault((c.row_key, c.col_key), c)
+        table.__dict__["_index"] = index
+    return index
 
 
 def _short_labels(paths: list[tuple[str, ...]]) -> dict[tuple[str, ...], str]:
@@ -291,13 +339,104 @@ def parse_form(data: dict) -> Form:
     return form
 
 
-@cache
 def load_form(form_id: str = DEFAULT_FORM) -> Form:
-    """The definition of one form version ('2021' or '2019')."""
+    """The definition of one form version ('2021' or '2019'), parsed once per process."""
+    return _load_form(form_id)
+
+
+@cache
+def _load_form(form_id: str) -> Form:
     if form_id not in FORM_IDS:
         raise KeyError(form_id)
-    text = (FORMS_DIR / f"{form_id}.json").read_text(encoding="utf-8")
-    return parse_form(json.loads(text))
+    source = os.path.join(FORMS_DIR, f"{form_id}.json")
+    try:
+        cached = _cache_path(form_id, source)
+    except OSError:
+        return parse_form(_form_data(form_id))
+    form = _read_cache(cached)
+    if form is None:
+        form = parse_form(_form_data(form_id))
+        _write_cache(form, cached)
+    elif any(key not in form.__dict__ for key in DERIVED):  # written before those modules were loaded
+        _write_cache(form, cached)
+    return form
+
+
+# What other modules of this layer derive from a form and keep in its __dict__ (key -> the function that
+# computes and keeps it), registered as they are imported: the cache keeps them too.
+DERIVED: dict[str, object] = {}
+
+
+# The parsed form is cached beside the bytecode (forms/__pycache__/ID.KEY.pickle), as Python caches a module:
+# parsing the JSON and expanding it into cells is most of what reading one workbook costs. KEY changes with
+# the JSON file and with the code that builds a Form and what is derived from it and kept with it (this
+# module, gkxl.form.record, .layout and .rules), and with Python's version; a cache that cannot be read or
+# written is simply not used (PYTHONDONTWRITEBYTECODE: not written).
+_HERE = os.path.dirname(__file__)
+_BUILDERS = (__file__, *(os.path.join(_HERE, f"{module}.py") for module in ("record", "layout", "rules")))
+
+
+def _cache_path(form_id: str, source: str) -> str:
+    import sys
+
+    stamps = [os.stat(p) for p in (source, *_BUILDERS)]
+    key = "-".join(f"{st.st_mtime_ns:x}.{st.st_size:x}" for st in stamps)
+    version = f"{sys.version_info[0]}{sys.version_info[1]}"
+    return os.path.join(FORMS_DIR, "__pycache__", f"{form_id}.py{version}.{key}.pickle")
+
+
+def _read_cache(path: str) -> Form | None:
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError:
+        return None
+    import _pickle  # the C module alone: `pickle` imports more than the cache saves
+
+    try:
+        form = _pickle.loads(data)
+    except Exception:  # a damaged cache file: parse the form again
+        return None
+    return form if isinstance(form, Form) else None
+
+
+def _write_cache(form: Form, path: str) -> None:
+    import sys
+
+    if sys.dont_write_bytecode:
+        return
+    for table in form.tables:  # what reading a workbook derives from the form, computed once, kept in the cache
+        _table_index(table)
+    if form.cells:
+        form.cell(form.cells[0].key)
+    cell_positions(form)
+    for derive in DERIVED.values():
+        derive(form)
+    import _pickle
+
+    folder = os.path.dirname(path)
+    tmp = f"{path}.{os.getpid()}.tmp"
+    try:
+        os.makedirs(folder, exist_ok=True)
+        with open(tmp, "wb") as f:
+            f.write(_pickle.dumps(form, 4))
+        os.replace(tmp, path)
+        prefix = os.path.basename(path).split(".", 1)[0] + "."
+        for name in os.listdir(folder):  # caches of older sources
+            if name.startswith(prefix) and name.endswith(".pickle") and name != os.path.basename(path):
+                os.remove(os.path.join(folder, name))
+    except OSError:  # a read-only install, a full disk: the next run parses again
+        from contextlib import suppress
+
+        with suppress(OSError):
+            os.remove(tmp)
+
+
+def _form_data(form_id: str) -> dict:
+    import json
+
+    with open(os.path.join(FORMS_DIR, f"{form_id}.json"), encoding="utf-8") as f:
+        return json.load(f)
 
 
 def form_for_year(year: int) -> Form:

@@ -8,29 +8,49 @@ spec over the table gives one `Rule` per target cell: `target op sum(plus) - sum
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable
-from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache, partial
 
-from gkxl.form.model import Cell, Form, Table
+from gkxl.form.model import DERIVED, Cell, Form, Table
+from gkxl.form.record import Frozen
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the validate hot path)
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 Number = int | Decimal
 
 OPS = {"=": operator.eq, "<=": operator.le, ">=": operator.ge}
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(Frozen):
     id: str
     severity: str  # 'error' (必须修改) or 'warning' (请核实)
     title: str  # what the rule says, as a person reads it
     basis: str  # how the expected value is described in a message: '各项合计'
     target: Cell
     plus: tuple[Cell, ...]
-    minus: tuple[Cell, ...] = ()
-    op: str = "="
-    name: str = ""  # a short Chinese name for clerks (the 校验 sheet's 规则 column); `id` is for support
+    minus: tuple[Cell, ...]
+    op: str
+    name: str  # a short Chinese name for clerks (the 校验 sheet's 规则 column); `id` is for support
+
+    _fields = ("id", "severity", "title", "basis", "target", "plus", "minus", "op", "name")
+
+    def __init__(
+        self,
+        id: str,
+        severity: str,
+        title: str,
+        basis: str,
+        target: Cell,
+        plus: tuple[Cell, ...],
+        minus: tuple[Cell, ...] = (),
+        op: str = "=",
+        name: str = "",
+    ) -> None:
+        self.__dict__.update(
+            id=id, severity=severity, title=title, basis=basis, target=target, plus=plus, minus=minus, op=op, name=name
+        )
 
     @property
     def parts(self) -> tuple[Cell, ...]:
@@ -38,8 +58,12 @@ class Rule:
 
     def expected(self, values: dict[str, Number | None]) -> Number:
         """The value the target should have; blanks count as 0."""
-        total: Number = sum((values.get(c.key) or 0 for c in self.plus), 0)
-        return total - sum((values.get(c.key) or 0 for c in self.minus), 0)
+        keys = self.__dict__.get("_keys")
+        if keys is None:  # the parts' keys, once (and kept in the form's cache with the rules)
+            keys = self.__dict__["_keys"] = (tuple(c.key for c in self.plus), tuple(c.key for c in self.minus))
+        plus, minus = keys
+        total: Number = sum([values.get(k) or 0 for k in plus], 0)
+        return total - sum([values.get(k) or 0 for k in minus], 0) if minus else total
 
     def holds(self, reported: Number, expected: Number) -> bool:
         return OPS[self.op](reported, expected)
@@ -80,11 +104,17 @@ def _expand(table: Table, spec: dict) -> list[Rule]:
 
 @cache
 def form_rules(form: Form) -> tuple[Rule, ...]:
-    """Every rule of the form, hard and soft, one per target cell."""
-    out: list[Rule] = []
-    for spec in form.rule_specs:
-        out.extend(_expand(form.table(spec["table"]), spec))
-    return tuple(out)
+    """Every rule of the form, hard and soft, one per target cell (kept in the form's cache, gkxl.form.model)."""
+    found = form.__dict__.get("_rules")
+    if found is None:
+        out: list[Rule] = []
+        for spec in form.rule_specs:
+            out.extend(_expand(form.table(spec["table"]), spec))
+        found = form.__dict__["_rules"] = tuple(out)
+    return found
+
+
+DERIVED["_rules"] = form_rules
 
 
 def hard_rules(form: Form) -> tuple[Rule, ...]:

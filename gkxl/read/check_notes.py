@@ -7,11 +7,9 @@ finds the few filled ones; only then are the row's 编号 and 位置 (and the sh
 
 from __future__ import annotations
 
-import html
 import re
-from typing import TYPE_CHECKING
-from xml.etree import ElementTree as ET
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the validate hot path)
 if TYPE_CHECKING:
     from gkxl.read.package import Package
 
@@ -37,6 +35,8 @@ def _cell(xml: str, col: str, row: str) -> tuple[str, str] | None:
 def _shared_strings(package: Package) -> list[str]:
     if "xl/sharedStrings.xml" not in package.parts:
         return []
+    from xml.etree import ElementTree as ET  # only a workbook with a filled 说明 gets here
+
     root = ET.fromstring(package.xml("xl/sharedStrings.xml"))
     return ["".join(t.text or "" for t in si.iter(f"{_MAIN}t")) for si in root.iter(f"{_MAIN}si")]
 
@@ -48,7 +48,26 @@ def _text(found: tuple[str, str] | None, strings: list[str]) -> str:
     if kind == "s":
         index = int(value)
         return strings[index] if index < len(strings) else ""
+    import html
+
     return html.unescape(value)  # entities and character references (openpyxl writes &#34920; for 表)
+
+
+def _filled_rows(xml: str, col: str) -> list[str]:
+    r"""The rows of the cells in column `col` that hold a value (`<c r="J12" …><v>` or `<is>`): what
+    re.finditer(rf'<c r="{col}(\d+)"[^>]*?>(?=<[vi])', xml) finds, without compiling a pattern at every run."""
+    head = f'<c r="{col}'
+    out = []
+    at = xml.find(head)
+    while at >= 0:
+        start = end = at + len(head)
+        while end < len(xml) and xml[end].isdecimal():
+            end += 1
+        close = xml.find(">", end) if end > start and xml.startswith('"', end) else -1
+        if close >= 0 and xml.startswith(("<v", "<i"), close + 1):
+            out.append(xml[start:end])
+        at = xml.find(head, end)
+    return out
 
 
 def check_notes(package: Package, sheet: str) -> dict[tuple[str, str, str], str]:
@@ -57,8 +76,7 @@ def check_notes(package: Package, sheet: str) -> dict[tuple[str, str, str], str]
     if part is None or part not in package.parts:
         return {}
     xml = package.xml(part).decode("utf-8", "replace")
-    found = re.finditer(rf'<c r="{NOTE_COL}(\d+)"[^>]*?>(?=<[vi])', xml)
-    rows = [m.group(1) for m in found if int(m.group(1)) >= FIRST_ROW]
+    rows = [row for row in _filled_rows(xml, NOTE_COL) if int(row) >= FIRST_ROW]
     if not rows:
         return {}
     strings = _shared_strings(package) if any(_cell(xml, NOTE_COL, r)[0] == "s" for r in rows) else []

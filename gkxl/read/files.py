@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterator
-from pathlib import Path
 
 from gkxl.errors import ReadError, os_reason
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the validate hot path)
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
 
 MAX_FILE_BYTES = 32 * 1024 * 1024  # on disk; a filled template is ~30 kB, one with pictures a few MB
 
@@ -76,8 +79,10 @@ def file_sha256(path: Path, limit: int = MAX_FILE_BYTES) -> str:
     return digest.hexdigest()
 
 
-def _folder_error(path: Path) -> ReadError:
+def _folder_error(path: Path | str) -> ReadError:
+    from pathlib import Path
+
     from gkxl.read.inputs import folder_workbooks
 
-    empty = not folder_workbooks(path)
+    empty = not folder_workbooks(Path(path))
     return ReadError("这是文件夹，其中没有找到工作簿（.xlsx/.xlsm）" if empty else "这是文件夹，不是工作簿", path)

@@ -8,16 +8,16 @@ is V-FORMULA. Only workbooks with blank cells pay for this one look.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
 from gkxl.read.values import Problem, error_value_problem
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the validate hot path)
 if TYPE_CHECKING:
     from gkxl.read.package import Package
 
 NO_CACHED_VALUE = "公式没有计算结果（文件未经 Excel 重新计算保存），请在 Excel 中打开并保存，或直接填写数字"
-_CELL = re.compile(r'<c\b([^>]*?)\br="([A-Z]+\d+)"([^>]*?)(?:/>|>(.*?)</c>)', re.S)
-_VALUE = re.compile(r"<v>([^<]*)</v>")
+_CELL = r'<c\b([^>]*?)\br="([A-Z]+\d+)"([^>]*?)(?:/>|>(.*?)</c>)'  # compiled on first use (re's cache)
+_VALUE = r"<v>([^<]*)</v>"
 
 
 def hidden_problems(package: Package, sheet: str, addresses: set[str]) -> dict[str, Problem]:
@@ -27,12 +27,12 @@ def hidden_problems(package: Package, sheet: str, addresses: set[str]) -> dict[s
         return {}
     xml = package.xml(part).decode("utf-8", "replace")
     out = {}
-    for m in _CELL.finditer(xml):
+    for m in re.finditer(_CELL, xml, re.S):
         address, body = m.group(2), m.group(4) or ""
         if address not in addresses:
             continue
         if re.search(r'\bt="e"', m.group(1) + m.group(3)):
-            value = _VALUE.search(body)
+            value = re.search(_VALUE, body)
             out[address] = error_value_problem(value.group(1) if value else "#N/A")
         elif "<f" in body:
             out[address] = Problem("V-FORMULA", "error", NO_CACHED_VALUE)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the validate hot path)
+if TYPE_CHECKING:
+    from pathlib import Path
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 
@@ -31,17 +35,21 @@ def is_candidate(path: Path) -> bool:
 def folder_workbooks(folder: Path, recursive: bool = False) -> list[Path]:
     if recursive:
         return sorted(f for f in folder.rglob("*") if f.is_file() and is_candidate(f))
-    import os
+    return [folder / name for name in _workbook_names(folder)]
 
+
+def _workbook_names(folder: Path | str) -> list[str]:
     with os.scandir(folder) as entries:  # the listing's file types: no stat per file
         names = [e.name for e in entries if e.name.lower().endswith(WORKBOOK_SUFFIXES) and e.is_file()]
-    return [folder / name for name in sorted(names) if not name.startswith(("~$", "."))]
+    return [name for name in sorted(names) if not name.startswith(("~$", "."))]
 
 
 def expand_inputs(paths: list[str | Path], recursive: bool = False, keep_empty: bool = False) -> list[Path]:
     """Files are kept as given (a bad one gets its own message later); folders give their workbooks, sorted.
     With `keep_empty`, a folder holding no workbook stays in the list, so it too gets a message instead of
     silently dropping out of a batch."""
+    from pathlib import Path
+
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
@@ -50,3 +58,37 @@ def expand_inputs(paths: list[str | Path], recursive: bool = False, keep_empty: 
         else:
             out.append(p)
     return out if len(paths) == 1 else list(dict.fromkeys(out))  # one folder's listing has no repeats
+
+
+def plain_text(text: object) -> str | None:
+    """`text` as `str(Path(text))` spells it, when that takes no pathlib: on POSIX, a path with no empty or '.'
+    parts (a trailing '/' is dropped, as pathlib drops it); None otherwise (the caller then uses pathlib)."""
+    if os.name == "nt" or not isinstance(text, str):
+        return None
+    t = text.rstrip("/")
+    if not t or "//" in t or t == "." or t.startswith("./") or "/./" in t or t.endswith("/."):
+        return None
+    return t
+
+
+def expand_text(text: str, keep_empty: bool = False) -> list[str] | None:
+    """`expand_inputs([text], keep_empty=keep_empty)` as text, for one INPUT argument `text` (the one-file
+    command imports no pathlib); None when `text` needs pathlib to be spelt as it would be."""
+    import errno
+    import stat
+
+    plain = plain_text(text)
+    if plain is None:
+        return None
+    try:  # as Path.is_dir(): False for a missing path, any other OSError raised
+        is_dir = stat.S_ISDIR(os.stat(plain).st_mode)
+    except OSError as exc:
+        if exc.errno not in (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP):
+            raise
+        is_dir = False
+    except ValueError:
+        is_dir = False
+    if not is_dir:
+        return [plain]
+    found = [f"{plain}/{name}" for name in _workbook_names(plain)]
+    return found or ([plain] if keep_empty else [])

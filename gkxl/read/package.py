@@ -10,13 +10,17 @@ cheap (no zipfile import).
 
 from __future__ import annotations
 
+import os
 import re
 import struct
 import zlib
-from pathlib import Path
 
 from gkxl.errors import ReadError
 from gkxl.read.files import read_bytes
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the validate hot path)
+if TYPE_CHECKING:
+    from pathlib import Path
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -37,8 +41,9 @@ _LOCAL = struct.Struct("<4sHHHHHIIIHH")
 _FAR_CANDIDATE = re.compile(rb'r=["\']([A-Z]{2,3}[0-9]+|[A-Z][0-9]{3,7})["\']')
 _UNADDRESSED = re.compile(rb"<(?:c|row)(?! r=)[\s>/]")
 # Rows and cells, for the full positional scan that a sheet with unaddressed cells or rows needs.
-_ROW_OR_CELL = re.compile(rb"<(?:\w+:)?(row|c)(?=[\s>/])([^>]*?)(/?)>")
-_R = re.compile(rb'\br=["\']([A-Z]*)([0-9]*)["\']')
+# (compiled on first use, by re's cache: Excel, LibreOffice and openpyxl address every cell)
+_ROW_OR_CELL = rb"<(?:\w+:)?(row|c)(?=[\s>/])([^>]*?)(/?)>"
+_R = rb'\br=["\']([A-Z]*)([0-9]*)["\']'
 _ENTITIES = {"&lt;": "<", "&gt;": ">", "&quot;": '"', "&apos;": "'", "&amp;": "&"}
 
 
@@ -126,8 +131,8 @@ class Package:
     def _check_positions(self, sheet: str, xml: bytes, rows: int, cols: int) -> None:
         """The slow, exact check for a sheet whose cells or rows lack addresses: follow them one by one."""
         row = col = 0
-        for m in _ROW_OR_CELL.finditer(xml):
-            address = _R.search(m.group(2))
+        for m in re.finditer(_ROW_OR_CELL, xml):
+            address = re.search(_R, m.group(2))
             letters, digits = address.groups() if address else (b"", b"")
             if m.group(1) == b"row":
                 row, col = int(digits) if digits else row + 1, 0
@@ -143,7 +148,7 @@ def _all_addressed(xml: bytes) -> bool:
     """Whether every row and cell has its address first (as Excel, LibreOffice and openpyxl write them; the spec
     allows leaving it out: a cell then follows the one before). Anything else takes the exact, slower path."""
     if b"<c " not in xml and b"<c>" not in xml:
-        return not _ROW_OR_CELL.search(xml)  # no cells, or cells with a namespace prefix (x:c): exact path
+        return not re.search(_ROW_OR_CELL, xml)  # no cells, or cells with a namespace prefix (x:c): exact path
     return _UNADDRESSED.search(xml) is None
 
 
@@ -259,18 +264,22 @@ def _check_parts(parts: dict[str, tuple[int, int, int, int, int]], path: Path) -
             raise ReadError("工作表数据量过大（如上百万行），不是正常的年度报告工作簿", path)
 
 
-def _ole_kind(path: Path, data: bytes) -> str:
+def _ole_kind(path: Path | str, data: bytes) -> str:
     head = data[: 1 << 20]  # the directory that names the streams sits near the start
     if "EncryptionInfo".encode("utf-16-le") in head or b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d" in head:
         return "文件设有打开密码（已加密），请在 Excel 中取消密码后另存为 .xlsx 再提交"
-    if path.suffix.lower() == ".et":
+    if str(path).lower().endswith(".et") and os.path.basename(str(path)).lower() != ".et":
         return "这是 WPS 表格 .et 文件，请在 WPS 中另存为 Excel 工作簿（.xlsx）"
     return "这是旧版 Excel .xls 文件，请用标准模板（.xlsx）填报，或在 Excel 中另存为 .xlsx"
 
 
-def load_package(path: str | Path) -> Package:
-    """The workbook at `path`, read and checked; ReadError with one clear message otherwise."""
-    path = Path(path)
+def load_package(path: str | Path, as_given: bool = False) -> Package:
+    """The workbook at `path`, read and checked; ReadError with one clear message otherwise. The package's
+    path is a Path; with `as_given`, `path` as passed (a str stays a str: no pathlib import)."""
+    if not as_given:
+        from pathlib import Path
+
+        path = Path(path)
     data = read_bytes(path)
     if not data:
         raise ReadError("文件为空（0 字节）", path)

@@ -6,8 +6,8 @@ Kept apart from gkxl.check.crossyear so that reading a workbook does not load th
 
 from __future__ import annotations
 
+from collections import namedtuple
 from functools import cache
-from typing import NamedTuple
 
 from gkxl.form.model import Cell, Form
 from gkxl.form.rules import spec_lines
@@ -16,13 +16,10 @@ BLOCK_FIRST_ROW = 5  # 上年数据: title, blank, 上年年度, blank, then one
 BLOCK_YEAR_CELL = "B3"
 
 
-class PreviousCell(NamedTuple):
-    """One input of the 上年数据 block: last year's value of `source` (a key of the form)."""
+class PreviousCell(namedtuple("PreviousCell", "key source sheet cell")):  # no typing import
+    """One input of the 上年数据 block: last year's value `key` of `source` (a Cell of the form), at sheet!cell."""
 
-    key: str
-    source: Cell
-    sheet: str
-    cell: str
+    __slots__ = ()
 
     @property
     def label(self) -> str:

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass, field
-from functools import cache
-from pathlib import Path
 
 from gkxl.errors import ReadError, has_controls, printable
-from gkxl.form.layout import table_extent, table_labels
-from gkxl.form.model import FORM_IDS, TEMPLATE_VERSION, Form, column_letters, load_form, split_address
+from gkxl.form.layout import label_checks, table_extent
+from gkxl.form.model import FORM_IDS, TEMPLATE_VERSION, Form, cell_positions, load_form, split_address
+from gkxl.form.record import Record
 from gkxl.read.package import Package, load_package
 from gkxl.read.values import Number, Problem, parse, squash
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the validate hot path)
+if TYPE_CHECKING:
+    from pathlib import Path
 
 Grid = list[list[object]]
 RESULTS_SHEET = "校验结果"  # written by annotate and the Excel button; its 说明 column is read back
@@ -26,25 +28,62 @@ RESULT_COLS = 9  # the 校验结果 sheet's columns (序号 … 说明)
 PREVIOUS_COLS = 3  # 上年数据: label, value, note
 
 
-@dataclass
-class Report:
+class Report(Record):
     """One unit's report for one year, as read from a workbook (or built in memory)."""
 
     form: Form
     values: dict[str, Number | None]
-    unit: str | None = None
-    year: int | None = None
-    unit_code: str | None = None  # 单位代码 on the cover (optional): matches the unit to a roster
-    unit_type: str | None = None  # 单位类型 on the cover (optional), as typed
-    path: Path | None = None
-    problems: dict[str, Problem] = field(default_factory=dict)  # by cell key or meta key
-    raw: dict[str, object] = field(default_factory=dict)
-    previous_block: dict[str, Number | None] = field(default_factory=dict)  # the 上年数据 inputs, by key
-    previous_year: int | None = None
-    explanations: dict[tuple[str, str, str], str] = field(default_factory=dict)  # (rule, sheet, cell) -> 说明
-    sheets: tuple[str, ...] = ()  # every sheet of the workbook (extra sheets such as 来源 are not read)
-    sha256: str = ""  # of the bytes that were read (read_report(..., digest=True))
-    marks: dict[str, str] = field(default_factory=dict)  # gkxl's defined names in the workbook (GKXL_*)
+    unit: str | None
+    year: int | None
+    unit_code: str | None  # 单位代码 on the cover (optional): matches the unit to a roster
+    unit_type: str | None  # 单位类型 on the cover (optional), as typed
+    path: Path | None
+    problems: dict[str, Problem]  # by cell key or meta key
+    raw: dict[str, object]
+    previous_block: dict[str, Number | None]  # the 上年数据 inputs, by key
+    previous_year: int | None
+    explanations: dict[tuple[str, str, str], str]  # (rule, sheet, cell) -> 说明
+    sheets: tuple[str, ...]  # every sheet of the workbook (extra sheets such as 来源 are not read)
+    sha256: str  # of the bytes that were read (read_report(..., digest=True))
+    marks: dict[str, str]  # gkxl's defined names in the workbook (GKXL_*)
+
+    _fields = ("form", "values", "unit", "year", "unit_code", "unit_type", "path", "problems", "raw",
+               "previous_block", "previous_year", "explanations", "sheets", "sha256", "marks")  # fmt: skip
+    _factories = (("problems", dict), ("raw", dict), ("previous_block", dict), ("explanations", dict), ("marks", dict))
+
+    def __init__(
+        self,
+        form: Form,
+        values: dict[str, Number | None],
+        unit: str | None = None,
+        year: int | None = None,
+        unit_code: str | None = None,
+        unit_type: str | None = None,
+        path: Path | None = None,
+        problems: dict[str, Problem] | None = None,
+        raw: dict[str, object] | None = None,
+        previous_block: dict[str, Number | None] | None = None,
+        previous_year: int | None = None,
+        explanations: dict[tuple[str, str, str], str] | None = None,
+        sheets: tuple[str, ...] = (),
+        sha256: str = "",
+        marks: dict[str, str] | None = None,
+    ) -> None:
+        self.form = form
+        self.values = values
+        self.unit = unit
+        self.year = year
+        self.unit_code = unit_code
+        self.unit_type = unit_type
+        self.path = path
+        self.problems = {} if problems is None else problems
+        self.raw = {} if raw is None else raw
+        self.previous_block = {} if previous_block is None else previous_block
+        self.previous_year = previous_year
+        self.explanations = {} if explanations is None else explanations
+        self.sheets = sheets
+        self.sha256 = sha256
+        self.marks = {} if marks is None else marks
 
     @property
     def name(self) -> str:
@@ -78,21 +117,8 @@ def _at_index(grid: Grid, row: int, col: int) -> object:
     return None
 
 
-@cache
-def _label_checks(form: Form) -> tuple[tuple[str, int, int, str, str, str], ...]:
-    """(sheet, row, col, address, text, squashed text) of every printed label, computed once per form."""
-    out = []
-    for table in form.tables:
-        for label in sorted(table_labels(table), key=lambda lb: (lb.top, lb.left)):
-            address = f"{column_letters(label.left)}{label.top}"
-            out.append((table.sheet, label.top - 1, label.left - 1, address, label.text, squash(label.text)))
-    return tuple(out)
-
-
-@cache
-def _cell_positions(form: Form) -> tuple[tuple[str, str, int, int, str, str], ...]:
-    """(key, sheet, row, col, kind, address) of every input cell, computed once per form."""
-    return tuple((c.key, c.sheet, *(i - 1 for i in split_address(c.cell)), c.kind, c.cell) for c in form.cells)
+_label_checks = label_checks  # (sheet, row, col, address, text, squashed) of every printed label
+_cell_positions = cell_positions  # (key, sheet, row, col, kind, address) of every input cell
 
 
 def _open(package: Package):
@@ -207,11 +233,21 @@ def _meta(form: Form, grids: dict[str, Grid], report: Report) -> None:
         report.problems["year"] = Problem("META-YEAR", "error", f"年度“{shown}”不是有效年份，请填写如 2024")
 
 
-def read_report(path: str | Path, form_id: str | None = None, digest: bool = False) -> Report:
+def read_report(path: str | Path, form_id: str | None = None, digest: bool = False, as_given: bool = False) -> Report:
     """Read a workbook made from the standard template; raise ReadError with one clear message otherwise.
-    With `digest`, the report's sha256 is that of the bytes read."""
-    path = Path(path)
-    package = load_package(path)
+    With `digest`, the report's sha256 is that of the bytes read. The report's path is a Path; with
+    `as_given`, `path` as passed (a str stays a str: no pathlib import)."""
+    if not as_given:
+        from pathlib import Path
+
+        path = Path(path)
+    return read_package(load_package(path, as_given=True), form_id, digest)
+
+
+def read_package(package: Package, form_id: str | None = None, digest: bool = False) -> Report:
+    """`read_report` of a workbook already read and checked (gkxl.read.package.load_package); the report's
+    path is the package's."""
+    path = package.path
     book = _open(package)
     try:
         names = book.sheet_names
@@ -331,9 +367,14 @@ def _check_notes(grid: Grid | None) -> dict[tuple[str, str, str], str]:
 
 def _values(form: Form, grids: dict[str, Grid], report: Report, package: Package | None) -> None:
     blank: dict[str, dict[str, str]] = {}  # sheet -> address -> key
+    raws, values = report.raw, report.values
     for key, sheet, row, col, kind, address in _cell_positions(form):
-        raw = _at_index(grids[sheet], row, col)
-        report.raw[key] = raw
+        grid = grids[sheet]  # _at_index, inlined: this loop runs for every input cell of every file
+        line = grid[row] if row < len(grid) else ()
+        raw = line[col] if col < len(line) else None
+        if raw == "":
+            raw = None
+        raws[key] = raw
         if (
             type(raw) is float
             and raw.is_integer()
@@ -341,7 +382,7 @@ def _values(form: Form, grids: dict[str, Grid], report: Report, package: Package
             and abs(raw) < 1e15
             and (raw >= 0 or kind == "signed_count")
         ):
-            report.values[key] = int(raw)  # the common case, same result as parse() without its overhead
+            values[key] = int(raw)  # the common case, same result as parse() without its overhead
             continue
         if type(raw) is str and (len(raw) > MAX_CELL_TEXT or has_controls(raw)):
             raw = report.raw[key] = _odd_text(raw)  # bounded and printable, in the message and the JSON

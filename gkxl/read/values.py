@@ -6,31 +6,34 @@ surrounding spaces are normalised with a note. Everything else is a problem at t
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import unicodedata
+from collections import namedtuple
 from decimal import Decimal
-from typing import NamedTuple
 
+from gkxl.form.layout import squash  # noqa: F401  (re-exported: it lived here)
 from gkxl.form.model import Number
 
 MONEY_PLACES = 4
 MAX_MAGNITUDE = Decimal(10) ** 15  # far beyond any report; keeps exact arithmetic within Decimal's 28 digits
-_NUMBER = re.compile(r"[+-]?(\d{1,20}(\.\d{0,20})?|\.\d{1,20})")
+# Patterns compiled on first use (by re's cache): most workbooks hold no text in a number cell.
+_NUMBER = r"[+-]?(\d{1,20}(\.\d{0,20})?|\.\d{1,20})"
 
 
-class Problem(NamedTuple):
+class Problem(namedtuple("Problem", "rule severity message")):  # not typing.NamedTuple: no typing import
     """Why a cell's content is not a valid value (or a note on how it was read)."""
 
-    rule: str
-    severity: str
-    message: str
+    __slots__ = ()
 
 
 # Excel's error values, as a formula leaves them or as pasted/typed (xlwings gives them as text).
-ERROR_VALUE = re.compile(
-    r"#(REF!|DIV/0!|N/A|VALUE!|NAME\?|NUM!|NULL!|GETTING_DATA|SPILL!|CALC!|FIELD!|BLOCKED!|UNKNOWN!)"
-)
+ERROR_VALUE_PATTERN = r"#(REF!|DIV/0!|N/A|VALUE!|NAME\?|NUM!|NULL!|GETTING_DATA|SPILL!|CALC!|FIELD!|BLOCKED!|UNKNOWN!)"
+
+
+def __getattr__(name: str):
+    if name == "ERROR_VALUE":  # the compiled pattern, for callers; compiled only when asked for
+        return re.compile(ERROR_VALUE_PATTERN)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def error_value_problem(text: str) -> Problem:
@@ -38,9 +41,10 @@ def error_value_problem(text: str) -> Problem:
     return Problem("V-ERROR", "error", f"单元格为错误值 {text}（公式出错或粘贴了错误值），请改为应填写的内容")
 
 
-class Parsed(NamedTuple):
-    value: Number | None
-    problem: Problem | None = None
+class Parsed(namedtuple("Parsed", "value problem", defaults=(None,))):
+    """A cell's value (Number or None) and its problem (Problem or None)."""
+
+    __slots__ = ()
 
 
 def _decimal(raw: float | int) -> Decimal:
@@ -51,12 +55,6 @@ def _decimal(raw: float | int) -> Decimal:
 def plain_decimal(number: Decimal) -> Decimal:
     """7730.280 -> 7730.28, 10.0 -> 10: no trailing zeros, never an exponent."""
     return Decimal(int(number)) if number == number.to_integral_value() else number.normalize()
-
-
-def squash(text: object) -> str:
-    """How printed labels are compared: NFKC, no whitespace ('第二十条 第（一）项' == '第二十条第(一)项');
-    Excel, WPS and PDF extraction reflow and re-space labels."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text or "")))
 
 
 def number_text(value: Number | None) -> str:
@@ -80,6 +78,8 @@ def _normalise_text(raw: str) -> tuple[str, bool]:
 
 
 def _describe(raw: object) -> str:
+    import datetime as dt  # only for a cell that is not a number
+
     if isinstance(raw, (dt.date, dt.time, dt.timedelta)):
         return "日期或时间"
     if isinstance(raw, bool):
@@ -96,9 +96,9 @@ def parse(raw: object, kind: str) -> Parsed:
         return Parsed(None, Problem("V-NUMBER", "error", f"{_describe(raw)} 不是数字，请填写数字"))
     if isinstance(raw, str):
         text, changed = _normalise_text(raw)
-        if ERROR_VALUE.fullmatch(text.upper()):
+        if text.startswith("#") and re.fullmatch(ERROR_VALUE_PATTERN, text.upper()):
             return Parsed(None, error_value_problem(text))
-        if not _NUMBER.fullmatch(text):
+        if not re.fullmatch(_NUMBER, text):
             reason = "数字位数过多，请核对" if re.fullmatch(r"[+-]?[\d.]+", text) else "不是数字，请只填写阿拉伯数字"
             return Parsed(None, Problem("V-NUMBER", "error", f"{_describe(raw)} {reason}"))
         number = Decimal(text)
