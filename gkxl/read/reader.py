@@ -86,6 +86,25 @@ class Report(Record):
         self.marks = {} if marks is None else marks
 
     @property
+    def explanations(self) -> dict[tuple[str, str, str], str]:
+        """(rule, sheet, cell) -> 说明. Those on the 校验 sheet are read on first use: only a report with
+        findings needs them, and scanning that large sheet costs about as much as reading the report."""
+        pending = self.__dict__.pop("_pending_notes", None)
+        if pending is not None:
+            from gkxl.read.check_notes import check_notes
+
+            self._explanations = self._explanations | check_notes(pending, CHECKS_SHEET)
+        return self._explanations
+
+    @explanations.setter
+    def explanations(self, value: dict[tuple[str, str, str], str]) -> None:
+        self._explanations = value
+
+    def __getstate__(self) -> dict:
+        self.explanations  # noqa: B018 - read any pending 说明 before the report leaves the process
+        return self.__dict__
+
+    @property
     def name(self) -> str:
         return str(self.path) if self.path else (self.unit or "（未命名）")
 
@@ -263,10 +282,8 @@ def read_package(package: Package, form_id: str | None = None, digest: bool = Fa
     finally:
         book.close()
     report = report_from_grids(form, grids, names, path, package)
-    if CHECKS_SHEET in names:  # its 说明, read from the XML: the sheet is too large to parse whole
-        from gkxl.read.check_notes import check_notes
-
-        report.explanations |= check_notes(package, CHECKS_SHEET)
+    if CHECKS_SHEET in names:  # its 说明, read from the XML when first asked for (Report.explanations)
+        report._pending_notes = package
     report.marks = package.marks()
     if digest:
         import hashlib
