@@ -1,5 +1,6 @@
 """A tiny dispatcher for `gkxl validate`, the command run most often (a batch script may run it once per file):
-its plain argument lists are parsed here, without importing Click. Anything else — help, a usage error, an
+its plain argument lists are parsed here, without importing Click (`csv` and `merge` likewise, by
+gkxl.cli.csv_run and gkxl.cli.merge_run). Anything else — help, a usage error, an
 unusual spelling, another command — returns None and goes to the Click group, which handles it in full.
 
 Paths stay the text that was typed (no pathlib on this path: `gkxl.cli.validate_job.run` takes them so)."""
@@ -20,6 +21,10 @@ def dispatch(args: list[str]) -> Callable[[], int] | None:
         from gkxl.cli.csv_run import dispatch as csv_dispatch
 
         return csv_dispatch(args[1:])
+    if args and args[0] == "merge":  # gkxl.cli.merge_run parses its plain arguments
+        from gkxl.cli.merge_run import dispatch as merge_dispatch
+
+        return merge_dispatch(args[1:])
     if not args or args[0] != "validate":
         return None
     options = parse_validate(args[1:])

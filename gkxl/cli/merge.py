@@ -1,70 +1,13 @@
-"""`gkxl merge`: unit workbooks into one summary workbook."""
+"""`gkxl merge`: unit workbooks into one summary workbook. The Click command (help, usage errors); the run
+itself is gkxl.cli.merge_run, which plain argument lists reach without Click (gkxl.cli.fast)."""
 
 from __future__ import annotations
 
-import sys
-from contextlib import nullcontext
 from pathlib import Path
 
 import click
 
-from gkxl.cli.common import (
-    EXIT_FINDINGS,
-    EXIT_OK,
-    WORKBOOK_SUFFIXES,
-    check_output_file,
-    echo_json,
-    fail,
-    jobs_option,
-    json_option,
-    unique_inputs,
-)
-
-
-def _title(c) -> str:
-    if c.error:
-        return str(c.path)
-    year = f"{c.year}年" if c.year else "年度未填"
-    return f"{c.path}  {c.unit or '（单位未填）'} {year} 表式{c.form_id}"
-
-
-def echo_refusal(result, output: Path) -> None:
-    refused = [(c, p) for c, p in zip(result.inputs, result.problems, strict=True) if p]
-    for c, problems in refused:
-        click.secho(_title(c), bold=True)
-        for problem in problems:
-            if problem.startswith("  "):
-                continue  # one of the errors listed below, each with its cell
-            click.secho("  ✗ " + problem.strip().replace("\n", "\n      "), fg="red")
-            if problem.startswith(f"有 {c.errors} 处必须修改的错误"):
-                for f in (f for f in c.findings if f.severity == "error"):
-                    click.secho(f"      ✗ {f.cell:>5} {f.message}  [{f.rule}]", fg="red")
-    n = len(result.inputs)
-    click.secho(f"\n未汇总：{n} 份报告中 {len(refused)} 份不能汇总（见上），没有写出 {output}", fg="red")
-
-
-def echo_merged(result) -> None:
-    from gkxl.check.validate import FileResult
-    from gkxl.cli.validate import echo_result
-    from gkxl.form.model import load_form
-    from gkxl.read.reader import Report
-
-    inputs = result.inputs
-    click.secho(f"已汇总 {len(inputs)} 份报告 → {result.output}", fg="green", bold=True)
-    with_errors = [c for c in inputs if c.errors]
-    for c in with_errors:
-        click.secho(f"  ! {c.path}（{c.unit}）有 {c.errors} 处必须修改的错误，按 --allow-errors 仍已汇总", fg="yellow")
-    for c in inputs:  # merged, but not 通过: named so that nobody takes the summary as complete
-        if not c.errors and c.judged.status != "ok":
-            click.secho(f"  ! {c.path}（{c.unit}）{c.judged.text}（用 gkxl validate 查看）", fg="yellow")
-    summary = Report(load_form(result.form_id), {}, unit=result.unit, year=result.year)
-    echo_result(FileResult(result.output, summary, result.findings))
-
-
-def _progress(show: bool, length: int):
-    if not show:
-        return nullcontext(None)
-    return click.progressbar(length=length, label="读取并校验", file=sys.stderr, show_pos=True)
+from gkxl.cli.common import jobs_option, json_option
 
 
 @click.command(name="merge")
@@ -122,71 +65,7 @@ def command(
       gkxl merge 县甲汇总.xlsx 县乙汇总.xlsx -o 市汇总.xlsx --unit 某市
       gkxl merge 收件箱/ --roster 名册.xlsx --accepted -o 某县汇总.xlsx
     """
-    from gkxl.errors import GkxlError, has_controls, os_reason
-    from gkxl.merge.combine import merge, name_key, resolve_inputs
-    from gkxl.read.reader import MAX_COVER_TEXT
+    from gkxl.cli.merge_run import run
 
-    if not unit.strip():
-        fail("--unit 不能为空")
-    if len(unit) > MAX_COVER_TEXT or has_controls(unit):
-        fail(f"--unit 须为单位名称：最多 {MAX_COVER_TEXT} 个字符，不含控制字符")
-    check_output_file(output, WORKBOOK_SUFFIXES, "汇总表")
-    if not roster and (db or accepted or allow_unknown):
-        fail("--db、--accepted 和 --allow-unknown 要与 --roster 名册一起用")
-    selection, key = None, name_key
-    if roster:
-        selection, key = _by_roster(inputs, roster, db, accepted, allow_unknown, output, jobs, as_json)
-        inputs = (*selection.paths, *(s.path for s in selection.unknown))
-    try:
-        paths, skipped = resolve_inputs(unique_inputs(inputs), output)
-        for path in skipped if not as_json else ():
-            click.echo(f"已跳过输出文件本身：{path}", err=True)
-        show = not as_json and sys.stderr.isatty() and sys.stdout.isatty()
-        with _progress(show, len(paths)) as bar:
-            result = merge(paths, output, unit.strip(), year, allow_errors, jobs, bar.update if bar else None, key)
-    except GkxlError as exc:
-        fail(str(exc))
-    except OSError as exc:
-        fail(f"{output}：无法写出汇总表（{os_reason(exc)}）")
-    result.skipped = skipped
-    if selection and selection.left_out and not as_json:
-        click.secho(selection.left_out_line(), fg="yellow")
-    if as_json:
-        echo_json(result.to_json() | ({"roster": selection.to_json()} if selection else {}))
-    elif result.merged:
-        echo_merged(result)
-    else:
-        echo_refusal(result, output)
-    raise SystemExit(EXIT_OK if result.ok else EXIT_FINDINGS)
-
-
-def _by_roster(inputs, roster_path, db, accepted, allow_unknown, output, jobs, as_json):
-    """The file of each roster unit (recorded in the roster's version store) and the roster's unit key;
-    files outside the roster refused unless allowed."""
-    from gkxl.cli.status import open_season, run_status
-    from gkxl.season.selection import select_for_merge
-
-    roster, store = open_season(roster_path, db)
-    with store:
-        status = run_status(inputs, roster, store, jobs, [output])
-        selection = select_for_merge(status, store, accepted)
-    if selection.unknown and not allow_unknown:
-        _refuse_unknown(selection, as_json)
-    if not selection.paths and not selection.unknown:
-        if not as_json:
-            click.secho(selection.left_out_line(), fg="yellow")
-        fail("没有可汇总的报告" + ("（还没有接收任何单位，见 gkxl accept）" if accepted else ""))
-    return selection, roster.key
-
-
-def _refuse_unknown(selection, as_json: bool) -> None:
-    if as_json:
-        echo_json({"merged": False, "output": None, "roster": selection.to_json()})
-        raise SystemExit(EXIT_FINDINGS)
-    for s in selection.unknown:
-        named = s.version.unit_name or "单位未填"
-        why = f"无法读取：{s.version.error}" if s.version.error else f"“{named}”不在名册中"
-        click.secho(f"  ✗ {s.path}：{why}", fg="red")
-    n = len(selection.unknown)
-    click.secho(f"\n未汇总：{n} 份文件不属于名册中的单位（请加入名册或别名，或用 --allow-unknown 也汇总）", fg="red")
-    raise SystemExit(EXIT_FINDINGS)
+    raise SystemExit(run(list(inputs), output, unit, year, allow_errors, jobs, roster, db, accepted, allow_unknown,
+                         as_json))  # fmt: skip
