@@ -11,10 +11,13 @@ from __future__ import annotations
 import os
 import signal
 from collections.abc import Callable, Iterator, Sequence
-from typing import TypeVar
 
-T = TypeVar("T")
-R = TypeVar("R")
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~2.5 ms on a small merge's path)
+if TYPE_CHECKING:
+    from typing import TypeVar
+
+    T = TypeVar("T")
+    R = TypeVar("R")
 
 PARALLEL_MIN = 48  # below this many inputs, starting worker processes costs more than it saves
 CHUNK = 24  # at most this many inputs per task: few enough round trips, and results that still stream

@@ -12,13 +12,13 @@ from __future__ import annotations
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
 from gkxl.check.findings import Finding, count
 from gkxl.errors import UsageError
 from gkxl.form.model import Form, load_form
+from gkxl.form.record import Record
 from gkxl.merge.inputs import Checked, check_inputs
 from gkxl.read.reader import Report, unit_key
 from gkxl.read.values import Number, plain_decimal
@@ -28,17 +28,26 @@ UnitKey = Callable[[str | None, str | None], str]  # (unit name, unit code) -> t
 MAX_INPUTS = 2500  # 汇总明细 has a column per input; beyond this its sheet outgrows what the reader accepts
 
 
-@dataclass
-class MergeResult:
-    inputs: list[Checked]
-    problems: list[list[str]]  # refusal reasons, per input
-    output: Path | None = None  # set when the summary was written
-    form_id: str | None = None
-    unit: str | None = None
-    year: int | None = None
-    allow_errors: bool = False
-    findings: list[Finding] = field(default_factory=list)  # of the written summary
-    skipped: list[Path] = field(default_factory=list)  # the output file, found in an input folder
+class MergeResult(Record):
+    _fields = ("inputs", "problems", "output", "form_id", "unit", "year", "allow_errors", "findings", "skipped")
+    _factories = (("findings", list), ("skipped", list))
+
+    def __init__(
+        self,
+        inputs: list[Checked],
+        problems: list[list[str]],  # refusal reasons, per input
+        output: Path | None = None,  # set when the summary was written
+        form_id: str | None = None,
+        unit: str | None = None,
+        year: int | None = None,
+        allow_errors: bool = False,
+        findings: list[Finding] | None = None,  # of the written summary
+        skipped: list[Path] | None = None,  # the output file, found in an input folder
+    ) -> None:
+        self.inputs, self.problems, self.output, self.form_id, self.unit = inputs, problems, output, form_id, unit
+        self.year, self.allow_errors = year, allow_errors
+        self.findings = [] if findings is None else findings
+        self.skipped = [] if skipped is None else skipped
 
     @property
     def merged(self) -> bool:

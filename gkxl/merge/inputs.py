@@ -7,12 +7,12 @@ as its id, not as the whole definition), so the parent only sums and writes.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from gkxl.check.findings import Finding, count, count_explained, explanations
 from gkxl.check.verdict import Verdict, verdict
 from gkxl.errors import GkxlError
+from gkxl.form.record import Record
 from gkxl.merge.sheets import SOURCES_SHEET, SUMMARY_MARK, Source, read_sources
 from gkxl.parallel import default_workers, map_ordered
 from gkxl.read.values import Number
@@ -75,20 +75,31 @@ def _restore(form_id: str, values: tuple, absent: tuple) -> CellValues:
     return CellValues(form_id, values)
 
 
-@dataclass
-class Checked:
-    """One input read and validated: its values and findings, or why it could not be read."""
+class Checked(Record):
+    """One input read and validated: its values and findings, or why it could not be read (a record,
+    gkxl.form.record: no dataclasses on merge's path)."""
 
-    path: Path
-    sha256: str = ""
-    form_id: str | None = None
-    unit: str | None = None
-    unit_code: str | None = None  # 单位代码 on the cover, when filled
-    year: int | None = None
-    values: Mapping[str, Number | None] = field(default_factory=dict)  # CellValues once read
-    findings: list[Finding] = field(default_factory=list)
-    error: str | None = None  # the reader's message: the file could not be read
-    sources: list[Source] = field(default_factory=list)  # when the input is itself a summary
+    _fields = ("path", "sha256", "form_id", "unit", "unit_code", "year", "values", "findings", "error", "sources")
+    _factories = (("values", dict), ("findings", list), ("sources", list))
+
+    def __init__(
+        self,
+        path: Path,
+        sha256: str = "",
+        form_id: str | None = None,
+        unit: str | None = None,
+        unit_code: str | None = None,  # 单位代码 on the cover, when filled
+        year: int | None = None,
+        values: Mapping[str, Number | None] | None = None,  # CellValues once read
+        findings: list[Finding] | None = None,
+        error: str | None = None,  # the reader's message: the file could not be read
+        sources: list[Source] | None = None,  # when the input is itself a summary
+    ) -> None:
+        self.path, self.sha256, self.form_id, self.unit, self.unit_code = path, sha256, form_id, unit, unit_code
+        self.year, self.error = year, error
+        self.values = {} if values is None else values
+        self.findings = [] if findings is None else findings
+        self.sources = [] if sources is None else sources
 
     @property
     def errors(self) -> int:

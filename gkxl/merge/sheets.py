@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
 from gkxl.errors import ReadError
 from gkxl.form.model import Form, column_letters
+from gkxl.form.record import Frozen
 
 DETAIL_SHEET = "汇总明细"
 SOURCES_SHEET = "来源"
@@ -38,21 +38,32 @@ PATH_SEPARATOR = " / "
 _SHA = re.compile(r"[0-9a-f]{64}")
 
 
-@dataclass(frozen=True)
-class Source:
-    """One report that went into a summary, as listed in its 来源 sheet."""
+class Source(Frozen):
+    """One report that went into a summary, as listed in its 来源 sheet (a frozen record, gkxl.form.record)."""
 
-    file: str
-    sha256: str
-    unit: str
-    year: int | None
-    form: str
-    errors: int
-    warnings: int
-    verdict: str
-    via: str = ""  # the summary it came in through; '' for a direct input
-    explained: int = 0  # warnings the clerk confirmed with a 说明 (not counted in `warnings`)
-    explanations: str = ""  # those 说明, as 'rule sheet!cell：text；…'
+    _fields = ("file", "sha256", "unit", "year", "form", "errors", "warnings", "verdict", "via", "explained",
+               "explanations")  # fmt: skip
+
+    def __init__(
+        self,
+        file: str,
+        sha256: str,
+        unit: str,
+        year: int | None,
+        form: str,
+        errors: int,
+        warnings: int,
+        verdict: str,
+        via: str = "",  # the summary it came in through; '' for a direct input
+        explained: int = 0,  # warnings the clerk confirmed with a 说明 (not counted in `warnings`)
+        explanations: str = "",  # those 说明, as 'rule sheet!cell：text；…'
+    ) -> None:
+        self.__dict__.update(file=file, sha256=sha256, unit=unit, year=year, form=form, errors=errors,
+                             warnings=warnings, verdict=verdict, via=via, explained=explained,
+                             explanations=explanations)  # fmt: skip
+
+    def replace(self, **changes) -> Source:
+        return Source(**{**self.__dict__, **changes})
 
     def row(self, number: int) -> tuple:
         return (number, self.file, self.sha256, self.unit, self.year, self.form, self.errors, self.warnings,

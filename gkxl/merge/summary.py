@@ -6,7 +6,6 @@ output: an existing output is replaced only by a summary that the reader accepts
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 from gkxl.atomic import atomic_path
@@ -58,7 +57,7 @@ def sources(inputs: list[Checked], allow_errors: bool) -> list[Source]:
     for c in inputs:
         out.append(Source(c.path.name, c.sha256, c.unit or "", c.year, c.form_id or "", c.errors, c.warnings,
                           verdict(c, allow_errors), "", c.explained, c.explanations))  # fmt: skip
-        out.extend(replace(s, via=s.via or c.unit or "") for s in c.sources)
+        out.extend(s.replace(via=s.via or c.unit or "") for s in c.sources)
     return out
 
 
@@ -99,7 +98,7 @@ def write_summary(out: str | Path, summary: Report, inputs: list[Checked], allow
         result = check_file(tmp)
         if result.error:  # a bug, not bad input: keep the old output
             raise GkxlError(f"汇总表写出后无法读回（{result.error.message}），未写出", out)
-    return [replace(f, path=str(out)) for f in result.findings]
+    return [f.replace(path=str(out)) for f in result.findings]
 
 
 def _subject(summary: Report, inputs: list[Checked]) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from gkxl.atomic import atomic_path
 from gkxl.form.model import Form
@@ -18,6 +17,7 @@ from gkxl.read.reader import Report
 from gkxl.read.values import Number, cell_number
 from gkxl.workbook.styles import footer_unit
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (merge's path)
 if TYPE_CHECKING:
     import random  # the callers' generator: writing a report (import, merge) does not load it
 
