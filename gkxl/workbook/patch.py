@@ -21,17 +21,19 @@ form (a form added without one), callers fall back to openpyxl (`template_path` 
 
 from __future__ import annotations
 
-import html
 import re
 import time
 import zipfile
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import IO
 
 from gkxl.form.model import Form, column_index, column_letters, split_address
+from gkxl.form.record import Record
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (merge's path)
+if TYPE_CHECKING:
+    from typing import IO
 
 Value = str | int | float | Decimal | bool | None
 
@@ -45,7 +47,8 @@ WORKSHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.wo
 HIDDEN_LAST = "xlwings.conf"  # the .xlsm's hidden settings sheet stays last, as the openpyxl path leaves it
 PART_LEVEL = 3  # deflate level of the template's parts
 NOTE_COLOR = "FF9C0006"  # the cover's summary lines: dark red, bold
-_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Characters XML 1.0 forbids, as a str.translate table (compiling the character-class regex cost ~2 ms a run).
+_ILLEGAL_XML = dict.fromkeys([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0xFFFE, 0xFFFF])
 _CELL = re.compile(r'<c r="([A-Z]+)(\d+)"([^>]*?)(?:/>|>(.*?)</c>)', re.S)
 _ROW = re.compile(r'<row r="(\d+)"([^>]*?)(?:/>|>(.*?)</row>)', re.S)
 _STYLE = re.compile(r'\ss="(\d+)"')
@@ -59,6 +62,15 @@ def escape(text: str) -> str:
 def quoteattr(text: str) -> str:
     """An attribute value, quoted."""
     return '"' + escape(text).replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;") + '"'
+
+
+def unescape(text: str) -> str:
+    """html.unescape, importing `html` (whose import compiles a large regex) only for text with an entity."""
+    if "&" not in text:
+        return text
+    import html
+
+    return html.unescape(text)
 
 
 def template_name(form_id: str, macros: bool = False) -> str:
@@ -79,7 +91,7 @@ def template_path(form_id: str, macros: bool = False) -> Path | None:
 
 def clean_text(text: str) -> str:
     """Text as XML can carry it: characters XML 1.0 forbids are dropped."""
-    return _ILLEGAL_XML.sub("", text)
+    return text.translate(_ILLEGAL_XML)
 
 
 def number_text(value: int | float | Decimal) -> str:
@@ -108,13 +120,18 @@ def cell_xml(ref: str, value: Value, style: str | None = None) -> str:
     return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{escape(clean_text(value))}</t></is></c>'
 
 
-@dataclass
-class RowPatch:
+class RowPatch(Record):
     """What changes in one row: cell values, cell styles (new cells), the height."""
 
-    values: dict[int, Value] = field(default_factory=dict)  # column index -> value
-    styles: dict[int, int] = field(default_factory=dict)  # column index -> cellXfs index (overrides)
-    height: float | None = None
+    _fields = ("values", "styles", "height")
+    _factories = (("values", dict), ("styles", dict))
+
+    def __init__(
+        self, values: dict[int, Value] | None = None, styles: dict[int, int] | None = None, height: float | None = None
+    ) -> None:
+        self.values = {} if values is None else values  # column index -> value
+        self.styles = {} if styles is None else styles  # column index -> cellXfs index (overrides)
+        self.height = height
 
 
 def _patch_row(number: int, attrs: str, body: str, patch: RowPatch) -> str:
@@ -182,7 +199,7 @@ def cell_text(xml: str, address: str) -> str | None:
     if not m:
         return None
     texts = re.findall(r"<t[^>]*>(.*?)</t>", m.group(1), re.S)
-    return html.unescape("".join(texts)) if texts else None
+    return unescape("".join(texts)) if texts else None
 
 
 def max_row(xml: str) -> int:
@@ -234,7 +251,7 @@ def footer_unit(xml: str, unit: str) -> str:
     m = re.compile(r"<oddFooter>(.*?)</oddFooter>", re.S).match(xml, start) if start >= 0 else None
     if not m:
         return xml
-    footer = html.unescape(m.group(1))
+    footer = unescape(m.group(1))
     right = footer.rfind("&R")
     if right < 0 or not footer.endswith(FOOTER_PAGE) or not footer.startswith("&L"):
         return xml
@@ -248,18 +265,25 @@ def footer_unit(xml: str, unit: str) -> str:
 # --- list sheets -----------------------------------------------------------------------------------------
 
 
-@dataclass
-class ListSheet:
+class ListSheet(Record):
     """A sheet of plain rows below a bold header (汇总明细, 来源): widths, filter, frozen panes, page setup."""
 
-    name: str
-    headers: Sequence[str]
-    widths: Sequence[float]
-    rows: Iterable[Sequence[Value]]
-    row_count: int
-    freeze: str  # the first scrolling cell, e.g. 'E2'
-    printed_cols: int  # the print area stops after this column
-    header_height: float | None = None
+    _fields = ("name", "headers", "widths", "rows", "row_count", "freeze", "printed_cols", "header_height")
+
+    def __init__(
+        self,
+        name: str,
+        headers: Sequence[str],
+        widths: Sequence[float],
+        rows: Iterable[Sequence[Value]],
+        row_count: int,
+        freeze: str,  # the first scrolling cell, e.g. 'E2'
+        printed_cols: int,  # the print area stops after this column
+        header_height: float | None = None,
+    ) -> None:
+        self.name, self.headers, self.widths, self.rows = name, headers, widths, rows
+        self.row_count, self.freeze, self.printed_cols = row_count, freeze, printed_cols
+        self.header_height = header_height
 
 
 def _pane(freeze: str) -> str:
@@ -379,15 +403,21 @@ def add_summary_styles(xml: str) -> tuple[str, int, int]:
 # --- the package -----------------------------------------------------------------------------------------
 
 
-@dataclass
-class Summary:
+class Summary(Record):
     """What makes a filled workbook a summary (merge): cover lines, list sheets, defined names, subject."""
 
-    cover_lines: Sequence[str]
-    sheets: Sequence[ListSheet]
-    names: dict[str, str]  # defined name -> its text (the summary mark)
-    subject: str
-    remove_from_cover: str = ""  # text dropped from the cover's cells (the template's 'fill in' hint)
+    _fields = ("cover_lines", "sheets", "names", "subject", "remove_from_cover")
+
+    def __init__(
+        self,
+        cover_lines: Sequence[str],
+        sheets: Sequence[ListSheet],
+        names: dict[str, str],  # defined name -> its text (the summary mark)
+        subject: str,
+        remove_from_cover: str = "",  # text dropped from the cover's cells (the template's 'fill in' hint)
+    ) -> None:
+        self.cover_lines, self.sheets, self.names = cover_lines, sheets, names
+        self.subject, self.remove_from_cover = subject, remove_from_cover
 
 
 def _now() -> str:
@@ -540,7 +570,7 @@ def write_filled(
 
 def _attr(element: str, name: str) -> str | None:
     m = re.search(rf'\s{name}="([^"]*)"', element)
-    return html.unescape(m.group(1)) if m else None
+    return unescape(m.group(1)) if m else None
 
 
 def _sheet_parts(contents: dict[str, bytes]) -> dict[str, str]:
