@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import re
 import time
-import zipfile
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -64,13 +63,40 @@ def quoteattr(text: str) -> str:
     return '"' + escape(text).replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;") + '"'
 
 
+_CHARREF = re.compile(r"&#(?:x([0-9a-fA-F]+)|([0-9]+));")
+# Character references resolved here, exactly as html.unescape resolves them; any other goes to html.unescape.
+_PLAIN_REFS = ((0x20, 0x7F), (0xA0, 0xD800), (0xE000, 0xFDD0), (0xFDF0, 0xFFFE))
+
+
+class _Other(Exception):
+    pass
+
+
+def _charref(m: re.Match) -> str:
+    n = int(m.group(1), 16) if m.group(1) else int(m.group(2))
+    if n in (9, 10, 13) or any(lo <= n < hi for lo, hi in _PLAIN_REFS):
+        return chr(n)
+    raise _Other
+
+
 def unescape(text: str) -> str:
-    """html.unescape, importing `html` (whose import compiles a large regex) only for text with an entity."""
+    """XML text with its entities resolved, as html.unescape gives it. XML without a DTD (gkxl refuses one)
+    has only its five named entities and character references: `html` (whose import compiles a large regex)
+    is imported only for a reference outside the usual ranges."""
     if "&" not in text:
         return text
-    import html
+    try:
+        resolved = _CHARREF.sub(_charref, text) if "&#" in text else text
+    except _Other:
+        resolved = None
+    if resolved is None or "&#" in resolved:  # an unusual reference (or one without its ';')
+        import html
 
-    return html.unescape(text)
+        return html.unescape(text)
+    return (
+        resolved.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'")
+        .replace("&amp;", "&")
+    )  # fmt: skip
 
 
 def template_name(form_id: str, macros: bool = False) -> str:
@@ -503,9 +529,10 @@ def write_filled(
 ) -> None:
     """Write at `path` the `template` workbook with `cells` (sheet -> address -> value) filled in, the unit in
     the footers and, for a summary, its extra parts. `path` is written directly: callers write atomically."""
-    with zipfile.ZipFile(template) as zin:
-        infos = zin.infolist()
-        contents = {i.filename: zin.read(i) for i in infos}
+    from gkxl.workbook.zipparts import ZipWriter, read_entries
+
+    entries = read_entries(str(template))
+    contents = _Contents({e.name: e for e in entries})  # a part is inflated only when it is read
     parts = _sheet_parts(contents)
     sheet_names = list(parts)
     worksheets = [p for p in parts.values() if p in contents]
@@ -554,18 +581,35 @@ def write_filled(
         changed["[Content_Types].xml"] = types.replace("</Types>", overrides + "</Types>")
     changed["docProps/core.xml"] = _core(text("docProps/core.xml"), summary.subject if summary else None)
     # Level 3: a third of level 6's time (the 校验 sheet is 650 kB of XML), the file ~15 % bigger.
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=PART_LEVEL) as out:
-        for info in infos:
-            data = changed[info.filename].encode("utf-8") if info.filename in changed else contents[info.filename]
-            out.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=PART_LEVEL)
+    # Parts left as they are in the template are copied compressed; changed ones deflated anew.
+    with open(path, "wb") as f:
+        out = ZipWriter(f)
+        for entry in entries:
+            if entry.name in changed:
+                out.replace(entry, changed[entry.name].encode("utf-8"), PART_LEVEL)
+            else:
+                out.copy(entry)
         for part, sheet in new_parts:
             # Level 1 for the big list sheets: megabytes of repetitive XML, and the fastest level still shrinks
             # it tenfold.
-            out.compresslevel = 1
-            with out.open(part, "w", force_zip64=True) as stream:
+            def fill(stream, sheet: ListSheet = sheet) -> None:
                 stream.write(_list_head(sheet, header).encode("utf-8"))
                 _list_rows(stream, sheet)
                 stream.write(_list_tail(sheet, unit).encode("utf-8"))
+
+            out.stream_new(part, 1, fill)
+        out.close()
+
+
+class _Contents(dict):
+    """Part name -> its bytes, inflated from the template on first use."""
+
+    def __getitem__(self, name: str) -> bytes:
+        value = dict.__getitem__(self, name)
+        if not isinstance(value, bytes):
+            value = value.read()
+            dict.__setitem__(self, name, value)
+        return value
 
 
 def _attr(element: str, name: str) -> str | None:

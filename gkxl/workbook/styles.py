@@ -5,10 +5,9 @@ The lowest module of workbook/: the template, the 校验 sheet, 上年数据 and
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from gkxl.form.model import column_letters, split_address
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (merge's path)
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
