@@ -99,9 +99,9 @@ def _has_entries(source: Package | str | Path, sheets: tuple[str, ...]) -> bool:
     package = source if isinstance(source, Package) else load_package(source, as_given=True)
     for sheet in sheets:
         part = package.sheet_parts().get(sheet)
-        if part is not None and part in package.parts:
-            if _holds_entry(package.read(part), "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[LEDGER_WIDTHS[sheet] - 1]):
-                return True
+        last = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[LEDGER_WIDTHS[sheet] - 1]
+        if part is not None and part in package.parts and _holds_entry(package.read(part), last):
+            return True
     return False
 
 
