@@ -202,32 +202,30 @@ def test_interrupted_write_leaves_no_truncated_csv(make_workbook, tmp_path, monk
     complete = (out / f"{good.stem}.csv").read_bytes()
     shutil.copy(make_workbook("2021", seed=5, name="new.xlsx"), good)  # changed: to be converted again
 
-    real_write = gkxl.csv.files._write
+    real_write = gkxl.csv.files._write_to
 
-    def dies_half_way(path, chunks):
-        with path.open("wb") as fh:
-            fh.write(b"".join(chunks)[:1000])
+    def dies_half_way(fd, data, path):
+        os.write(fd, data[:1000])
         raise KeyboardInterrupt  # the job is killed in the middle of writing
 
-    monkeypatch.setattr(gkxl.csv.files, "_write", dies_half_way)
+    monkeypatch.setattr(gkxl.csv.files, "_write_to", dies_half_way)
     run(good, other, "-o", out)
     assert (out / f"{good.stem}.csv").read_bytes() == complete  # the old file, whole
     assert not list(out.glob(".*tmp")) and not (out / LOCK_NAME).exists()
 
-    def disk_full(path, chunks):
+    def disk_full(fd, data, path):
         if not path.name.startswith(f".{good.stem}.csv"):
-            return real_write(path, chunks)  # only this workbook's CSV meets the full disk
-        with path.open("wb") as fh:
-            fh.write(b"".join(chunks)[:1000])
+            return real_write(fd, data, path)  # only this workbook's CSV meets the full disk
+        os.write(fd, data[:1000])
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(gkxl.csv.files, "_write", disk_full)
+    monkeypatch.setattr(gkxl.csv.files, "_write_to", disk_full)
     result = run(good, other, "-o", out)
     assert result.exit_code == 1 and "FAILED" in words(result.output)
     assert not (out / f"{good.stem}.csv").exists()  # failed: no rows rather than stale or partial ones
     assert not list(out.glob(".*tmp"))
 
-    monkeypatch.setattr(gkxl.csv.files, "_write", real_write)
+    monkeypatch.setattr(gkxl.csv.files, "_write_to", real_write)
     assert run(good, other, "-o", out).exit_code == 0
     assert len(read_csv(out / f"{good.stem}.csv")) == 200
 

@@ -121,23 +121,22 @@ def test_a_failed_write_in_a_worker_is_retried_next_run(make_workbook, tmp_path,
 
     folder = make_inputs(make_workbook, tmp_path / "in")
     out = tmp_path / "out"
-    real_write = gkxl.csv.files._write
+    real_write = gkxl.csv.files._write_to
 
-    def disk_full(path, chunks):
+    def disk_full(fd, data, path):
         if not path.name.startswith(".乡04.csv"):
-            return real_write(path, chunks)
-        with path.open("wb") as fh:
-            fh.write(b"".join(chunks)[:1000])
+            return real_write(fd, data, path)
+        os.write(fd, data[:1000])
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(gkxl.csv.files, "_write", disk_full)
+    monkeypatch.setattr(gkxl.csv.files, "_write_to", disk_full)
     result = run(folder, out, 2)
     lines = log_lines(result.output, out)
     assert lines[4].startswith("FAILED") and "转换失败（磁盘空间不足）" in lines[4]
     assert not (out / "乡04.csv").exists() and not list(out.glob(".*tmp"))
     assert (out / "乡05.csv").exists()
 
-    monkeypatch.setattr(gkxl.csv.files, "_write", real_write)
+    monkeypatch.setattr(gkxl.csv.files, "_write_to", real_write)
     lines = log_lines(run(folder, out, 2).output, out)
     assert lines[4].startswith("OK ") and lines[5].startswith("UNCHANGED")
     assert (out / "乡04.csv").exists() and MANIFEST_NAME in os.listdir(out)

@@ -99,32 +99,21 @@ def _has_entries(source: Package | str | Path, sheets: tuple[str, ...]) -> bool:
     package = source if isinstance(source, Package) else load_package(source, as_given=True)
     for sheet in sheets:
         part = package.sheet_parts().get(sheet)
-        if part is not None and part in package.parts:
-            columns = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[: LEDGER_WIDTHS[sheet]]
-            if _holds_entry(package.read(part).decode("utf-8", "replace"), columns):
-                return True
+        last = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[LEDGER_WIDTHS[sheet] - 1]
+        if part is not None and part in package.parts and _holds_entry(package.read(part), last):
+            return True
     return False
 
 
-def _holds_entry(xml: str, columns: str) -> bool:
-    """Whether a cell of `columns` below row 1 holds a value or inline text: what
+def _holds_entry(xml: bytes, last: str) -> bool:
+    """Whether a cell of columns A to `last` below row 1 holds a value or inline text: what
     re.finditer(rf'<c r="[A-{last}](?:[2-9]|[1-9]\\d+)"[^>]*?(?:/>|>(.*?)</c>)', xml, re.S) finds with "<v" or
-    "<is" in its body (gkxl.ledger.read.has_entries), without compiling a pattern at every run."""
-    at = xml.find('<c r="')
-    while at >= 0:
-        start = end = at + 7
-        while end < len(xml) and xml[end].isdecimal():
-            end += 1
-        digits = xml[start:end]
-        row_ok = (len(digits) > 1 and digits[0] in "123456789") or (len(digits) == 1 and digits in "23456789")
-        if xml[at + 6 : at + 7] in columns and xml[at + 6 : at + 7] and row_ok and xml.startswith('"', end):
-            close = xml.find(">", end)
-            if close >= 0 and xml[close - 1] != "/":
-                stop = xml.find("</c>", close)
-                body = xml[close + 1 : stop] if stop >= 0 else ""
-                if stop >= 0 and ("<v" in body or "<is" in body):
-                    return True
-                at = xml.find('<c r="', max(stop, end))
-                continue
-        at = xml.find('<c r="', at + 1)
+    "<is" in its body (gkxl.ledger.read.has_entries). Only the cells that are not empty elements are looked at
+    (a template's ledger is thousands of formatted, empty `<c …/>`)."""
+    import re
+
+    for m in re.finditer(rf'<c r="[A-{last}](?:[2-9]|[1-9][0-9]+)"[^>]*(?<!/)>'.encode(), xml):
+        stop = xml.find(b"</c>", m.end())
+        if stop >= 0 and (b"<v" in xml[m.end() : stop] or b"<is" in xml[m.end() : stop]):
+            return True
     return False

@@ -56,13 +56,33 @@ def _rule_finding(rule: Rule, values: dict[str, Number | None]) -> Finding | Non
 def rule_findings(form: Form, values: dict[str, Number | None], invalid: set[str] = frozenset()) -> list[Finding]:
     """Findings of the consistency rules. Rules touching an invalid cell are skipped: that cell has its own."""
     out = []
-    for rule in form_rules(form):
-        if invalid and (rule.target.key in invalid or any(c.key in invalid for c in rule.parts)):
+    get = values.get
+    for rule, target, plus, minus, holds in _rule_plan(form):  # Rule.expected and Rule.holds, inlined
+        if invalid and (target in invalid or any(k in invalid for k in plus) or any(k in invalid for k in minus)):
             continue
-        finding = _rule_finding(rule, values)
-        if finding:
-            out.append(finding)
+        total = sum([get(k) or 0 for k in plus], 0)
+        if minus:
+            total -= sum([get(k) or 0 for k in minus], 0)
+        if not holds(get(target) or 0, total):
+            out.append(_rule_finding(rule, values))
     return out
+
+
+_PLANS: dict[int, tuple[Form, tuple]] = {}
+
+
+def _rule_plan(form: Form) -> tuple:
+    """(rule, target key, plus keys, minus keys, comparison) of each rule of `form`: the rules as plain data."""
+    found = _PLANS.get(id(form))
+    if found is None or found[0] is not form:
+        from gkxl.form.rules import OPS
+
+        plan = tuple(
+            (r, r.target.key, tuple(c.key for c in r.plus), tuple(c.key for c in r.minus), OPS[r.op])
+            for r in form_rules(form)
+        )
+        found = _PLANS[id(form)] = (form, plan)
+    return found[1]
 
 
 def _value_findings(report: Report) -> list[Finding]:

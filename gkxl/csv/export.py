@@ -82,16 +82,18 @@ def long_csv(result: FileResult, source_file: str, sha256: str) -> str:
         by_key.setdefault(f.key, []).append(f)
     head = csv_line([neutralise(report.unit or ""), str(report.year or ""), report.form.id])
     tail = csv_line([worst(result.findings), neutralise(source_file), sha256])
-    values = report.values
-    lines = [csv_line(COLUMNS) + NEWLINE]
+    value_of, found_at = report.values.get, by_key.get
+    fields = []  # the columns that differ from cell to cell, joined by the ones every line has
     for key, segment in _cell_segments(report.form):
-        found = by_key.get(key)
+        found = found_at(key)
         # Severities and rule ids are plain words: no quoting needed.
         status = f"{worst(found)},{' '.join(dict.fromkeys(f.rule for f in found))}" if found else "ok,"
-        value = values.get(key)
+        value = value_of(key)
         text = "" if value is None else str(value) if type(value) is int else number_text(value)
-        lines.append(f"{head},{segment},{text},{status},{tail}{NEWLINE}")
-    return "".join(lines)
+        fields.append(f"{segment},{text},{status}")
+    if not fields:
+        return csv_line(COLUMNS) + NEWLINE
+    return f"{csv_line(COLUMNS)}{NEWLINE}{head},{f',{tail}{NEWLINE}{head},'.join(fields)},{tail}{NEWLINE}"
 
 
 def wide_grid(table: Table, values: dict[str, Number | None]) -> list[list[str]]:

@@ -42,6 +42,13 @@ def _write(path: Path, chunks: Iterable[bytes]) -> None:
             fh.write(chunk)
 
 
+def _write_to(fd: int, data: bytes, path: Path) -> None:
+    """All of `data` to the open file `fd` (the temporary file `path`)."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
 def write_text(target: Path, text: str, bom: bool) -> None:
     """Write CSV text to `target` via a temporary file, so a reader never sees half a file.
 
@@ -51,12 +58,16 @@ def write_text(target: Path, text: str, bom: bool) -> None:
         with atomic_path(target, clean=False) as tmp:  # says why in its own words
             _write(tmp, [])
     tmp = target.with_name(f".{target.name}.{os.urandom(4).hex()}.tmp")  # as atomic_path names it
+    data = (BOM if bom else b"") + text.encode()
     try:
-        os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
+        fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_BINARY", 0), 0o666)
     except OSError as exc:
         raise OutputError(f"无法写入（{os_reason(exc)}）", target) from None
     try:
-        _write(tmp, [BOM if bom else b"", text.encode()])
+        try:  # the descriptor of the exclusive create itself: no second open, no buffered file object
+            _write_to(fd, data, tmp)
+        finally:
+            os.close(fd)
         os.replace(tmp, target)
     except BaseException:
         tmp.unlink(missing_ok=True)

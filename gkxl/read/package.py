@@ -190,6 +190,11 @@ def _attrs(tag: str) -> dict[str, str]:
     return {k.rpartition(":")[2]: _unescape(v) for k, v in re.findall(r'([\w:]+)\s*=\s*"([^"]*)"', tag)}
 
 
+# (sheet list of workbook.xml, its relationships) -> [(sheet name, part named by its relationship)]: the
+# workbooks of a batch come from one template, so the attribute-by-attribute parse runs once, not per file.
+_SHEET_LISTS: dict[tuple[str, bytes], list[tuple[str, str]]] = {}
+
+
 def _sheet_parts(package: Package) -> dict[str, str]:
     if "xl/workbook.xml" not in package.parts:
         return {}
@@ -198,24 +203,43 @@ def _sheet_parts(package: Package) -> dict[str, str]:
     end = workbook.find("</sheets>", start)
     workbook = workbook[start:end] if 0 <= start < end else workbook
     rels_name = "xl/_rels/workbook.xml.rels"
-    rels = package.xml(rels_name).decode("utf-8", "replace") if rels_name in package.parts else ""
+    rels = package.xml(rels_name) if rels_name in package.parts else b""
+    listed = _SHEET_LISTS.get((workbook, rels))
+    if listed is None:
+        listed = _sheet_list(package, workbook, rels.decode("utf-8", "replace"), rels_name)
+        if len(_SHEET_LISTS) >= 16:
+            _SHEET_LISTS.clear()
+        _SHEET_LISTS[(workbook, rels)] = listed
+    parts = package.parts
+    folded: dict[str, str] | None = None
+    out = {}
+    for name, part in listed:
+        if part not in parts:
+            if folded is None:
+                folded = {name.casefold(): name for name in parts}  # python-calamine finds a part in any case
+            part = folded.get(part.casefold(), part)
+        out[name] = part
+    return out
+
+
+def _sheet_list(package: Package, workbook: str, rels: str, rels_name: str) -> list[tuple[str, str]]:
+    """(name, part) of each sheet of `workbook` (its sheet list) with a target in `rels`; ReadError for a
+    repeated relationship id or sheet name."""
     targets: dict[str | None, str] = {}
     for tag in re.findall(r"<(?:\w+:)?Relationship\b[^>]*>", rels):
         a = _attrs(tag)
         if a.get("Id") in targets:  # which one a reader takes is up to it: the checks must see the same
             raise ReadError(f"{DAMAGED}（{rels_name} 中有重复的关系 {a.get('Id')}）", package.path)
         targets[a.get("Id")] = a.get("Target", "")
-    folded = {name.casefold(): name for name in package.parts}  # python-calamine finds a part in any case
-    out = {}
+    out: dict[str, str] = {}
     for tag in re.findall(r"<(?:\w+:)?sheet\b[^>]*>", workbook):
         a = _attrs(tag)
         target = targets.get(a.get("id"))
         if target and "name" in a:
             if a["name"] in out:
                 raise ReadError(f"{DAMAGED}（有两个名为“{a['name']}”的工作表）", package.path)
-            part = part_name(target)
-            out[a["name"]] = part if part in package.parts else folded.get(part.casefold(), part)
-    return out
+            out[a["name"]] = part_name(target)
+    return list(out.items())
 
 
 def part_name(target: str) -> str:

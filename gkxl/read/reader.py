@@ -385,22 +385,27 @@ def _check_notes(grid: Grid | None) -> dict[tuple[str, str, str], str]:
 def _values(form: Form, grids: dict[str, Grid], report: Report, package: Package | None) -> None:
     blank: dict[str, dict[str, str]] = {}  # sheet -> address -> key
     raws, values = report.raw, report.values
+    grid, nrows, at = (), 0, None
     for key, sheet, row, col, kind, address in _cell_positions(form):
-        grid = grids[sheet]  # _at_index, inlined: this loop runs for every input cell of every file
-        line = grid[row] if row < len(grid) else ()
+        if sheet is not at:  # _at_index, inlined: this loop runs for every input cell of every file
+            grid = grids[sheet]
+            nrows, at = len(grid), sheet
+        line = grid[row] if row < nrows else ()
         raw = line[col] if col < len(line) else None
-        if raw == "":
+        if type(raw) is float:
+            # the common case, same result as parse() without its overhead (NaN and inf fail the range)
+            if kind == "count":
+                if 0 <= raw < 1e15 and raw.is_integer():
+                    raws[key] = raw
+                    values[key] = int(raw)
+                    continue
+            elif kind == "signed_count" and -1e15 < raw < 1e15 and raw.is_integer():
+                raws[key] = raw
+                values[key] = int(raw)
+                continue
+        elif raw == "":
             raw = None
         raws[key] = raw
-        if (
-            type(raw) is float
-            and raw.is_integer()
-            and kind != "money"
-            and abs(raw) < 1e15
-            and (raw >= 0 or kind == "signed_count")
-        ):
-            values[key] = int(raw)  # the common case, same result as parse() without its overhead
-            continue
         if type(raw) is str and (len(raw) > MAX_CELL_TEXT or has_controls(raw)):
             raw = report.raw[key] = _odd_text(raw)  # bounded and printable, in the message and the JSON
         parsed = parse(raw, kind)
