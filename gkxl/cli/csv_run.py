@@ -24,34 +24,27 @@ def dispatch(args: list[str]) -> Callable[[], int] | None:
     return lambda: run(**options)
 
 
+def _accept(key: str, value: str, options: dict) -> bool:
+    if not value:
+        return False
+    if key == "jobs":
+        if not value.isdigit() or int(value) < 1:
+            return False
+        options[key] = int(value)
+    else:
+        options[key] = Path(value)
+    return True
+
+
 def parse(args: list[str]) -> dict | None:
     """`csv`'s options as Click would parse them, or None."""
+    from gkxl.cli.plain_args import walk
+
     options: dict = {"inputs": [], "outdir": None, "bom": True, "wide": False, "log_file": None, "jobs": None,
                      "as_json": False}  # fmt: skip
-    rest = iter(args)
-    for arg in rest:
-        if arg == "--":
-            options["inputs"] += [Path(a) for a in rest]
-            break
-        name, eq, value = arg.partition("=") if arg.startswith("--") else (arg, "", "")
-        if name in FLAGS and not eq:
-            key, flag = FLAGS[name]
-            options[key] = flag
-        elif name in VALUED:
-            value = value if eq else next(rest, None)
-            if not value:
-                return None
-            key = VALUED[name]
-            if key == "jobs":
-                if not value.isdigit() or int(value) < 1:
-                    return None
-                options[key] = int(value)
-            else:
-                options[key] = Path(value)
-        elif arg.startswith("-") and arg != "-":
-            return None  # -h, a typo, a bundled short option: Click's business
-        else:
-            options["inputs"].append(Path(arg))
+    if walk(args, options, FLAGS, VALUED, _accept) is None:
+        return None
+    options["inputs"] = [Path(a) for a in options["inputs"]]
     if not options["inputs"] or options["outdir"] is None:
         return None
     # What Click's path types refuse, in its own words (translated by the Click frame): leave it to Click.

@@ -11,7 +11,7 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-FLAGS = {"--json": "as_json", "--show-info": "show_info", "--strict": "strict"}
+FLAGS = {"--json": ("as_json", True), "--show-info": ("show_info", True), "--strict": ("strict", True)}
 VALUED = {"--annotate": "annotate", "--form": "form_id", "--previous": "previous", "-j": "jobs", "--jobs": "jobs"}
 
 
@@ -42,24 +42,10 @@ def dispatch(args: list[str]) -> Callable[[], int] | None:
 def parse_validate(args: list[str]) -> dict | None:
     """`validate`'s options as Click would parse them (paths as text), or None when Click should do it (or
     complain)."""
-    options: dict = {"inputs": []}
-    rest = iter(args)
-    for arg in rest:
-        if arg == "--":
-            options["inputs"] += list(rest)
-            break
-        name, eq, value = arg.partition("=") if arg.startswith("--") else (arg, "", "")
-        if name in FLAGS and not eq:
-            options[FLAGS[name]] = True
-        elif name in VALUED:
-            value = value if eq else next(rest, None)
-            if value is None or not _accept(VALUED[name], value, options):
-                return None
-        elif arg.startswith("-") and arg != "-":
-            return None  # -h, a typo, a bundled short option: Click's business
-        else:
-            options["inputs"].append(arg)
-    return options if options["inputs"] else None
+    from gkxl.cli.plain_args import walk
+
+    options = walk(args, {"inputs": []}, FLAGS, VALUED, _accept)
+    return options if options and options["inputs"] else None
 
 
 def _accept(key: str, value: str, options: dict) -> bool:

@@ -22,8 +22,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
 
-FLAGS = {"--allow-errors": "allow_errors", "--accepted": "accepted", "--allow-unknown": "allow_unknown",
-         "--json": "as_json"}  # fmt: skip
+FLAGS = {"--allow-errors": ("allow_errors", True), "--accepted": ("accepted", True),
+         "--allow-unknown": ("allow_unknown", True), "--json": ("as_json", True)}  # fmt: skip
 VALUED = {"-o": "output", "--output": "output", "--unit": "unit", "--year": "year", "-j": "jobs", "--jobs": "jobs",
           "--roster": "roster", "--db": "db"}  # fmt: skip
 PATHS = ("output", "roster", "db")
@@ -38,39 +38,32 @@ def dispatch(args: list[str]) -> Callable[[], int] | None:
     return lambda: run(**options)
 
 
+def _accept(key: str, value: str, options: dict) -> bool:
+    if not value or value.startswith("-"):
+        return False  # a missing value, or one Click might read otherwise
+    if key in ("year", "jobs"):
+        if not value.isdigit():
+            return False
+        number = int(value)
+        if (key == "jobs" and number < 1) or (key == "year" and not YEARS[0] <= number <= YEARS[1]):
+            return False
+        options[key] = number
+    else:
+        options[key] = value
+    return True
+
+
 def parse(args: list[str]) -> dict | None:
     """`merge`'s options as Click would parse them (paths as Path), or None."""
     from pathlib import Path
 
+    from gkxl.cli.plain_args import walk
+
     options: dict = {"inputs": [], "output": None, "unit": "汇总", "year": None, "allow_errors": False,
                      "jobs": None, "roster": None, "db": None, "accepted": False, "allow_unknown": False,
                      "as_json": False}  # fmt: skip
-    rest = iter(args)
-    for arg in rest:
-        if arg == "--":
-            options["inputs"] += list(rest)
-            break
-        name, eq, value = arg.partition("=") if arg.startswith("--") else (arg, "", "")
-        if name in FLAGS and not eq:
-            options[FLAGS[name]] = True
-        elif name in VALUED:
-            value = value if eq else next(rest, None)
-            if not value or value.startswith("-"):
-                return None  # a missing value, or one Click might read otherwise
-            key = VALUED[name]
-            if key in ("year", "jobs"):
-                if not value.isdigit():
-                    return None
-                number = int(value)
-                if (key == "jobs" and number < 1) or (key == "year" and not YEARS[0] <= number <= YEARS[1]):
-                    return None
-                options[key] = number
-            else:
-                options[key] = value
-        elif arg.startswith("-") and arg != "-":
-            return None  # -h, a typo, a bundled short option: Click's business
-        else:
-            options["inputs"].append(arg)
+    if walk(args, options, FLAGS, VALUED, _accept) is None:
+        return None
     if not options["inputs"] or options["output"] is None or "" in options["inputs"]:
         return None
     options["inputs"] = [Path(a) for a in options["inputs"]]
