@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from shapes import render_docx, table_grid
 
 from gkxl.check.validate import check_file
 from gkxl.cli import cli
-from gkxl.form.layout import table_labels, value_merges
-from gkxl.form.model import load_form, split_address
+from gkxl.form.model import load_form
 from gkxl.importer import ImportRefused, import_report
 from gkxl.importer.match import match_lines
 from gkxl.importer.source import read_source
@@ -429,18 +429,6 @@ def test_no_tables_at_all(tmp_path):
 # ---------------------------------------------------------------- HTML and Word layouts of the standard tables
 
 
-def table_grid(table, report) -> dict[tuple[int, int], tuple[str, int, int]]:
-    """{(row, col): (text, rowspan, colspan)} of the standard layout (gkxl.form.layout), values included."""
-    grid = {}
-    for label in table_labels(table)[1:]:  # the title is printed above the table
-        grid[(label.top, label.left)] = (label.text, label.bottom - label.top + 1, label.right - label.left + 1)
-    spans = {(r, c): c2 - c + 1 for r, c, _, c2 in value_merges(table)}
-    for cell in table.cells:
-        row, col = split_address(cell.cell)
-        grid[(row, col)] = (_text(report.values.get(cell.key)), 1, spans.get((row, col), 1))
-    return grid
-
-
 def render_html(report) -> str:
     parts = ["<html><head><meta charset='utf-8'><title>年报</title></head><body>"]
     parts.append(f"<h1>{report.unit}{report.year}年政府信息公开工作年度报告</h1><p>一、总体情况</p>")
@@ -455,25 +443,6 @@ def render_html(report) -> str:
             parts.append("</tr>")
         parts.append("</table>")
     return "".join(parts) + "<p>五、存在的主要问题及改进情况</p></body></html>"
-
-
-def render_docx(report, path: Path) -> None:
-    import docx
-
-    document = docx.Document()
-    document.add_paragraph(f"{report.unit}{report.year}年政府信息公开工作年度报告")
-    for table in report.form.tables:
-        document.add_paragraph(table.title)
-        grid = table_grid(table, report)
-        top = min(r for r, _ in grid)
-        rows = max(r + rs - 1 for (r, _), (_, rs, _) in grid.items()) - top + 1
-        out = document.add_table(rows=rows, cols=table.width)
-        for (r, c), (text, rowspan, colspan) in grid.items():
-            first = out.cell(r - top, c - 1)
-            if rowspan > 1 or colspan > 1:
-                first = first.merge(out.cell(r - top + rowspan - 1, c - 1 + colspan - 1))
-            first.text = text
-    document.save(str(path))
 
 
 @pytest.mark.parametrize("form_id", ["2021", "2019"])

@@ -16,6 +16,7 @@ import struct
 import zlib
 
 from gkxl.errors import ReadError
+from gkxl.form.model import column_index, column_letters
 from gkxl.read.files import read_bytes
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the validate hot path)
@@ -117,7 +118,7 @@ class Package:
         for m in _FAR_CANDIDATE.finditer(xml):
             digits = m.group(1).lstrip(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ")
             letters = m.group(1)[: -len(digits)]
-            if (int(digits) > max_row or _column_number(letters) > max_col) and _holds_value(xml, m.start()):
+            if (int(digits) > max_row or column_index(letters.decode()) > max_col) and _holds_value(xml, m.start()):
                 address = f"{letters.decode()}{int(digits)}"
                 raise self._far(sheet, address, rows, cols)
 
@@ -137,11 +138,11 @@ class Package:
             if m.group(1) == b"row":
                 row, col = int(digits) if digits else row + 1, 0
                 continue
-            col = _column_number(letters) if letters else col + 1
+            col = column_index(letters.decode()) if letters else col + 1
             row = int(digits) if digits else row
             far = row > rows + ROW_MARGIN or col > cols + COL_MARGIN
             if far and not m.group(3) and not xml[m.end() : m.end() + 64].lstrip().startswith(b"</"):
-                raise self._far(sheet, f"{_column_letters(col)}{row}", rows, cols)
+                raise self._far(sheet, f"{column_letters(col)}{row}", rows, cols)
 
 
 def _all_addressed(xml: bytes) -> bool:
@@ -160,21 +161,6 @@ def _holds_value(xml: bytes, at: int) -> bool:
     if name.rpartition(b":")[2] != b"c" or end < 0 or xml[end - 1 : end] == b"/":
         return False
     return not xml[end + 1 : end + 64].lstrip().startswith(b"</")
-
-
-def _column_letters(n: int) -> str:
-    out = ""
-    while n:
-        n, rem = divmod(n - 1, 26)
-        out = chr(65 + rem) + out
-    return out
-
-
-def _column_number(letters: bytes) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ch - 64
-    return n
 
 
 def _unescape(text: str) -> str:
