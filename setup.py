@@ -7,9 +7,12 @@ installed wheel with no source tree; tests/test_wheel.py proves the copy is iden
 
 `workbook/gkxl-F.xlsx|.xlsm` (what `gkxl template` builds, proven by tests/test_template.py and test_xlsm.py)
 are copied into `gkxl/workbook/templates/`: merge and import write their workbooks by patching them
-(gkxl.workbook.patch), without building the template with openpyxl.
+(gkxl.workbook.patch), without building the template with openpyxl. Each copy has the same parts, each sheet
+deflated in two pieces split before its footer (gkxl.workbook.zipparts.split_template), so that a filled copy
+that changes only a sheet's footer (the 650 kB 校验 sheet) copies the rest of it as stored.
 """
 
+import importlib.util
 import shutil
 from pathlib import Path
 
@@ -31,7 +34,18 @@ class BuildWithMacros(build_py):
         ):
             target.mkdir(parents=True, exist_ok=True)
             for source in sorted(source_dir.glob(pattern)):
-                shutil.copyfile(source, target / source.name)
+                if source_dir == TEMPLATES:
+                    _zipparts().split_template(str(source), str(target / source.name))
+                else:
+                    shutil.copyfile(source, target / source.name)
+
+
+def _zipparts():
+    """gkxl/workbook/zipparts.py on its own (standard library only): the build has no gkxl installed."""
+    spec = importlib.util.spec_from_file_location("gkxl_zipparts", ROOT / "gkxl" / "workbook" / "zipparts.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 setup(cmdclass={"build_py": BuildWithMacros})

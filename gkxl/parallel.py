@@ -9,7 +9,6 @@ middle of writing a file.
 from __future__ import annotations
 
 import os
-import signal
 from collections.abc import Callable, Iterator, Sequence
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~2.5 ms on a small merge's path)
@@ -80,4 +79,6 @@ def _run_chunk(func: Callable[[T], R], chunk: Sequence[T]) -> list[R]:
 
 
 def _ignore_interrupt() -> None:
+    import signal  # in the worker only: a small merge runs without it
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what an interrupt stops

@@ -9,6 +9,7 @@ import random
 import shutil
 import subprocess
 import zipfile
+import zlib
 from decimal import Decimal
 from pathlib import Path
 
@@ -236,3 +237,72 @@ def test_an_imported_formula_is_text_and_a_date_keeps_openpyxls_cell(tmp_path):
     write_report(report, tmp_path / "b.xlsx")
     write_report_openpyxl(report, tmp_path / "c.xlsx")
     assert differences(tmp_path / "c.xlsx", tmp_path / "b.xlsx") == []
+
+
+# --- the wheel's templates: each sheet split before its footer (setup.py, zipparts.split_template) ---
+
+
+def test_crc_before_undoes_the_crc_of_a_tail():
+    from gkxl.workbook.zipparts import crc_before
+
+    rng = random.Random(7)
+    for _ in range(200):
+        head, tail = rng.randbytes(rng.randrange(0, 300)), rng.randbytes(rng.randrange(0, 300))
+        assert crc_before(zlib.crc32(head + tail), tail) == zlib.crc32(head)
+    assert crc_before(zlib.crc32(b"abc"), b"c") != zlib.crc32(b"ab ")  # a wrong tail gives another CRC
+
+
+def _split_templates(folder: Path) -> Path:
+    from gkxl.workbook.patch import template_name
+    from gkxl.workbook.zipparts import split_template
+
+    folder.mkdir()
+    for form_id in FORMS:
+        for macros in (False, True):
+            name = template_name(form_id, macros)
+            split_template(template_path(form_id, macros), str(folder / name))
+    return folder
+
+
+def _parts(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as zf:
+        assert zf.testzip() is None  # every CRC and size right
+        return {n: zf.read(n) for n in zf.namelist() if n != "docProps/core.xml"}  # core.xml: the time written
+
+
+def test_split_templates_have_the_same_parts_and_split_every_sheet(tmp_path):
+    from gkxl.workbook.zipparts import FOOTER, read_entries
+
+    split = _split_templates(tmp_path / "split")
+    for form_id in FORMS:
+        for macros in (False, True):
+            source = template_path(form_id, macros)
+            target = split / Path(source).name
+            assert _parts(target) == _parts(Path(source))
+            sheets = [e for e in read_entries(str(target)) if e.name.startswith("xl/worksheets/sheet")]
+            footed = [e for e in sheets if FOOTER in e.read()]  # all but the .xlsm's hidden xlwings.conf
+            assert len(footed) >= 8 and all(e.split() and e.split()[1].startswith(FOOTER) for e in footed)
+            assert not any(e.split() for e in read_entries(source))  # openpyxl's own zip: no split found
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".xlsm"])
+def test_a_split_template_gives_the_same_workbooks(tmp_path, monkeypatch, suffix):
+    """Merge and import write, from the wheel's split templates, the parts they write from the checkout's:
+    the sheets whose footer alone changes are copied as stored up to it (ZipWriter.replace_tail)."""
+    import gkxl.workbook.patch as patch
+    from gkxl.workbook.zipparts import ZipWriter
+
+    paths = _inputs(tmp_path, "2021")[:3]
+    plain = merge(paths, tmp_path / f"plain{suffix}", unit="某县", workers=1).output
+    write_report(_report("2021", 3, "A&B <县>"), tmp_path / "plain-report.xlsx")
+    monkeypatch.setattr(patch, "SHIPPED_TEMPLATES", str(_split_templates(tmp_path / "split")))
+    assert template_path("2021").startswith(str(tmp_path))
+    tails = []
+    monkeypatch.setattr(ZipWriter, "replace_tail", lambda self, entry, *a, f=ZipWriter.replace_tail:
+                        (tails.append(entry.name), f(self, entry, *a))[1])  # fmt: skip
+    split = merge(paths, tmp_path / f"split{suffix}", unit="某县", workers=1).output
+    assert "xl/worksheets/sheet8.xml" in tails  # the 校验 sheet: only its footer is new
+    assert _parts(split) == _parts(plain)
+    assert check_file(split).findings == [f.replace(path=str(split)) for f in check_file(plain).findings]
+    write_report(_report("2021", 3, "A&B <县>"), tmp_path / "split-report.xlsx")
+    assert _parts(tmp_path / "split-report.xlsx") == _parts(tmp_path / "plain-report.xlsx")

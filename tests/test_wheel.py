@@ -59,13 +59,21 @@ def test_the_wheel_ships_the_vba_source_of_macros(installed):
 
 
 def test_the_wheel_ships_the_committed_templates(installed):
-    """The templates merge and import patch (gkxl.workbook.patch): byte for byte the committed workbook/ files,
-    which tests/test_template.py and test_xlsm.py prove equal to a fresh `gkxl template` build, part by part."""
-    wheel, _ = installed
-    with zipfile.ZipFile(wheel) as zf:
-        shipped = {Path(n).name: zf.read(n) for n in zf.namelist() if n.startswith("gkxl/workbook/templates/")}
-    committed = {p.name: p.read_bytes() for p in (ROOT / "workbook").glob("gkxl-*.xls[xm]")}
-    assert shipped == committed and len(committed) == 4
+    """The templates merge and import patch (gkxl.workbook.patch): part by part the committed workbook/ files,
+    which tests/test_template.py and test_xlsm.py prove equal to a fresh `gkxl template` build, with every
+    sheet's deflate stream split before its footer (setup.py: zipparts.split_template)."""
+    from gkxl.workbook.zipparts import FOOTER, read_entries
+
+    _, target = installed
+    shipped = sorted((target / "gkxl" / "workbook" / "templates").glob("gkxl-*.xls[xm]"))
+    committed = {p.name: p for p in (ROOT / "workbook").glob("gkxl-*.xls[xm]")}
+    assert [p.name for p in shipped] == sorted(committed) and len(committed) == 4
+    for path in shipped:
+        with zipfile.ZipFile(path) as new, zipfile.ZipFile(committed[path.name]) as old:
+            assert new.namelist() == old.namelist()
+            assert all(new.read(n) == old.read(n) for n in old.namelist()), path.name
+        footed = [e for e in read_entries(str(path)) if FOOTER in e.read()]
+        assert len(footed) >= 8 and all(e.split() for e in footed), path.name
 
 
 def test_the_installed_writer_uses_the_shipped_templates(installed, tmp_path):

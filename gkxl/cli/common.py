@@ -67,7 +67,7 @@ def load_or_fail(loader: str, path: Path | None, what: str):
         fail(f"{what}无法读取：{exc}")
 
 
-def unique_inputs(args: list[Path] | tuple[Path, ...], listed=None) -> list[Path]:
+def unique_inputs(args: list | tuple, listed=None) -> list:
     """The INPUT arguments without repeats: a file named twice, or a file inside a folder also named, is kept
     once (the folder's listing has it), and the command says so (`重复列出，只计一次`). `listed(path)` tells
     whether a folder's listing picks the file up (default: a workbook, not a ~$ or hidden file)."""
@@ -75,12 +75,12 @@ def unique_inputs(args: list[Path] | tuple[Path, ...], listed=None) -> list[Path
         return list(args)
     if listed is None:
         from gkxl.read.inputs import is_candidate as listed
-    folders = {_key(a) for a in args if a.is_dir()}
+    folders = {_key(a) for a in args if os.path.isdir(a)}
     seen: set[str] = set()
     kept = []
     for arg in args:
         key = _key(arg)
-        if key in seen or (listed(arg) and not arg.is_dir() and _key(arg.parent) in folders):
+        if key in seen or (listed(arg) and not os.path.isdir(arg) and _key(_folder(arg)) in folders):
             echo(f"注意：{arg} 重复列出，只计一次", fg="yellow", err=True)
             continue
         seen.add(key)
@@ -88,22 +88,27 @@ def unique_inputs(args: list[Path] | tuple[Path, ...], listed=None) -> list[Path
     return kept
 
 
-def _key(path: Path) -> str:
+def _key(path: str | Path) -> str:
     return os.path.normcase(os.path.realpath(path))
+
+
+def _folder(path: str | Path) -> str:
+    """The folder of `path`, as Path(path).parent names it ('.' for a bare name): text or Path alike."""
+    return os.path.dirname(os.fspath(path)) or "."
 
 
 # --- output paths (one rule for every command) ---
 
 
-def check_output_file(path: Path, suffixes: tuple[str, ...], what: str) -> Path:
+def check_output_file(path: str | Path, suffixes: tuple[str, ...], what: str) -> str | Path:
     """An output file: its suffix must be one of `suffixes`, it must not be a folder, and its folder must exist
-    (no command creates a missing folder for a single output file)."""
-    if path.suffix.lower() not in suffixes:
+    (no command creates a missing folder for a single output file). Text or a Path alike."""
+    if os.path.splitext(path)[1].lower() not in suffixes:
         fail(f"{path}：{what}的文件名应以 {' 或 '.join(suffixes)} 结尾")
-    if path.is_dir():
+    if os.path.isdir(path):
         fail(f"{path}：这是一个已有的文件夹，请给出{what}的文件名")
-    folder = path.parent
-    if not folder.is_dir():
+    folder = _folder(path)
+    if not os.path.isdir(folder):
         fail(f"{path}：输出文件夹 {folder} 不存在（请先建立）")
     return path
 

@@ -54,10 +54,11 @@ def _accept(key: str, value: str, options: dict) -> bool:
 
 
 def parse(args: list[str]) -> dict | None:
-    """`merge`'s options as Click would parse them (paths as Path), or None."""
-    from pathlib import Path
-
+    """`merge`'s options as Click would parse them, or None. Paths are Paths as from Click, but for the inputs and
+    the output when each is text that pathlib would spell as it is (gkxl.read.inputs.plain_text): a small
+    merge then never imports pathlib."""
     from gkxl.cli.plain_args import walk
+    from gkxl.read.inputs import plain_text
 
     options: dict = {"inputs": [], "output": None, "unit": "汇总", "year": None, "allow_errors": False,
                      "jobs": None, "roster": None, "db": None, "accepted": False, "allow_unknown": False,
@@ -66,10 +67,20 @@ def parse(args: list[str]) -> dict | None:
         return None
     if not options["inputs"] or options["output"] is None or "" in options["inputs"]:
         return None
-    options["inputs"] = [Path(a) for a in options["inputs"]]
+    texts = [plain_text(a) for a in options["inputs"]]
+    if None in texts:
+        from pathlib import Path
+
+        texts = [Path(a) for a in options["inputs"]]
+    options["inputs"] = texts
     for key in PATHS:
-        if options[key] is not None:
-            options[key] = Path(options[key])
+        value = options[key]
+        if value is not None and (key != "output" or plain_text(value) is None):
+            from pathlib import Path
+
+            options[key] = Path(value)
+        elif value is not None:
+            options[key] = plain_text(value)
     return options
 
 

@@ -234,7 +234,7 @@ class ManifestWriter:
         self.settings = settings
         self.pending: list[bytes] | None = []
         self.fh: IO[bytes] | None = None
-        self.tmp: Path | None = None
+        self.tmp: str | None = None
         self.first = True
 
     def add(self, key: str, entry: Entry | None = None, line: bytes | None = None) -> None:
@@ -265,7 +265,7 @@ class ManifestWriter:
         self.first = False
 
     def temp_name(self) -> str:
-        return self.tmp.name if self.tmp is not None else ""
+        return os.path.basename(self.tmp) if self.tmp is not None else ""
 
     def commit(self) -> None:
         """Rename the new manifest into place (when it was opened)."""

@@ -9,11 +9,11 @@ summary; otherwise a blank counts as 0 (each blank is already a warning on its o
 
 from __future__ import annotations
 
+import os
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Sequence
 from decimal import Decimal
-from pathlib import Path
 
 from gkxl.check.findings import Finding, count
 from gkxl.errors import UsageError
@@ -22,6 +22,10 @@ from gkxl.form.record import Record
 from gkxl.merge.inputs import Checked, check_inputs
 from gkxl.read.reader import Report, unit_key
 from gkxl.read.values import Number, plain_decimal
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (merge's path: no pathlib either)
+if TYPE_CHECKING:
+    from pathlib import Path
 
 DEFAULT_UNIT = "汇总"
 UnitKey = Callable[[str | None, str | None], str]  # (unit name, unit code) -> the unit's identity
@@ -89,37 +93,43 @@ class MergeResult(Record):
         }
 
 
-def resolve_inputs(args: Sequence[str | Path], out: Path) -> tuple[list[Path], list[Path]]:
-    """(inputs, skipped): folders expanded; OUT found in a folder is skipped, OUT named as an input is refused."""
-    from gkxl.read.inputs import expand_inputs
+def resolve_inputs(args: Sequence[str | Path], out: str | Path) -> tuple[list, list]:
+    """(inputs, skipped): folders expanded; OUT found in a folder is skipped, OUT named as an input is refused.
+    Inputs given as plain text stay text (no pathlib on a small merge's path); otherwise they are Paths."""
+    from gkxl.read.inputs import expand_inputs, expand_texts
 
-    if out.suffix.lower() not in (".xlsx", ".xlsm"):
+    if os.path.splitext(out)[1].lower() not in (".xlsx", ".xlsm"):
         raise UsageError("输出文件应为 .xlsx 工作簿（或带按钮的 .xlsm）", out)
-    target, name = out.resolve(), _name_key(out)
+    target, name = os.path.realpath(out), _name_key(out)
 
-    def is_out(path: Path) -> bool:  # the name first: resolving a thousand paths costs more than the merge sums
-        return _name_key(path) == name and path.resolve() == target
+    def is_out(path: str | Path) -> bool:  # the name first: resolving a thousand paths costs more than the sums
+        return _name_key(path) == name and os.path.realpath(path) == target
 
-    if any(is_out(Path(a)) and not Path(a).is_dir() for a in args):
+    if any(is_out(a) and not os.path.isdir(a) for a in args):
         raise UsageError("输出文件不能是输入文件之一，请换一个输出文件名", out)
-    paths = expand_inputs(list(args), keep_empty=True)  # an empty folder is refused, not skipped
+    paths = expand_texts(list(args), keep_empty=True)  # an empty folder is refused, not skipped
+    if paths is None:
+        paths = expand_inputs(list(args), keep_empty=True)
     skipped = [p for p in paths if is_out(p)]
     kept = [p for p in paths if p not in skipped]
-    if all(p.is_dir() for p in kept):  # nothing but empty folders
+    if all(os.path.isdir(p) for p in kept):  # nothing but empty folders
         raise UsageError("没有找到要汇总的工作簿（.xlsx/.xlsm）")
     if len(kept) > MAX_INPUTS:
         raise UsageError(f"一次最多汇总 {MAX_INPUTS} 份报告，请分批汇总（如先按片区汇总，再汇总各片区的汇总表）")
     return kept, skipped
 
 
-def _name_key(path: Path) -> str:
+def _name_key(path: str | Path) -> str:
     # File systems that ignore case (Windows, macOS) or normalise Unicode (macOS) may give OUT another spelling.
-    return unicodedata.normalize("NFC", path.name).casefold()
+    return unicodedata.normalize("NFC", os.path.basename(path)).casefold()
 
 
 def _majority(values: list) -> object:
     """The most common value; on a tie, the one seen first."""
-    return Counter(values).most_common(1)[0][0] if values else None
+    if not values:
+        return None
+    counts = Counter(values)
+    return max(counts, key=counts.__getitem__)  # the first of the most common (most_common imports heapq)
 
 
 def name_key(unit: str | None, code: str | None = None) -> str:
@@ -233,7 +243,6 @@ def merge(
     input's unit for the duplicate checks (default: its name; `gkxl merge --roster` passes the roster's)."""
     from gkxl.merge.summary import write_summary
 
-    out = Path(out)
     paths, skipped = resolve_inputs(args, out)
     inputs = check_inputs(paths, workers, advance)
     problems = refusals(inputs, year, allow_errors, key)

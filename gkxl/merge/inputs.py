@@ -7,7 +7,6 @@ as its id, not as the whole definition), so the parent only sums and writes.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from pathlib import Path
 
 from gkxl.check.findings import Finding, count, count_explained, explanations
 from gkxl.check.verdict import Verdict, verdict
@@ -16,6 +15,10 @@ from gkxl.form.record import Record
 from gkxl.merge.sheets import SOURCES_SHEET, SUMMARY_MARK, Source, read_sources
 from gkxl.parallel import default_workers, map_ordered
 from gkxl.read.values import Number
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (merge's path: no pathlib either)
+if TYPE_CHECKING:
+    from pathlib import Path
 
 _ABSENT = object()
 _KEYS: dict[str, dict[str, int]] = {}  # form id -> cell key -> position in the form
@@ -84,7 +87,7 @@ class Checked(Record):
 
     def __init__(
         self,
-        path: Path,
+        path: str | Path,  # as given: text from the command line, a Path from a library caller
         sha256: str = "",
         form_id: str | None = None,
         unit: str | None = None,
@@ -132,13 +135,12 @@ class Checked(Record):
         return bool(self.sources)
 
 
-def check_input(path: Path) -> Checked:
+def check_input(path: str | Path) -> Checked:
     """Read, validate and fingerprint one input; never raises for a bad file."""
     from gkxl.check.validate import check_file
 
-    path = Path(path)
     checked = Checked(path)
-    result = check_file(path, digest=True)  # the file is read once (after its size is checked) and hashed
+    result = check_file(path, digest=True, as_given=True)  # read once (after its size is checked) and hashed
     if result.error:
         checked.error = result.error.message
         return checked
@@ -159,7 +161,7 @@ def check_input(path: Path) -> Checked:
 
 
 def check_inputs(
-    paths: Sequence[Path], workers: int | None = None, advance: Callable[[int], None] | None = None
+    paths: Sequence[str | Path], workers: int | None = None, advance: Callable[[int], None] | None = None
 ) -> list[Checked]:
     """Check every input, in order. `advance(n)` is called as inputs finish (for a progress bar)."""
     workers = default_workers(len(paths)) if workers is None else workers

@@ -10,11 +10,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
-from pathlib import Path
 
 from gkxl.errors import ReadError
 from gkxl.form.model import Form, column_letters
 from gkxl.form.record import Frozen
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (merge's path: no pathlib either)
+if TYPE_CHECKING:
+    from pathlib import Path
 
 DETAIL_SHEET = "汇总明细"
 SOURCES_SHEET = "来源"
@@ -200,8 +203,7 @@ def read_sources(path: str | Path) -> list[Source]:
 
     from gkxl.read.package import load_package
 
-    path = Path(path)
-    package = load_package(path)
+    package = load_package(path, as_given=True)
     if SOURCES_SHEET not in package.sheet_parts():
         return []
     package.check_extent(SOURCES_SHEET, MAX_SOURCE_ROWS, len(SOURCE_HEADERS))
@@ -215,11 +217,11 @@ def read_sources(path: str | Path) -> list[Source]:
     return _parse_sources(grid, path)
 
 
-def _damaged(path: Path, why: str) -> ReadError:
+def _damaged(path: str | Path, why: str) -> ReadError:
     return ReadError(f"“{SOURCES_SHEET}”工作表已损坏（{why}），无法确认这份汇总表包含哪些单位，不能再汇总", path)
 
 
-def _parse_sources(grid: list[list], path: Path) -> list[Source]:
+def _parse_sources(grid: list[list], path: str | Path) -> list[Source]:
     header = [str(v).strip() for v in grid[0]] if grid else []
     if header[: len(SOURCE_HEADERS)] != list(SOURCE_HEADERS):
         raise _damaged(path, "表头与 gkxl 生成的不符")

@@ -6,7 +6,7 @@ output: an existing output is replaced only by a summary that the reader accepts
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
 
 from gkxl.atomic import atomic_path
 from gkxl.check.findings import Finding
@@ -34,6 +34,10 @@ from gkxl.merge.sheets import (
 )
 from gkxl.read.reader import Report
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (merge's path: no pathlib either)
+if TYPE_CHECKING:
+    from pathlib import Path
+
 ALLOW_ERRORS_FLAG = "--allow-errors"
 
 
@@ -55,8 +59,8 @@ def sources(inputs: list[Checked], allow_errors: bool) -> list[Source]:
     """Every input, each followed by what it summarises (so a higher-level merge sees every unit inside)."""
     out = []
     for c in inputs:
-        out.append(Source(c.path.name, c.sha256, c.unit or "", c.year, c.form_id or "", c.errors, c.warnings,
-                          verdict(c, allow_errors), "", c.explained, c.explanations))  # fmt: skip
+        out.append(Source(os.path.basename(c.path), c.sha256, c.unit or "", c.year, c.form_id or "", c.errors,
+                          c.warnings, verdict(c, allow_errors), "", c.explained, c.explanations))  # fmt: skip
         out.extend(s.replace(via=s.via or c.unit or "") for s in c.sources)
     return out
 
@@ -87,15 +91,14 @@ def write_summary(out: str | Path, summary: Report, inputs: list[Checked], allow
     from gkxl.check.validate import check_file
     from gkxl.workbook.patch import template_path
 
-    out = Path(out)
-    macros = out.suffix.lower() == ".xlsm"  # .xlsm: with the 校验 buttons
+    macros = os.path.splitext(out)[1].lower() == ".xlsm"  # .xlsm: with the 校验 buttons
     template = template_path(summary.form.id, macros)
     with atomic_path(out) as tmp:
         if template is None:  # a form without a committed template: built with openpyxl
             write_summary_openpyxl(tmp, summary, inputs, allow_errors, macros)
         else:
             _write_patched(tmp, template, summary, inputs, allow_errors)
-        result = check_file(tmp)
+        result = check_file(tmp, as_given=True)
         if result.error:  # a bug, not bad input: keep the old output
             raise GkxlError(f"汇总表写出后无法读回（{result.error.message}），未写出", out)
     return [f.replace(path=str(out)) for f in result.findings]

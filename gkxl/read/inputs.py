@@ -27,9 +27,10 @@ def output_names(paths: list[Path], name=lambda p: p.stem) -> dict[Path, str]:
     return out
 
 
-def is_candidate(path: Path) -> bool:
+def is_candidate(path: str | Path) -> bool:
     """A workbook a folder scan should pick up: not Excel's ~$ lock file, not hidden."""
-    return path.suffix.lower() in WORKBOOK_SUFFIXES and not path.name.startswith(("~$", "."))
+    name = os.path.basename(path)
+    return os.path.splitext(name)[1].lower() in WORKBOOK_SUFFIXES and not name.startswith(("~$", "."))
 
 
 def folder_workbooks(folder: Path, recursive: bool = False) -> list[Path]:
@@ -58,6 +59,18 @@ def expand_inputs(paths: list[str | Path], recursive: bool = False, keep_empty: 
         else:
             out.append(p)
     return out if len(paths) == 1 else list(dict.fromkeys(out))  # one folder's listing has no repeats
+
+
+def expand_texts(args: list, keep_empty: bool = False) -> list[str] | None:
+    """`expand_inputs(args, keep_empty=keep_empty)` as text, when every argument is text that pathlib would
+    spell as it is (`plain_text`); None otherwise (the caller then uses pathlib)."""
+    out: list[str] = []
+    for arg in args:
+        found = expand_text(arg, keep_empty) if isinstance(arg, str) else None
+        if found is None:
+            return None
+        out.extend(found)
+    return out if len(args) == 1 else list(dict.fromkeys(out))
 
 
 def plain_text(text: object) -> str | None:

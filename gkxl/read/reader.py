@@ -286,9 +286,9 @@ def read_package(package: Package, form_id: str | None = None, digest: bool = Fa
         report._pending_notes = package
     report.marks = package.marks()
     if digest:
-        import hashlib
+        from gkxl.read.files import sha256
 
-        report.sha256 = hashlib.sha256(package.data).hexdigest()
+        report.sha256 = sha256(package.data).hexdigest()
     return report
 
 

@@ -21,24 +21,26 @@ form (a form added without one), callers fall back to openpyxl (`template_path` 
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from pathlib import Path
 
 from gkxl.form.model import Form, column_index, column_letters, split_address
 from gkxl.form.record import Record
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (merge's path)
 if TYPE_CHECKING:
+    from pathlib import Path
     from typing import IO
 
 Value = str | int | float | Decimal | bool | None
 
 # The copy a built wheel ships (setup.py), else the source tree's workbook/ (a checkout).
-SHIPPED_TEMPLATES = Path(__file__).resolve().parent / "templates"
-SOURCE_TEMPLATES = Path(__file__).resolve().parents[2] / "workbook"
+_HERE = os.path.dirname(os.path.realpath(__file__))  # no pathlib on merge's path
+SHIPPED_TEMPLATES = os.path.join(_HERE, "templates")
+SOURCE_TEMPLATES = os.path.join(os.path.dirname(os.path.dirname(_HERE)), "workbook")
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 WORKSHEET_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
@@ -51,6 +53,7 @@ _ILLEGAL_XML = dict.fromkeys([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0xFF
 _CELL = re.compile(r'<c r="([A-Z]+)(\d+)"([^>]*?)(?:/>|>(.*?)</c>)', re.S)
 _ROW = re.compile(r'<row r="(\d+)"([^>]*?)(?:/>|>(.*?)</row>)', re.S)
 _STYLE = re.compile(r'\ss="(\d+)"')
+_TEXT = re.compile(r"<t[^>]*>(.*?)</t>", re.S)
 
 
 def escape(text: str) -> str:
@@ -103,11 +106,11 @@ def template_name(form_id: str, macros: bool = False) -> str:
     return f"gkxl-{form_id}.{'xlsm' if macros else 'xlsx'}"
 
 
-def template_path(form_id: str, macros: bool = False) -> Path | None:
+def template_path(form_id: str, macros: bool = False) -> str | None:
     """The committed template of the form: the wheel's copy, else the checkout's workbook/; None if neither."""
     for folder in (SHIPPED_TEMPLATES, SOURCE_TEMPLATES):
-        path = folder / template_name(form_id, macros)
-        if path.is_file():
+        path = os.path.join(folder, template_name(form_id, macros))
+        if os.path.isfile(path):
             return path
     return None
 
@@ -117,6 +120,8 @@ def template_path(form_id: str, macros: bool = False) -> Path | None:
 
 def clean_text(text: str) -> str:
     """Text as XML can carry it: characters XML 1.0 forbids are dropped."""
+    if text.isprintable():  # the usual label or name: no control character (a C-speed test, no table lookups)
+        return text
     return text.translate(_ILLEGAL_XML)
 
 
@@ -219,17 +224,15 @@ def sheet_cells(values: dict[str, Value]) -> dict[int, RowPatch]:
     return rows
 
 
-def cell_text(xml: str, address: str) -> str | None:
-    """The inline-string text of one cell of a sheet's XML (None when it has none)."""
-    m = re.search(rf'<c r="{address}"[^>]*?>(.*?)</c>', xml, re.S)
-    if not m:
-        return None
-    texts = re.findall(r"<t[^>]*>(.*?)</t>", m.group(1), re.S)
+def inline_text(body: str | None) -> str | None:
+    """The inline-string text of a `<c>` element's content (None when it has none)."""
+    texts = _TEXT.findall(body) if body else None
     return unescape("".join(texts)) if texts else None
 
 
 def max_row(xml: str) -> int:
-    return max((int(r) for r in re.findall(r'<row r="(\d+)"', xml)), default=0)
+    at = xml.rfind('<row r="')  # rows are in order: the last one is the highest
+    return int(xml[at + 8 : xml.index('"', at + 8)]) if at >= 0 else 0
 
 
 def add_merge(xml: str, ref: str) -> str:
@@ -465,8 +468,7 @@ def _cover(xml: str, summary: Summary, note_style: int) -> tuple[str, int]:
     rows: dict[int, RowPatch] = {}
     if summary.remove_from_cover:
         for m in _CELL.finditer(xml):
-            address = m.group(1) + m.group(2)
-            text = cell_text(m.group(0), address)
+            text = inline_text(m.group(4))
             if text and summary.remove_from_cover in text:
                 row, col = int(m.group(2)), column_index(m.group(1))
                 rows.setdefault(row, RowPatch()).values[col] = text.replace(summary.remove_from_cover, "").strip()
@@ -532,7 +534,7 @@ def write_filled(
     from gkxl.workbook.zipparts import ZipWriter, read_entries
 
     entries = read_entries(str(template))
-    contents = _Contents({e.name: e for e in entries})  # a part is inflated only when it is read
+    contents = _Contents(entries)  # a part is inflated only when it is read
     parts = _sheet_parts(contents)
     sheet_names = list(parts)
     worksheets = [p for p in parts.values() if p in contents]
@@ -546,9 +548,6 @@ def write_filled(
     for sheet, values in cells.items():
         part = parts[sheet]
         changed[part] = patch_cells(text(part), sheet_cells(values))
-    if unit:
-        for part in worksheets:
-            changed[part] = footer_unit(text(part), unit)
     new_parts: list[tuple[str, ListSheet]] = []
     if summary is not None:
         styles, note, header = add_summary_styles(text("xl/styles.xml"))
@@ -579,6 +578,15 @@ def write_filled(
         types = text("[Content_Types].xml")
         overrides = "".join(f'<Override PartName="/{p}" ContentType="{WORKSHEET_TYPE}"/>' for p, _ in new_parts)
         changed["[Content_Types].xml"] = types.replace("</Types>", overrides + "</Types>")
+    # Footers last, so that they see every other change of a sheet.
+    tails: dict[str, tuple[tuple[int, bytes], bytes]] = {}  # part -> (its split, the new tail)
+    if unit:
+        for part in worksheets:
+            split = None if part in changed else contents.entry(part).split()
+            if split is None:
+                changed[part] = footer_unit(text(part), unit)
+            else:  # only the footer changes: the stored bytes before it are copied (a shipped template's split)
+                tails[part] = split, footer_unit(split[1].decode("utf-8"), unit).encode("utf-8")
     changed["docProps/core.xml"] = _core(text("docProps/core.xml"), summary.subject if summary else None)
     # Level 3: a third of level 6's time (the 校验 sheet is 650 kB of XML), the file ~15 % bigger.
     # Parts left as they are in the template are copied compressed; changed ones deflated anew.
@@ -587,6 +595,8 @@ def write_filled(
         for entry in entries:
             if entry.name in changed:
                 out.replace(entry, changed[entry.name].encode("utf-8"), PART_LEVEL)
+            elif entry.name in tails:
+                out.replace_tail(entry, *tails[entry.name], PART_LEVEL)
             else:
                 out.copy(entry)
         for part, sheet in new_parts:
@@ -604,12 +614,20 @@ def write_filled(
 class _Contents(dict):
     """Part name -> its bytes, inflated from the template on first use."""
 
+    def __init__(self, entries) -> None:
+        super().__init__((e.name, e) for e in entries)
+        self._entries = dict(self)
+
     def __getitem__(self, name: str) -> bytes:
         value = dict.__getitem__(self, name)
         if not isinstance(value, bytes):
             value = value.read()
             dict.__setitem__(self, name, value)
         return value
+
+    def entry(self, name: str):
+        """The part's zip entry (gkxl.workbook.zipparts.Entry)."""
+        return self._entries[name]
 
 
 def _attr(element: str, name: str) -> str | None:

@@ -8,7 +8,6 @@ go negative is balanced by raising one of its parts.
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 
 from gkxl.atomic import atomic_path
 from gkxl.form.model import Form
@@ -20,6 +19,7 @@ from gkxl.workbook.styles import footer_unit
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (merge's path)
 if TYPE_CHECKING:
     import random  # the callers' generator: writing a report (import, merge) does not load it
+    from pathlib import Path
 
 
 def _draw(rng: random.Random, kind: str, scale: int) -> Number:
@@ -83,6 +83,8 @@ def random_report(
 def write_report(report: Report, path: str | Path) -> Path:
     """Write `report` into a fresh standard template at `path` (atomically): the committed template patched
     (gkxl.workbook.patch), or built with openpyxl when the form has no committed template."""
+    from pathlib import Path
+
     from gkxl.workbook.patch import template_path, write_filled
 
     path = Path(path)

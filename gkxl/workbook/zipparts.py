@@ -23,6 +23,11 @@ _DATA_DESCRIPTOR = 0x08  # flag bit 3: sizes after the data (never written here:
 _LIMIT = 0xFFFFFFFF
 
 
+_FLUSH = b"\x00\x00\xff\xff"  # the empty stored block a deflate full flush ends with
+FOOTER = b"<headerFooter"  # where a template's sheets are split: the footer is all a filled copy changes there
+_TAIL_SEARCH = 8192  # the split is this close to the end: a sheet's page setup and footer
+
+
 class Entry:
     """One part of the template: its central-directory record and where its stored bytes are."""
 
@@ -37,6 +42,26 @@ class Entry:
         if self.method == _DEFLATED:
             return zlib.decompress(self.raw, -15)
         raise ValueError(f"{self.name}: compression method {self.method} not supported")
+
+    def split(self, marker: bytes = FOOTER) -> tuple[int, bytes] | None:
+        """(offset, tail) when the stored stream was fully flushed near its end, just before `marker`
+        (`split_template`): `raw[:offset]` inflates to the part's content but for `tail`, and the bytes after it
+        inflate to `tail` on their own. None for any other entry (it is then inflated and deflated whole)."""
+        if self.method != _DEFLATED:
+            return None
+        start = max(0, len(self.raw) - _TAIL_SEARCH)
+        at = bytes(self.raw[start:]).rfind(_FLUSH)
+        if at < 0:
+            return None
+        at += start + len(_FLUSH)
+        inflate = zlib.decompressobj(-15)
+        try:
+            tail = inflate.decompress(self.raw[at:])
+        except zlib.error:
+            return None
+        if not inflate.eof or inflate.unused_data or len(tail) > self.size or not tail.startswith(marker):
+            return None
+        return at, tail
 
 
 def read_entries(path: str) -> list[Entry]:
@@ -118,6 +143,27 @@ class ZipWriter:
         self._entry(entry.central, _name(entry), _DEFLATED, zlib.crc32(data), len(body), len(data), None)
         self.stream.write(body)
 
+    def replace_tail(self, entry: Entry, split: tuple[int, bytes], tail: bytes, level: int) -> None:
+        """The template's entry with the `split` tail of its content (`Entry.split`) replaced by `tail`: the
+        stored bytes before the split are copied as they are, only the tail is deflated anew."""
+        at, old = split
+        packed = zlib.compressobj(level, zlib.DEFLATED, -15)
+        body = packed.compress(tail) + packed.flush()
+        crc = zlib.crc32(tail, crc_before(entry.crc, old))
+        size = entry.size - len(old) + len(tail)
+        self._entry(entry.central, _name(entry), _DEFLATED, crc, at + len(body), size, None)
+        self.stream.write(entry.raw[:at])
+        self.stream.write(body)
+
+    def replace_split(self, entry: Entry, data: bytes, at: int, level: int) -> None:
+        """The template's entry with content `data`, deflated with a full flush at `at`, so that the part after
+        `at` can later be replaced alone (`replace_tail`)."""
+        packed = zlib.compressobj(level, zlib.DEFLATED, -15)
+        body = packed.compress(data[:at]) + packed.flush(zlib.Z_FULL_FLUSH) + packed.compress(data[at:])
+        body += packed.flush()
+        self._entry(entry.central, _name(entry), _DEFLATED, zlib.crc32(data), len(body), len(data), None)
+        self.stream.write(body)
+
     def stream_new(self, name: str, level: int, fill) -> None:
         """A new entry whose content `fill(out)` writes to `out.write` in pieces."""
         sink = _Deflating(self.stream, level)
@@ -152,3 +198,41 @@ class _Deflating:
         self.csize += len(body)
         self.stream.write(body)
         return self.crc, self.csize, self.size
+
+
+_CRC_TABLE: list[int] = []
+_CRC_TOP: dict[int, int] = {}
+
+
+def crc_before(crc: int, tail: bytes) -> int:
+    """The CRC-32 of a content without its last bytes `tail`, from the CRC of the whole (zlib.crc32's
+    convention): `zlib.crc32(tail, crc_before(c, tail)) == c`. Each CRC-32 step is invertible: the top byte
+    of the register after a step names the table entry that step used."""
+    if not _CRC_TABLE:
+        # Entry j of the (reflected) CRC-32 table, from zlib itself: crc32 of one byte is T[b ^ 0xFF] ^ 0xFF000000.
+        _CRC_TABLE.extend(zlib.crc32(bytes([j ^ 0xFF])) ^ 0xFF000000 for j in range(256))
+        _CRC_TOP.update((t >> 24, j) for j, t in enumerate(_CRC_TABLE))
+    table, top = _CRC_TABLE, _CRC_TOP
+    register = crc ^ 0xFFFFFFFF
+    for byte in reversed(tail):
+        j = top[register >> 24]
+        register = ((register ^ table[j]) << 8) & 0xFFFFFFFF | (j ^ byte)
+    return register ^ 0xFFFFFFFF
+
+
+def split_template(source: str, target: str, marker: bytes = FOOTER, level: int = 9) -> None:
+    """Copy the zip `source` to `target` with every deflated part that holds `marker` deflated in two pieces,
+    fully flushed just before the marker's last occurrence (setup.py, for the templates a wheel ships): a
+    writer that changes only what follows (a sheet's footer) then copies the rest as stored
+    (`Entry.split`, `ZipWriter.replace_tail`). The content of every part stays the same."""
+    entries = read_entries(source)
+    with open(target, "wb") as f:
+        out = ZipWriter(f)
+        for entry in entries:
+            data = entry.read() if entry.method == _DEFLATED else b""
+            at = data.rfind(marker)
+            if at > 0:
+                out.replace_split(entry, data, at, level)
+            else:
+                out.copy(entry)
+        out.close()
