@@ -137,6 +137,13 @@ def number_text(value: int | float | Decimal) -> str:
     return repr(value)
 
 
+def _text(value: str) -> str:
+    """Text as the content of an inline string (cell_xml's, for the rows of a list sheet)."""
+    if value.isprintable() and "&" not in value and "<" not in value and ">" not in value:
+        return value
+    return escape(clean_text(value))
+
+
 def cell_xml(ref: str, value: Value, style: str | None = None) -> str:
     """One `<c>` element: a number, a boolean or an inline string (text is never a formula)."""
     s = f' s="{style}"' if style else ""
@@ -360,7 +367,11 @@ def _list_rows(out: IO[bytes], sheet: ListSheet) -> None:
             raise ValueError(f"row {number} of {sheet.name} is wider than its header")
         cells = "".join(
             [
-                (f'<c r="{col}{number}"><v>{v}</v></c>' if type(v) is int else cell_xml(f"{col}{number}", v))
+                f'<c r="{col}{number}"><v>{v}</v></c>'
+                if type(v) is int
+                else f'<c r="{col}{number}" t="inlineStr"><is><t xml:space="preserve">{_text(v)}</t></is></c>'
+                if type(v) is str
+                else cell_xml(f"{col}{number}", v)
                 for col, v in zip(letters, values, strict=False)
                 if v is not None
             ]
