@@ -70,13 +70,34 @@ def pools(monkeypatch) -> list[int]:
     return started
 
 
-def test_two_jobs_give_the_same_files_manifest_and_log(make_workbook, tmp_path, pools):
+@pytest.fixture
+def forks(monkeypatch) -> list[int]:
+    """How many children a small batch was shared with (gkxl.parallel._forked), one entry per child."""
+    started = []
+    real = gkxl.parallel._fork
+
+    def counted(func, part):
+        started.append(len(part))
+        return real(func, part)
+
+    monkeypatch.setattr(gkxl.parallel, "_fork", counted)
+    return started
+
+
+@pytest.mark.parametrize("way", ["pool", "fork"])
+def test_two_jobs_give_the_same_files_manifest_and_log(make_workbook, tmp_path, pools, forks, monkeypatch, way):
+    """A dozen inputs with two jobs: in a pool, or (the default for a batch this small, where the system can
+    fork) shared with one forked child."""
+    if way == "pool":
+        monkeypatch.setattr(gkxl.parallel, "can_fork", lambda: False)
+    elif not gkxl.parallel.can_fork():
+        pytest.skip("this system cannot fork")
     folder = make_inputs(make_workbook, tmp_path / "in")
     one, two = tmp_path / "one", tmp_path / "two"
     first = run(folder, one, 1, "--wide")
-    assert pools == []
+    assert pools == forks == []
     second = run(folder, two, 2, "--wide")
-    assert pools == [2]
+    assert (pools, forks) == (([2], []) if way == "pool" else ([], [6, 6]))  # 12 inputs: two children of 6
     assert first.exit_code == second.exit_code == 1  # the truncated and the non-workbook inputs
     assert files(one) == files(two)  # the manifest too: same keys, entries, order
     assert log_lines(first.output, one) == log_lines(second.output, two)
@@ -93,13 +114,13 @@ def test_two_jobs_give_the_same_files_manifest_and_log(make_workbook, tmp_path, 
     assert log_lines(first.output, one) == log_lines(second.output, two)
     statuses = [line.split()[0] for line in log_lines(second.output, two)]
     assert statuses[0] == "REMOVED" and statuses.count("UNCHANGED") == 10 and statuses.count("OK") == 1
-    assert pools == [2]  # one input to convert: no pool, even with --jobs 2
+    assert (pools, forks) == (([2], []) if way == "pool" else ([], [6, 6]))  # one to convert: none new
     before = {p.name: p.stat().st_mtime_ns for p in two.iterdir()}
     assert run(folder, two, 2, "--wide").exit_code == 1
     assert {p.name: p.stat().st_mtime_ns for p in two.iterdir()} == before
 
 
-def test_many_inputs_use_every_core_by_default(make_workbook, tmp_path, pools):
+def test_many_inputs_use_every_core_by_default(make_workbook, tmp_path, pools, forks):
     folder = tmp_path / "in"
     folder.mkdir()
     source = make_workbook("2021")
@@ -109,10 +130,13 @@ def test_many_inputs_use_every_core_by_default(make_workbook, tmp_path, pools):
     assert run(folder, tmp_path / "serial", 1).exit_code == 0
     assert pools == ([cores()] if cores() > 1 else [])
     assert files(tmp_path / "auto") == files(tmp_path / "serial")
-    (folder / "乡00.xlsx").unlink()  # now under the threshold: one process
+    (folder / "乡00.xlsx").unlink()  # now under the threshold: no pool, forked children where they can be
     shutil.rmtree(tmp_path / "auto")
     assert CliRunner().invoke(cli, ["csv", str(folder), "-o", str(tmp_path / "auto")]).exit_code == 0
     assert len(pools) == (1 if cores() > 1 else 0)
+    assert len(forks) == (cores() if cores() > 1 and gkxl.parallel.can_fork() else 0)
+    per_unit = {k: v for k, v in files(tmp_path / "serial").items() if k.startswith("乡") and "乡00" not in k}
+    assert {k: v for k, v in files(tmp_path / "auto").items() if k.startswith("乡")} == per_unit
 
 
 @pytest.mark.skipif(multiprocessing.get_start_method() != "fork", reason="the patch must reach the workers")
@@ -187,9 +211,14 @@ def test_interrupted_parallel_run_leaves_only_whole_files(make_workbook, tmp_pat
 
 
 @pytest.mark.skipif(multiprocessing.get_start_method() != "fork", reason="the patch must reach the workers")
-def test_a_killed_worker_fails_its_files_and_the_next_run_converts_them(make_workbook, tmp_path, monkeypatch):
+@pytest.mark.parametrize("way", ["pool", "fork"])
+def test_a_killed_worker_fails_its_files_and_the_next_run_converts_them(make_workbook, tmp_path, monkeypatch, way):
+    """In a pool, the chunk of the killed worker and those queued after it fail; shared with forked children
+    (the default for a dozen inputs), what the killed child had not sent yet."""
     import gkxl.csv.convert
 
+    if way == "pool":
+        monkeypatch.setattr(gkxl.parallel, "can_fork", lambda: False)
     folder = make_inputs(make_workbook, tmp_path / "in")
     assert run(folder, tmp_path / "clean", 1).exit_code == 1
     real_convert = gkxl.csv.convert.convert
@@ -205,7 +234,11 @@ def test_a_killed_worker_fails_its_files_and_the_next_run_converts_them(make_wor
     assert result.exit_code == 1, result.output
     lines = log_lines(result.output, out)
     assert len(lines) == 13 and lines[4].startswith("FAILED")
-    assert "转换失败（处理进程意外退出（BrokenProcessPool）" in lines[4]
+    died = "BrokenProcessPool" if way == "pool" else "ChildProcessError"
+    assert f"转换失败（处理进程意外退出（{died}）" in lines[4]
+    if way == "fork":  # the first child had sent 乡00..乡03; the second child's six are not touched
+        assert [line.split()[0] for line in lines[:4]] == ["OK"] * 4 and lines[5].startswith("FAILED")
+        assert not any(line.startswith("FAILED") and "意外退出" in line for line in lines[6:])
     assert not list(out.glob(".*tmp")) and not (out / LOCK_NAME).exists() and (out / MANIFEST_NAME).exists()
 
     monkeypatch.setattr(gkxl.csv.convert, "convert", real_convert)
