@@ -14,13 +14,13 @@ from openpyxl import Workbook, load_workbook
 from gkxl.check.validate import check_file
 from gkxl.form.model import load_form
 from gkxl.merge.combine import merge
-from gkxl.merge.sheets import DETAIL_SHEET, SOURCES_SHEET
+from gkxl.merge.sheets import DETAIL_SHEET, DETAIL_WRAP, SOURCE_WRAP, SOURCES_SHEET
 from gkxl.read.reader import RESULTS_SHEET, Report
 from gkxl.render import render
 from gkxl.workbook.annotate import annotate
 from gkxl.workbook.sample import random_report, write_report
 from gkxl.workbook.standard import write_template
-from gkxl.workbook.styles import FOOTER_FILE, FOOTER_PAGE, footer_unit, print_setup
+from gkxl.workbook.styles import FOOTER_FILE, FOOTER_PAGE, LINE_PT, footer_unit, print_setup, wrapped_lines
 from gkxl.workbook.template import build_workbook
 from gkxl.workbook.xlsm import BUTTON_PX, SCREEN_PX, _column_px, _row_px, button_place
 
@@ -100,6 +100,23 @@ def test_summary_sheets(tmp_path):
     cover = wb["封面"]
     note = next(c.row for row in cover.iter_rows() for c in row if str(c.value or "").startswith("本表为汇总表"))
     assert cover.print_area.endswith(f"$B${cover.max_row}") and note <= cover.max_row  # the note prints
+    _labels_print_whole(wb[DETAIL_SHEET], DETAIL_WRAP)
+    _labels_print_whole(wb[SOURCES_SHEET], SOURCE_WRAP)
+
+
+def _labels_print_whole(ws, wrap: tuple[int, ...]) -> None:
+    """Every text of a wrapping column wraps, and its row is as tall as its lines (the form's longest row
+    label, 87 columns of text, takes three lines of the 36-wide 行标签): nothing is cut off on paper."""
+    tall = 0
+    for row in ws.iter_rows(min_row=2):
+        texts = [(c.value, ws.column_dimensions[c.column_letter].width) for c in row if c.column in wrap and c.value]
+        for cell in row:
+            assert bool(cell.alignment.wrap_text) == (cell.column in wrap), (ws.title, cell.coordinate)
+        lines = max((wrapped_lines(str(v), w) for v, w in texts), default=1)
+        height = ws.row_dimensions[row[0].row].height
+        assert (height or 15) >= LINE_PT * lines, (ws.title, row[0].row, lines, height)
+        tall += lines > 1
+    assert tall or ws.title == SOURCES_SHEET  # 汇总明细 has labels longer than their column
 
 
 def test_print_setup_keeps_its_positional_form_and_chooses_orientation_by_width():

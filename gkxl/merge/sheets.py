@@ -28,7 +28,8 @@ MAX_SOURCE_ROWS = 20_000  # rows of 来源 read: far beyond any real merge, and 
 # The frozen block a person reads (table, labels, total), one column per unit, then the cell and key for support.
 DETAIL_HEADERS = ("工作表", "行标签", "列标签", "合计")
 DETAIL_TAIL = ("单元格", "键")
-DETAIL_WIDTHS = (5, 36, 14, 9)
+DETAIL_WIDTHS = (7, 36, 14, 9)  # 工作表 fits its header on one line
+DETAIL_WRAP = (2, 3)  # the labels wrap: the form's longest row label is ~2.5 times the column's width
 TAIL_WIDTHS = (7, 30)
 DETAIL_HEADER_HEIGHT = 45  # the unit names wrap onto three lines
 SOURCES_FREEZE = "B2"
@@ -37,6 +38,7 @@ COUNTED_AS_ZERO = "按 0 计（{}）"  # an invalid value summed with --allow-er
 SOURCE_HEADERS = ("序号", "文件名", "SHA-256", "填报单位", "年度", "表式", "错误数", "警告数", "汇总结论", "经由汇总表",
                   "已说明", "说明")  # fmt: skip
 SOURCE_WIDTHS = (5, 26, 18, 22, 6, 5, 6, 6, 30, 18, 6, 40)  # the SHA-256 is for machines: only its start shows
+SOURCE_WRAP = (2, 4, 9, 10, 12)  # file, unit, verdict, via and 说明 wrap (the SHA-256 does not)
 PATH_SEPARATOR = " / "
 _SHA = re.compile(r"[0-9a-f]{64}")
 
@@ -73,7 +75,9 @@ class Source(Frozen):
                 self.verdict, self.via, self.explained, self.explanations)  # fmt: skip
 
 
-def _header(ws, headers: Sequence[str], widths: Sequence[int]) -> None:
+def _header(ws, headers: Sequence[str], widths: Sequence[int], wrap: Sequence[int] = ()) -> None:
+    """The bold header row and the widths; the `wrap` columns' style wraps text (`append_rows` gives their
+    cells that style and each row the height its text needs)."""
     from copy import copy
 
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -88,6 +92,8 @@ def _header(ws, headers: Sequence[str], widths: Sequence[int]) -> None:
         cell._style = copy(first._style)  # one style shared by a thousand unit headers: ~50x faster than setting it
     for i in range(len(headers)):
         ws.column_dimensions[column_letters(i + 1)].width = widths[i] if i < len(widths) else UNIT_WIDTH
+    for i in wrap:
+        ws.column_dimensions[column_letters(i)].alignment = Alignment(wrap_text=True)
 
 
 def detail_headers(units: Sequence[str]) -> tuple[str, ...]:
@@ -111,7 +117,7 @@ def add_detail_sheet(wb, units: Sequence[str], cell_count: int, unit: str | None
 
     ws = wb.create_sheet(DETAIL_SHEET)
     headers = detail_headers(units)
-    _header(ws, headers, detail_widths(len(units)))
+    _header(ws, headers, detail_widths(len(units)), DETAIL_WRAP)
     ws.row_dimensions[1].height = DETAIL_HEADER_HEIGHT
     last = column_letters(len(headers))
     ws.auto_filter.ref = f"A1:{last}{cell_count + 1}"
@@ -158,7 +164,7 @@ def add_sources_sheet(wb, count: int, unit: str | None = None) -> None:
     from gkxl.workbook.styles import print_setup
 
     ws = wb.create_sheet(SOURCES_SHEET)
-    _header(ws, SOURCE_HEADERS, SOURCE_WIDTHS)
+    _header(ws, SOURCE_HEADERS, SOURCE_WIDTHS, SOURCE_WRAP)
     ws.auto_filter.ref = f"A1:{column_letters(len(SOURCE_HEADERS))}{count + 1}"
     ws.freeze_panes = SOURCES_FREEZE
     print_setup(ws, True, count + 1, len(SOURCE_HEADERS), title_rows=(1, 1), unit=unit, center=False)

@@ -16,8 +16,10 @@ from gkxl.merge.sheets import (
     DETAIL_HEADER_HEIGHT,
     DETAIL_HEADERS,
     DETAIL_SHEET,
+    DETAIL_WRAP,
     SOURCE_HEADERS,
     SOURCE_WIDTHS,
+    SOURCE_WRAP,
     SOURCES_FREEZE,
     SOURCES_SHEET,
     SUMMARY_MARK,
@@ -128,9 +130,9 @@ def _write_patched(path: Path, template: Path, summary: Report, inputs: list[Che
     units = [c.unit or "" for c in inputs]
     printed = len(DETAIL_HEADERS) + len(units)  # the cell and key are for support: not printed
     detail = ListSheet(DETAIL_SHEET, detail_headers(units), detail_widths(len(units)), rows[DETAIL_SHEET],
-                       len(form.cells), detail_freeze(), printed, DETAIL_HEADER_HEIGHT)  # fmt: skip
+                       len(form.cells), detail_freeze(), printed, DETAIL_HEADER_HEIGHT, DETAIL_WRAP)  # fmt: skip
     listed = ListSheet(SOURCES_SHEET, SOURCE_HEADERS, SOURCE_WIDTHS, rows[SOURCES_SHEET], len(provenance),
-                       SOURCES_FREEZE, len(SOURCE_HEADERS))  # fmt: skip
+                       SOURCES_FREEZE, len(SOURCE_HEADERS), None, SOURCE_WRAP)  # fmt: skip
     extra = Summary(cover_lines(inputs, allow_errors), [detail, listed], {SUMMARY_MARK: str(len(provenance))},
                     _subject(summary, inputs), COVER_HINT)  # fmt: skip
     write_filled(path, template, form, report_cells(summary), summary.unit, extra)

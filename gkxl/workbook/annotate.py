@@ -11,7 +11,7 @@ from gkxl.atomic import atomic_path
 from gkxl.check.findings import SEVERITY_ORDER, SEVERITY_TEXT, Finding
 from gkxl.errors import GkxlError
 from gkxl.read.reader import RESULTS_SHEET
-from gkxl.workbook.styles import FONT, HEADER_FILL, INPUT_FILL, LINE_PT, MARK_COLORS, footer_unit, print_setup
+from gkxl.workbook.styles import FONT, HEADER_FILL, INPUT_FILL, MARK_COLORS, footer_unit, print_setup, row_height
 
 # The clerk writes a 说明 (explanation) in the last column; it is read back and kept on re-validation.
 RESULT_HEADERS = ("序号", "级别", "工作表", "单元格", "规则", "问题", "填报值", "应为", "说明")
@@ -102,17 +102,6 @@ def _results_sheet(wb, findings: list[Finding]) -> None:
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = ws.dimensions
     print_setup(ws, True, title_rows=(1, 1), unit=_unit(wb))
-
-
-def row_height(values: tuple, widths: tuple) -> float:
-    """The height a row of wrapped text needs (neither Excel nor LibreOffice grows a row on opening a file)."""
-    from math import ceil
-
-    def lines(value: object, width: float) -> int:
-        units = sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(value))  # a CJK character is two columns wide
-        return max(ceil(units / max(width - 1.5, 1)), 1)
-
-    return LINE_PT * max(lines(v, w) for v, w in zip(values, widths, strict=True)) + 3
 
 
 def _unit(wb) -> str | None:

@@ -302,9 +302,10 @@ def footer_unit(xml: str, unit: str) -> str:
 
 
 class ListSheet(Record):
-    """A sheet of plain rows below a bold header (汇总明细, 来源): widths, filter, frozen panes, page setup."""
+    """A sheet of plain rows below a bold header (汇总明细, 来源): widths, filter, frozen panes, page setup; the
+    text of the `wrap` columns wraps (their column style), each row as high as its longest such text needs."""
 
-    _fields = ("name", "headers", "widths", "rows", "row_count", "freeze", "printed_cols", "header_height")
+    _fields = ("name", "headers", "widths", "rows", "row_count", "freeze", "printed_cols", "header_height", "wrap")
 
     def __init__(
         self,
@@ -316,10 +317,11 @@ class ListSheet(Record):
         freeze: str,  # the first scrolling cell, e.g. 'E2'
         printed_cols: int,  # the print area stops after this column
         header_height: float | None = None,
+        wrap: Sequence[int] = (),  # 1-based columns whose text wraps
     ) -> None:
         self.name, self.headers, self.widths, self.rows = name, headers, widths, rows
         self.row_count, self.freeze, self.printed_cols = row_count, freeze, printed_cols
-        self.header_height = header_height
+        self.header_height, self.wrap = header_height, tuple(wrap)
 
 
 def _pane(freeze: str) -> str:
@@ -331,10 +333,14 @@ def _pane(freeze: str) -> str:
     )
 
 
-def _list_head(sheet: ListSheet, header_style: int) -> str:
+def _list_head(sheet: ListSheet, header_style: int, wrap_style: int) -> str:
     width = len(sheet.headers)
     last = f"{column_letters(width)}{sheet.row_count + 1}"
-    cols = "".join(f'<col width="{w:g}" customWidth="1" min="{i}" max="{i}"/>' for i, w in enumerate(sheet.widths, 1))
+    wrap = f' style="{wrap_style}"'
+    cols = "".join(
+        f'<col width="{w:g}" customWidth="1"{wrap if i in sheet.wrap else ""} min="{i}" max="{i}"/>'
+        for i, w in enumerate(sheet.widths, 1)
+    )
     height = f' ht="{sheet.header_height:g}" customHeight="1"' if sheet.header_height else ""
     header = "".join(cell_xml(f"{column_letters(i)}1", h, str(header_style)) for i, h in enumerate(sheet.headers, 1))
     return (
@@ -358,8 +364,15 @@ def _list_tail(sheet: ListSheet, unit: str | None) -> str:
     )
 
 
-def _list_rows(out: IO[bytes], sheet: ListSheet) -> None:
+def _list_rows(out: IO[bytes], sheet: ListSheet, wrap_style: int) -> None:
+    from gkxl.workbook.styles import wrap_height
+
     letters = [column_letters(i + 1) for i in range(len(sheet.headers))]
+    styles: list[str | None] = [None] * len(letters)  # a wrapped column's cells carry its style, as Excel gives a
+    for i in sheet.wrap:  # cell typed into a styled column
+        styles[i - 1] = str(wrap_style)
+    columns = [(col, f' s="{style}"' if style else "", style) for col, style in zip(letters, styles, strict=True)]
+    wrapped = [(i - 1, sheet.widths[i - 1]) for i in sheet.wrap]
     chunk: list[str] = []
     size = 0
     for number, values in enumerate(sheet.rows, 2):
@@ -367,16 +380,18 @@ def _list_rows(out: IO[bytes], sheet: ListSheet) -> None:
             raise ValueError(f"row {number} of {sheet.name} is wider than its header")
         cells = "".join(
             [
-                f'<c r="{col}{number}"><v>{v}</v></c>'
+                f'<c r="{col}{number}"{s}><v>{v}</v></c>'
                 if type(v) is int
-                else f'<c r="{col}{number}" t="inlineStr"><is><t xml:space="preserve">{_text(v)}</t></is></c>'
+                else f'<c r="{col}{number}"{s} t="inlineStr"><is><t xml:space="preserve">{_text(v)}</t></is></c>'
                 if type(v) is str
-                else cell_xml(f"{col}{number}", v)
-                for col, v in zip(letters, values, strict=False)
+                else cell_xml(f"{col}{number}", v, style)
+                for (col, s, style), v in zip(columns, values, strict=False)
                 if v is not None
             ]
         )
-        chunk.append(f'<row r="{number}">{cells}</row>')
+        height = wrap_height(values, wrapped) if wrapped else None
+        tall = f' ht="{height:g}" customHeight="1"' if height else ""
+        chunk.append(f'<row r="{number}"{tall}>{cells}</row>')
         size += len(cells)
         if size >= 1 << 16:  # ~64 kB at a time: a row of 2,500 units is ~50 kB on its own
             out.write("".join(chunk).encode("utf-8"))
@@ -428,8 +443,9 @@ def _xf(font: int, fill: int, alignment: str) -> str:
     )
 
 
-def add_summary_styles(xml: str) -> tuple[str, int, int]:
-    """styles.xml with the cover note's and the list header's styles appended: (xml, note xf, header xf)."""
+def add_summary_styles(xml: str) -> tuple[str, int, int, int]:
+    """styles.xml with the cover note's, the list header's and wrapped list text's styles appended: (xml, note
+    xf, header xf, wrap xf)."""
     from gkxl.workbook.styles import HEADER_FILL
 
     xml, note_font = _append(xml, "fonts", f'<font><b val="1"/><color rgb="{NOTE_COLOR}"/></font>')
@@ -437,7 +453,8 @@ def add_summary_styles(xml: str) -> tuple[str, int, int]:
     xml, fill = _fill_index(xml, HEADER_FILL)
     xml, note = _append(xml, "cellXfs", _xf(note_font, 0, 'vertical="center" wrapText="1"'))
     xml, header = _append(xml, "cellXfs", _xf(bold, fill, 'horizontal="center" vertical="center" wrapText="1"'))
-    return xml, note, header
+    xml, wrap = _append(xml, "cellXfs", _xf(0, 0, 'wrapText="1"'))
+    return xml, note, header, wrap
 
 
 # --- the package -----------------------------------------------------------------------------------------
@@ -561,7 +578,7 @@ def write_filled(
         changed[part] = patch_cells(text(part), sheet_cells(values))
     new_parts: list[tuple[str, ListSheet]] = []
     if summary is not None:
-        styles, note, header = add_summary_styles(text("xl/styles.xml"))
+        styles, note, header, wrap = add_summary_styles(text("xl/styles.xml"))
         changed["xl/styles.xml"] = styles
         cover_sheet = form.cover["sheet"]
         changed[parts[cover_sheet]], last = _cover(text(parts[cover_sheet]), summary, note)
@@ -614,8 +631,8 @@ def write_filled(
             # Level 1 for the big list sheets: megabytes of repetitive XML, and the fastest level still shrinks
             # it tenfold.
             def fill(stream, sheet: ListSheet = sheet) -> None:
-                stream.write(_list_head(sheet, header).encode("utf-8"))
-                _list_rows(stream, sheet)
+                stream.write(_list_head(sheet, header, wrap).encode("utf-8"))
+                _list_rows(stream, sheet, wrap)
                 stream.write(_list_tail(sheet, unit).encode("utf-8"))
 
             out.stream_new(part, 1, fill)

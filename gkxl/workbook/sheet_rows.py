@@ -18,6 +18,7 @@ from xml.sax.saxutils import escape
 
 from gkxl.form.model import column_index, column_letters
 from gkxl.read.package import sheet_part
+from gkxl.workbook.styles import wrap_height
 
 Value = str | int | Decimal | None
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -33,7 +34,7 @@ def _cell(ref: str, value: Value) -> str:
     return f'<c r="{ref}"><v>{text}</v></c>'
 
 
-def _row(number: int, letters: list[str], values: Sequence[Value]) -> str:
+def _row(number: int, letters: list[str], values: Sequence[Value], wrapped: dict[int, tuple[str, float]]) -> str:
     # Counts are most of the cells: format them inline, everything else through _cell.
     cells = "".join(
         [
@@ -43,13 +44,36 @@ def _row(number: int, letters: list[str], values: Sequence[Value]) -> str:
             for col, v in zip(letters, values, strict=False)
         ]
     )
-    return f'<row r="{number}">{cells}</row>'
+    if not wrapped:
+        return f'<row r="{number}">{cells}</row>'
+    for i, (style, _) in wrapped.items():  # a cell of a styled column carries the column's style
+        if i <= len(values) and values[i - 1] is not None:
+            cells = cells.replace(f'<c r="{letters[i - 1]}{number}"', f'<c r="{letters[i - 1]}{number}" s="{style}"', 1)
+    height = wrap_height(values, [(i - 1, width) for i, (_, width) in wrapped.items()])
+    tall = f' ht="{height:g}" customHeight="1"' if height else ""
+    return f'<row r="{number}"{tall}>{cells}</row>'
 
 
-def _rows(rows: Sequence[Sequence[Value]], first_row: int) -> Iterator[str]:
+def _rows(rows: Sequence[Sequence[Value]], first_row: int, wrapped: dict[int, tuple[str, float]]) -> Iterator[str]:
     letters = [column_letters(i + 1) for i in range(max(map(len, rows), default=0))]
     for number, values in enumerate(rows, first_row):
-        yield _row(number, letters, values)
+        yield _row(number, letters, values, wrapped)
+
+
+def _wrapped_columns(xml: str, styles_xml: str) -> dict[int, tuple[str, float]]:
+    """Column (1-based) -> (style, width) of the sheet's columns whose style wraps text (set with openpyxl):
+    their cells get that style, and each row the height its text needs, as gkxl.workbook.patch writes them."""
+    styles = re.search(r"<cellXfs\b.*?</cellXfs>", styles_xml, re.S)
+    xfs = re.findall(r"<xf\b.*?(?:/>|</xf>)", styles.group(0), re.S) if styles else []
+    out = {}
+    for m in re.finditer(r"<col\b([^>]*)/>", xml):
+        attrs = dict(re.findall(r'(\w+)="([^"]*)"', m.group(1)))
+        style = attrs.get("style")
+        if style is None or not style.isdigit() or int(style) >= len(xfs) or 'wrapText="1"' not in xfs[int(style)]:
+            continue
+        for i in range(int(attrs["min"]), int(attrs["max"]) + 1):
+            out[i] = (style, float(attrs.get("width", 8.43)))
+    return out
 
 
 def append_rows(path: str | Path, sheets: dict[str, Iterable[Sequence[Value]]], first_row: int = 2) -> None:
@@ -64,6 +88,7 @@ def append_rows(path: str | Path, sheets: dict[str, Iterable[Sequence[Value]]], 
                 raise KeyError(sheet)
             parts[part] = sheet
         entries = [(info, zf.read(info)) for info in zf.infolist()]
+        styles = zf.read("xl/styles.xml").decode("utf-8") if "xl/styles.xml" in zf.namelist() else ""
     # Level 1 for the big sheets: megabytes of repetitive XML, and the fastest level still shrinks it tenfold.
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out:
         for info, content in entries:
@@ -73,9 +98,10 @@ def append_rows(path: str | Path, sheets: dict[str, Iterable[Sequence[Value]]], 
             rows = list(sheets[parts[info.filename]])
             last_row, width = first_row + len(rows) - 1, max(map(len, rows), default=0)
             head, tail = _split(content.decode("utf-8"), last_row, width)
+            wrapped = _wrapped_columns(head, styles)
             with out.open(info.filename, "w") as part:
                 part.write(head.encode("utf-8"))
-                for row in _rows(rows, first_row):
+                for row in _rows(rows, first_row, wrapped):
                     part.write(row.encode("utf-8"))
                 part.write(tail.encode("utf-8"))
 

@@ -9,6 +9,8 @@ from gkxl.form.model import column_letters, split_address
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (merge's path)
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from openpyxl.worksheet.worksheet import Worksheet
 
 FONT = "宋体"
@@ -16,6 +18,33 @@ LINE_PT = 13.5  # one line of 10-pt 宋体: what a row of wrapped text needs per
 INPUT_FILL = "FFFDF5D8"  # pale yellow: where the clerk types
 COVER_HINT = "黄色单元格为填报项，请填写数字，没有发生的填 0。"  # a summary's cover drops it: nothing to fill
 HEADER_FILL = "FFDDEBF7"  # pale blue: the header row of a list sheet (校验结果, 汇总明细, 来源)
+
+
+_LINES: dict[tuple[str, float], int] = {}  # a list sheet repeats its labels: each is measured once
+
+
+def wrapped_lines(text: str, width: float) -> int:
+    """The lines `text` takes in a wrapping column `width` wide (a CJK character is two columns wide)."""
+    key = (text, width)
+    if key not in _LINES:
+        units = sum(2 if ord(ch) > 0x2E80 else 1 for ch in text) if not text.isascii() else len(text)
+        if len(_LINES) > 4096:
+            _LINES.clear()
+        _LINES[key] = max(-(-units // max(width - 1.5, 1)), 1)
+    return _LINES[key]
+
+
+def row_height(values: Sequence[object], widths: Sequence[float]) -> float:
+    """The height a row of wrapped text needs (neither Excel nor LibreOffice grows a row on opening a file)."""
+    return LINE_PT * max(wrapped_lines(str(v), w) for v, w in zip(values, widths, strict=True)) + 3
+
+
+def wrap_height(values: Sequence[object], wrapped: Sequence[tuple[int, float]]) -> float | None:
+    """The height of a list sheet's row whose columns (0-based index, width) `wrapped` wrap their text, when
+    one of them needs more than a line (None: the default height fits)."""
+    lines = max((wrapped_lines(str(values[i]), w) for i, w in wrapped if i < len(values) and values[i] is not None),
+                default=1)  # fmt: skip
+    return LINE_PT * lines + 3 if lines > 1 else None
 
 VALIDATION = {
     "count": ("whole", "greaterThanOrEqual", "0", None, "请填写不小于 0 的整数（件数）。"),
