@@ -5,6 +5,10 @@ Parts left unchanged are copied as they are stored, compressed, with no inflatin
 校验 sheet alone is 650 kB of XML); changed parts are deflated anew; new parts are streamed. Only what gkxl's
 own committed templates use is supported (deflated or stored entries, no zip64, no encryption): anything else
 raises ValueError, and the template cannot have it.
+
+Its central-directory reader is not gkxl.read.package's: that one checks hostile input and says what is wrong
+in Chinese; this one reads gkxl's own template, keeps each entry's record to copy it, and runs standalone
+(standard library only), as setup.py loads it to split the templates a wheel ships.
 """
 
 from __future__ import annotations
