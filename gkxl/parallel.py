@@ -37,12 +37,13 @@ def default_workers(n_inputs: int) -> int:
 
 
 def can_fork() -> bool:
-    """Whether a small batch may be shared with forked children: POSIX, and no other thread running (a thread
-    of a caller's could hold a lock the child would wait for)."""
-    if not hasattr(os, "fork"):
-        return False
+    """Whether a small batch may be shared with forked children: a system where forking is Python's own default
+    for worker processes (not Windows, which cannot, nor macOS, whose system libraries may not survive it), and
+    no other thread running (a caller's thread could hold a lock the child would wait for)."""
     import sys
 
+    if not hasattr(os, "fork") or sys.platform == "darwin":
+        return False
     threading = sys.modules.get("threading")
     return threading is None or threading.active_count() == 1
 
