@@ -84,7 +84,6 @@ def invalid(checked: Checked) -> dict[str, object]:
 
 def write_summary(out: str | Path, summary: Report, inputs: list[Checked], allow_errors: bool) -> list[Finding]:
     """Write the summary workbook atomically; return the findings of validating the written file."""
-    from gkxl.check.validate import check_file
     from gkxl.workbook.patch import template_path
 
     out = Path(out)
@@ -95,10 +94,29 @@ def write_summary(out: str | Path, summary: Report, inputs: list[Checked], allow
             write_summary_openpyxl(tmp, summary, inputs, allow_errors, macros)
         else:
             _write_patched(tmp, template, summary, inputs, allow_errors)
-        result = check_file(tmp)
-        if result.error:  # a bug, not bad input: keep the old output
-            raise GkxlError(f"汇总表写出后无法读回（{result.error.message}），未写出", out)
-    return [f.replace(path=str(out)) for f in result.findings]
+        try:
+            findings = _read_back(tmp)
+        except GkxlError as exc:  # a bug, not bad input: keep the old output
+            raise GkxlError(f"汇总表写出后无法读回（{exc.message}），未写出", out) from None
+    return [f.replace(path=str(out)) for f in findings]
+
+
+def _read_back(path: Path) -> list[Finding]:
+    """The findings of validating the written summary, as `check_file` gives them, with the file mapped
+    (gkxl.read.package.map_package): the megabytes of 汇总明细 are neither held nor copied for calamine, so a
+    merge's peak memory does not grow with them."""
+    from gkxl.check.validate import validate
+    from gkxl.read.package import map_package
+    from gkxl.read.reader import read_package
+
+    package = map_package(path)
+    try:
+        report = read_package(package)
+        findings = validate(report, package=package)
+        report.explanations  # noqa: B018 - any 说明 still to be read come from the file while it is mapped
+    finally:
+        package.close()
+    return findings
 
 
 def _subject(summary: Report, inputs: list[Checked]) -> str:
