@@ -6,7 +6,7 @@ as its id, not as the whole definition), so the parent only sums and writes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from gkxl.check.findings import Finding, count, count_explained, explanations
@@ -14,65 +14,9 @@ from gkxl.check.verdict import Verdict, verdict
 from gkxl.errors import GkxlError
 from gkxl.form.record import Record
 from gkxl.merge.sheets import SOURCES_SHEET, SUMMARY_MARK, Source, read_sources
+from gkxl.merge.values import CellValues
 from gkxl.parallel import default_workers, map_ordered
 from gkxl.read.values import Number
-
-_ABSENT = object()
-_KEYS: dict[str, dict[str, int]] = {}  # form id -> cell key -> position in the form
-
-
-def _keys(form_id: str) -> dict[str, int]:
-    if form_id not in _KEYS:
-        from gkxl.form.model import load_form
-
-        _KEYS[form_id] = {c.key: i for i, c in enumerate(load_form(form_id).cells)}
-    return _KEYS[form_id]
-
-
-class CellValues(Mapping):
-    """An input's values as a tuple in the form's cell order: the parent holds up to 2,500 of them (a dict of
-    200 cells is ~9 kB, the tuple ~2 kB), so a merge's memory stays nearly flat as the inputs grow."""
-
-    __slots__ = ("_form_id", "_keys", "_values")
-
-    def __init__(self, form_id: str, values: tuple) -> None:
-        self._form_id, self._keys, self._values = form_id, _keys(form_id), values
-
-    @classmethod
-    def of(cls, form_id: str, values: dict[str, Number | None]) -> Mapping[str, Number | None]:
-        """`values` compacted, or `values` itself when it holds a key the form does not have."""
-        keys = _keys(form_id)
-        if not values.keys() <= keys.keys():
-            return values
-        return cls(form_id, tuple(values.get(k, _ABSENT) for k in keys))
-
-    def __getitem__(self, key: str) -> Number | None:
-        value = self._values[self._keys[key]]
-        if value is _ABSENT:
-            raise KeyError(key)
-        return value
-
-    def get(self, key: str, default=None):
-        i = self._keys.get(key)
-        value = _ABSENT if i is None else self._values[i]
-        return default if value is _ABSENT else value
-
-    def __iter__(self) -> Iterator[str]:
-        return (k for k, v in zip(self._keys, self._values, strict=True) if v is not _ABSENT)
-
-    def __len__(self) -> int:
-        return sum(1 for v in self._values if v is not _ABSENT)
-
-    def __reduce__(self):  # the worker sends the form id and the tuple, not the key table
-        values = tuple(None if v is _ABSENT else v for v in self._values)
-        absent = tuple(i for i, v in enumerate(self._values) if v is _ABSENT)
-        return (_restore, (self._form_id, values, absent))
-
-
-def _restore(form_id: str, values: tuple, absent: tuple) -> CellValues:
-    if absent:
-        values = tuple(_ABSENT if i in set(absent) else v for i, v in enumerate(values))
-    return CellValues(form_id, values)
 
 
 class Checked(Record):

@@ -15,6 +15,7 @@ from pathlib import Path
 from gkxl.errors import ReadError
 from gkxl.form.model import Form, column_letters
 from gkxl.form.record import Frozen
+from gkxl.merge.values import cell_rows
 
 DETAIL_SHEET = "汇总明细"
 SOURCES_SHEET = "来源"
@@ -137,17 +138,19 @@ def detail_rows(
 
     `invalid[i]`: cell key -> what unit i typed, for the cells whose content is not a valid number."""
     invalid = list(invalid) or [{} for _ in columns]
-    for cell in form.cells:
-        units = (_unit_value(v, bad, cell.key) for v, bad in zip(columns, invalid, strict=True))
+    if len(invalid) != len(columns):
+        raise ValueError("detail_rows: one `invalid` per column")
+    flawed = [(j, bad) for j, bad in enumerate(invalid) if bad]  # few inputs have invalid cells, if any
+    keys = [cell.key for cell in form.cells]
+    for cell, units in zip(form.cells, cell_rows(form.id, keys, columns), strict=True):
+        for j, bad in flawed:
+            if units[j] is None and cell.key in bad:
+                units[j] = _counted_as_zero(bad[cell.key])
         yield (cell.sheet, *_labels(cell), totals.get(cell.key), *units, cell.cell, cell.key)
 
 
-def _unit_value(values: dict, invalid: dict, key: str) -> object:
-    value = values.get(key)
-    if value is None and key in invalid:
-        typed = invalid[key]
-        return COUNTED_AS_ZERO.format(f"填报“{typed}”无效" if typed not in (None, "") else "内容无效")
-    return value
+def _counted_as_zero(typed: object) -> str:
+    return COUNTED_AS_ZERO.format(f"填报“{typed}”无效" if typed not in (None, "") else "内容无效")
 
 
 def add_sources_sheet(wb, count: int, unit: str | None = None) -> None:
