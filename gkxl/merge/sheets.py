@@ -8,7 +8,7 @@ higher-level merge against counting a unit twice.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
 
@@ -164,7 +164,7 @@ def add_sources_sheet(wb, count: int, unit: str | None = None) -> None:
     print_setup(ws, True, count + 1, len(SOURCE_HEADERS), title_rows=(1, 1), unit=unit, center=False)
 
 
-def sources_rows(sources: Sequence[Source]) -> Iterator[tuple]:
+def sources_rows(sources: Iterable[Source]) -> Iterator[tuple]:
     for number, source in enumerate(sources, 1):
         yield source.row(number)
 
