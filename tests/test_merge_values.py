@@ -79,3 +79,21 @@ def test_sums_and_detail_rows_are_those_of_plain_dicts():
     assert rows[KEYS[0]] == ("按 0 计（填报“十二”无效）", None, None, None)
     assert rows[KEYS[12]] == (None, None, None, "按 0 计（内容无效）")
     assert rows[KEYS[2]] == (127, 32767, 2**31 - 1, 2**63 - 1)
+
+
+def test_findings_share_their_repeated_texts_and_stay_equal(tmp_path):
+    import shutil
+    from pathlib import Path
+
+    from gkxl.merge.inputs import check_input, check_inputs
+
+    source = Path(__file__).resolve().parent.parent / "examples" / "with-errors" / "2024-shiqiao.xlsx"
+    paths = [shutil.copy(source, tmp_path / f"{i}.xlsx") for i in range(3)]
+    alone = [check_input(p) for p in paths]
+    together = check_inputs(paths, workers=2)
+    assert together == alone and [[f.to_json() for f in c.findings] for c in together] == [
+        [f.to_json() for f in c.findings] for c in alone
+    ]
+    first, second = together[0].findings, together[1].findings
+    assert first and all(a.row_path is b.row_path and a.rule is b.rule for a, b in zip(first, second, strict=True))
+    assert all(type(f.reported) is type(g.reported) for f, g in zip(first, alone[0].findings, strict=True))
