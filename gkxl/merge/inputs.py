@@ -109,7 +109,10 @@ def check_inputs(
     workers = default_workers(len(paths)) if workers is None else workers
     out = []
     common: dict = {}
-    for checked in map_ordered(check_input, list(paths), workers):
+    items = list(paths)
+    for path, checked in zip(items, map_ordered(check_input, items, workers), strict=True):
+        if checked.path == path:
+            checked.path = path  # the caller's own object, which it keeps anyway: the worker's copy is dropped
         out.append(_shared(checked, common))
         if advance:
             advance(1)
