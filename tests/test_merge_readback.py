@@ -26,7 +26,20 @@ def _towns(folder, n: int = 3) -> list:
     ]
 
 
-def test_a_mapped_package_reads_as_a_loaded_one(tmp_path):
+@pytest.fixture
+def map_all(monkeypatch):
+    """map_package maps any file, not only the large summaries of many inputs."""
+    import gkxl.read.package as package
+
+    monkeypatch.setattr(package, "MAP_MIN_BYTES", 0)
+
+
+def test_a_small_file_is_read_not_mapped(tmp_path):
+    package = map_package(_towns(tmp_path, 1)[0])
+    assert not package.mapped and isinstance(package.data, bytes)
+
+
+def test_a_mapped_package_reads_as_a_loaded_one(tmp_path, map_all):
     path = _towns(tmp_path, 1)[0]
     loaded, mapped = load_package(path), map_package(path)
     try:
@@ -42,7 +55,7 @@ def test_a_mapped_package_reads_as_a_loaded_one(tmp_path):
     loaded.close()  # nothing to do for bytes
 
 
-def test_a_mapped_package_refuses_what_a_loaded_one_refuses(tmp_path):
+def test_a_mapped_package_refuses_what_a_loaded_one_refuses(tmp_path, map_all):
     empty, text = tmp_path / "empty.xlsx", tmp_path / "text.xlsx"
     empty.write_bytes(b"")
     text.write_bytes(b"not a workbook" * 10)
@@ -54,7 +67,7 @@ def test_a_mapped_package_refuses_what_a_loaded_one_refuses(tmp_path):
         assert mapped.value.message == loaded.value.message
 
 
-def test_the_read_back_gives_check_files_findings_and_leaves_nothing_mapped(tmp_path, monkeypatch):
+def test_the_read_back_gives_check_files_findings_and_leaves_nothing_mapped(tmp_path, monkeypatch, map_all):
     import gkxl.read.package as package
 
     mapped = []
@@ -62,7 +75,7 @@ def test_the_read_back_gives_check_files_findings_and_leaves_nothing_mapped(tmp_
     out = tmp_path / "汇总.xlsx"
     result = merge(_towns(tmp_path), out, unit="某县人民政府", workers=1)
     assert result.merged and out.exists()
-    assert len(mapped) == 1 and mapped[0].data.closed  # closed, not left to the garbage collector
+    assert len(mapped) == 1 and mapped[0].mapped and mapped[0].data.closed  # closed, not left to the GC
     assert result.findings == [f.replace(path=str(out)) for f in check_file(out).findings]
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".") or "tmp" in p.name] == []
     if sys.platform.startswith("linux"):  # the mapping is gone: on Windows a mapped file could not be renamed

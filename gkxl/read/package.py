@@ -28,6 +28,7 @@ ZIP_MAGIC = b"PK\x03\x04"
 MAX_TOTAL_BYTES = 64 * 1024 * 1024  # uncompressed; a filled template is well under 1 MB
 MAX_PART_BYTES = 16 * 1024 * 1024  # a sheet this large is not a report (a million rows, say)
 MAX_RATIO = 200  # compression ratio beyond which a large part is treated as a zip bomb
+MAP_MIN_BYTES = 1 << 20  # map_package maps files from this size (a summary of ~1,000 inputs) and reads smaller ones
 # A sheet's cells may lie this far beyond the form's table (a note below it, a scribble to the right);
 # further out is refused: python-calamine allocates the whole rectangle up to the farthest cell.
 ROW_MARGIN, COL_MARGIN = 500, 50
@@ -305,13 +306,15 @@ def map_package(path: str | Path) -> Package:
     """`load_package` of a workbook gkxl has just written itself (merge's read-back of its summary), with the
     file mapped instead of read: only the pages of the parts that are read come into memory, not the
     megabytes of 汇总明细, and python-calamine reads the file from its path (`mapped`), not from a copy.
-    Close the package when done with it."""
-    import mmap
-
+    Close the package when done with it. A file of less than MAP_MIN_BYTES is read as load_package reads it
+    (mapping it would save little, and importing mmap costs a small merge ~0.3 ms)."""
     fd = open_regular(path)
     try:
-        if not os.fstat(fd).st_size:
-            raise ReadError("文件为空（0 字节）", path)
+        size = os.fstat(fd).st_size
+        if not size or size < MAP_MIN_BYTES:  # (an empty file: load_package says so)
+            return load_package(path, as_given=True)
+        import mmap
+
         data = mmap.mmap(fd, 0, access=mmap.ACCESS_READ)
     except OSError:  # a file system that cannot map files: read it, as load_package does
         return load_package(path, as_given=True)
