@@ -49,20 +49,19 @@ class CellValues(Mapping):
         if not values.keys() <= keys.keys():
             return values
         given = [values.get(k, _ABSENT) for k in keys]
-        ints = [v for v in given if type(v) is int and _INT64_MIN < v <= _INT64_MAX]
+        ints = [v for v in given if type(v) is int]
         low, high = min(ints, default=0), max(ints, default=0)
+        if low <= _INT64_MIN or high > _INT64_MAX:  # an int no array holds (not from a workbook): kept apart
+            ints = [v for v in ints if _INT64_MIN < v <= _INT64_MAX]
+            low, high = min(ints, default=0), max(ints, default=0)
+            given = [v if type(v) is not int or _INT64_MIN < v <= _INT64_MAX else _Apart(v) for v in given]
         code, lowest = next((c, lo) for c, lo in _CODES if lo + 2 < low and high <= -lo - 1)
         blank, absent, floor = lowest, lowest + 1, lowest + 2
-        numbers, apart = [], []
-        for i, v in enumerate(given):
-            if type(v) is int and floor < v <= -lowest - 1:
-                numbers.append(v)
-            elif v is None or v is _ABSENT:
-                numbers.append(blank if v is None else absent)
-            else:  # an amount (Decimal), or a value of another type: kept as it is
-                numbers.append(floor)
-                apart += (i, v)
-        return cls(form_id, array(code, numbers), tuple(apart))
+        numbers = [v if type(v) is int else blank if v is None else absent if v is _ABSENT else floor for v in given]
+        apart = ()
+        if floor in numbers:  # an amount (Decimal), or a value of another type: kept as it is
+            apart = tuple(x for i, n in enumerate(numbers) if n == floor for x in (i, _unwrap(given[i])))
+        return cls(form_id, array(code, numbers), apart)
 
     def _value(self, i: int, number: int) -> object:
         """The value of the cell at position `i` whose number is a marker (_ABSENT for a missing cell)."""
@@ -100,6 +99,19 @@ class CellValues(Mapping):
 
     def __reduce__(self):  # the worker sends the form id, the array (as bytes) and the values apart
         return (CellValues, (self._form_id, self._numbers, self._apart))
+
+
+class _Apart:
+    """An int beyond int64, on its way to the values held apart."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: int) -> None:
+        self.value = value
+
+
+def _unwrap(value: object) -> object:
+    return value.value if type(value) is _Apart else value
 
 
 _INT64_MIN, _INT64_MAX = _CODES[-1][1] + 2, -_CODES[-1][1] - 1  # the ints an array holds (beyond: apart)
