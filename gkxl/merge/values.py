@@ -32,7 +32,7 @@ _FLOOR = {code: lowest + 2 for code, lowest in _CODES}  # shared: every input of
 class CellValues(Mapping):
     """An input's values in the form's cell order, as an array of machine integers (blank and missing cells
     as markers) and the few values held apart (amounts as Decimal): the parent holds up to 2,500 of them (a
-    dict of 200 cells is ~9 kB, a tuple ~2.9 kB, this ~0.6 kB), so a merge's memory stays nearly flat as
+    dict of 200 cells is ~9 kB, a tuple ~2.9 kB, this ~0.7 kB), so a merge's memory stays nearly flat as
     the inputs grow. Exact: every value comes back as it was given (int, Decimal, blank None)."""
 
     __slots__ = ("_apart", "_floor", "_form_id", "_keys", "_numbers")
