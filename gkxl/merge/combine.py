@@ -20,6 +20,7 @@ from gkxl.errors import UsageError
 from gkxl.form.model import Form, load_form
 from gkxl.form.record import Record
 from gkxl.merge.inputs import Checked, check_inputs
+from gkxl.merge.values import cell_rows
 from gkxl.read.reader import Report, unit_key
 from gkxl.read.values import Number, plain_decimal
 
@@ -218,8 +219,9 @@ def _double_counting(inputs: Sequence[Checked], problems: list[list[str]], key: 
 def sum_values(form: Form, columns: Sequence[dict[str, Number | None]]) -> dict[str, Number | None]:
     """Cell-by-cell sums: exact, blank as 0, but blank when blank in every input."""
     out: dict[str, Number | None] = {}
-    for cell in form.cells:
-        present = [v for values in columns if (v := values.get(cell.key)) is not None]
+    keys = [cell.key for cell in form.cells]
+    for cell, row in zip(form.cells, cell_rows(form.id, keys, columns), strict=True):
+        present = [v for v in row if v is not None]
         if not present:
             out[cell.key] = None
         elif cell.kind == "money":

@@ -6,76 +6,20 @@ as its id, not as the whole definition), so the parent only sums and writes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from gkxl.check.findings import Finding, count, count_explained, explanations
 from gkxl.check.verdict import Verdict, verdict
 from gkxl.errors import GkxlError
 from gkxl.form.record import Record
 from gkxl.merge.sheets import SOURCES_SHEET, SUMMARY_MARK, Source, read_sources
+from gkxl.merge.values import CellValues
 from gkxl.parallel import default_workers, map_ordered
 from gkxl.read.values import Number
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (merge's path: no pathlib either)
 if TYPE_CHECKING:
     from pathlib import Path
-
-_ABSENT = object()
-_KEYS: dict[str, dict[str, int]] = {}  # form id -> cell key -> position in the form
-
-
-def _keys(form_id: str) -> dict[str, int]:
-    if form_id not in _KEYS:
-        from gkxl.form.model import load_form
-
-        _KEYS[form_id] = {c.key: i for i, c in enumerate(load_form(form_id).cells)}
-    return _KEYS[form_id]
-
-
-class CellValues(Mapping):
-    """An input's values as a tuple in the form's cell order: the parent holds up to 2,500 of them (a dict of
-    200 cells is ~9 kB, the tuple ~2 kB), so a merge's memory stays nearly flat as the inputs grow."""
-
-    __slots__ = ("_form_id", "_keys", "_values")
-
-    def __init__(self, form_id: str, values: tuple) -> None:
-        self._form_id, self._keys, self._values = form_id, _keys(form_id), values
-
-    @classmethod
-    def of(cls, form_id: str, values: dict[str, Number | None]) -> Mapping[str, Number | None]:
-        """`values` compacted, or `values` itself when it holds a key the form does not have."""
-        keys = _keys(form_id)
-        if not values.keys() <= keys.keys():
-            return values
-        return cls(form_id, tuple(values.get(k, _ABSENT) for k in keys))
-
-    def __getitem__(self, key: str) -> Number | None:
-        value = self._values[self._keys[key]]
-        if value is _ABSENT:
-            raise KeyError(key)
-        return value
-
-    def get(self, key: str, default=None):
-        i = self._keys.get(key)
-        value = _ABSENT if i is None else self._values[i]
-        return default if value is _ABSENT else value
-
-    def __iter__(self) -> Iterator[str]:
-        return (k for k, v in zip(self._keys, self._values, strict=True) if v is not _ABSENT)
-
-    def __len__(self) -> int:
-        return sum(1 for v in self._values if v is not _ABSENT)
-
-    def __reduce__(self):  # the worker sends the form id and the tuple, not the key table
-        values = tuple(None if v is _ABSENT else v for v in self._values)
-        absent = tuple(i for i, v in enumerate(self._values) if v is _ABSENT)
-        return (_restore, (self._form_id, values, absent))
-
-
-def _restore(form_id: str, values: tuple, absent: tuple) -> CellValues:
-    if absent:
-        values = tuple(_ABSENT if i in set(absent) else v for i, v in enumerate(values))
-    return CellValues(form_id, values)
 
 
 class Checked(Record):
@@ -166,8 +110,37 @@ def check_inputs(
     """Check every input, in order. `advance(n)` is called as inputs finish (for a progress bar)."""
     workers = default_workers(len(paths)) if workers is None else workers
     out = []
-    for checked in map_ordered(check_input, list(paths), workers):
-        out.append(checked)
+    common: dict = {}
+    items = list(paths)
+    for path, checked in zip(items, map_ordered(check_input, items, workers), strict=True):
+        if checked.path == path:
+            checked.path = path  # the caller's own object, which it keeps anyway: the worker's copy is dropped
+        out.append(_shared(checked, common))
         if advance:
             advance(1)
     return out
+
+
+# A finding's fields that repeat from input to input (its rule, cell key, the form's labels, …): each input
+# comes from a worker with copies of its own (~0.6 kB of a finding's ~1 kB).
+_REPEATED = ("rule", "severity", "sheet", "cell", "key", "row_path", "col_path", "blank_parts", "path", "related")
+
+
+def _shared(checked: Checked, common: dict) -> Checked:
+    """`checked` with one copy, kept in `common`, of each value its findings repeat from other inputs (equal
+    values: the findings compare, hash and print as before)."""
+    checked.form_id = _one(checked.form_id, common)
+    for finding in checked.findings:
+        fields = finding.__dict__  # a frozen record: its own __init__ sets its fields so, too
+        for name in _REPEATED:
+            if name in fields:
+                fields[name] = _one(fields[name], common)
+    return checked
+
+
+def _one(value: object, common: dict) -> object:
+    """The copy of `value` in `common`: only texts and tuples of texts, which no value of another type equals
+    (1 == 1.0 == True would otherwise swap a value's type)."""
+    if type(value) is str or (type(value) is tuple and all(type(v) is str for v in value)):
+        return common.setdefault(value, value)
+    return value

@@ -8,12 +8,13 @@ higher-level merge against counting a unit twice.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 
 from gkxl.errors import ReadError
 from gkxl.form.model import Form, column_letters
 from gkxl.form.record import Frozen
+from gkxl.merge.values import cell_rows
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (merge's path: no pathlib either)
 if TYPE_CHECKING:
@@ -146,17 +147,19 @@ def detail_rows(
 
     `invalid[i]`: cell key -> what unit i typed, for the cells whose content is not a valid number."""
     invalid = list(invalid) or [{} for _ in columns]
-    for cell in form.cells:
-        units = (_unit_value(v, bad, cell.key) for v, bad in zip(columns, invalid, strict=True))
+    if len(invalid) != len(columns):
+        raise ValueError("detail_rows: one `invalid` per column")
+    flawed = [(j, bad) for j, bad in enumerate(invalid) if bad]  # few inputs have invalid cells, if any
+    keys = [cell.key for cell in form.cells]
+    for cell, units in zip(form.cells, cell_rows(form.id, keys, columns), strict=True):
+        for j, bad in flawed:
+            if units[j] is None and cell.key in bad:
+                units[j] = _counted_as_zero(bad[cell.key])
         yield (cell.sheet, *_labels(cell), totals.get(cell.key), *units, cell.cell, cell.key)
 
 
-def _unit_value(values: dict, invalid: dict, key: str) -> object:
-    value = values.get(key)
-    if value is None and key in invalid:
-        typed = invalid[key]
-        return COUNTED_AS_ZERO.format(f"填报“{typed}”无效" if typed not in (None, "") else "内容无效")
-    return value
+def _counted_as_zero(typed: object) -> str:
+    return COUNTED_AS_ZERO.format(f"填报“{typed}”无效" if typed not in (None, "") else "内容无效")
 
 
 def add_sources_sheet(wb, count: int, unit: str | None = None) -> None:
@@ -170,7 +173,7 @@ def add_sources_sheet(wb, count: int, unit: str | None = None) -> None:
     print_setup(ws, True, count + 1, len(SOURCE_HEADERS), title_rows=(1, 1), unit=unit, center=False)
 
 
-def sources_rows(sources: Sequence[Source]) -> Iterator[tuple]:
+def sources_rows(sources: Iterable[Source]) -> Iterator[tuple]:
     for number, source in enumerate(sources, 1):
         yield source.row(number)
 

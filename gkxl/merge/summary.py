@@ -7,6 +7,7 @@ output: an existing output is replaced only by a summary that the reader accepts
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Iterator
 
 from gkxl.atomic import atomic_path
 from gkxl.check.findings import Finding
@@ -59,12 +60,20 @@ def verdict(checked: Checked, allow_errors: bool) -> str:
 
 def sources(inputs: list[Checked], allow_errors: bool) -> list[Source]:
     """Every input, each followed by what it summarises (so a higher-level merge sees every unit inside)."""
-    out = []
+    return list(iter_sources(inputs, allow_errors))
+
+
+def iter_sources(inputs: list[Checked], allow_errors: bool) -> Iterator[Source]:
+    """`sources`, one at a time: the patched workbook streams them into 来源 (2,500 of them are ~1.3 MB)."""
     for c in inputs:
-        out.append(Source(os.path.basename(c.path), c.sha256, c.unit or "", c.year, c.form_id or "", c.errors,
-                          c.warnings, verdict(c, allow_errors), "", c.explained, c.explanations))  # fmt: skip
-        out.extend(s.replace(via=s.via or c.unit or "") for s in c.sources)
-    return out
+        yield Source(os.path.basename(c.path), c.sha256, c.unit or "", c.year, c.form_id or "", c.errors,
+                     c.warnings, verdict(c, allow_errors), "", c.explained, c.explanations)  # fmt: skip
+        yield from (s.replace(via=s.via or c.unit or "") for s in c.sources)
+
+
+def source_count(inputs: list[Checked]) -> int:
+    """How many rows `sources` gives."""
+    return sum(1 + len(c.sources) for c in inputs)
 
 
 def cover_lines(inputs: list[Checked], allow_errors: bool) -> list[str]:
@@ -90,7 +99,6 @@ def invalid(checked: Checked) -> dict[str, object]:
 
 def write_summary(out: str | Path, summary: Report, inputs: list[Checked], allow_errors: bool) -> list[Finding]:
     """Write the summary workbook atomically; return the findings of validating the written file."""
-    from gkxl.check.validate import check_file
     from gkxl.workbook.patch import template_path
 
     macros = os.path.splitext(out)[1].lower() == ".xlsm"  # .xlsm: with the 校验 buttons
@@ -100,22 +108,45 @@ def write_summary(out: str | Path, summary: Report, inputs: list[Checked], allow
             write_summary_openpyxl(tmp, summary, inputs, allow_errors, macros)
         else:
             _write_patched(tmp, template, summary, inputs, allow_errors)
-        result = check_file(tmp, as_given=True)
-        if result.error:  # a bug, not bad input: keep the old output
-            raise GkxlError(f"汇总表写出后无法读回（{result.error.message}），未写出", out)
-    return [f.replace(path=str(out)) for f in result.findings]
+        try:
+            findings = _read_back(tmp)
+        except GkxlError as exc:  # a bug, not bad input: keep the old output
+            raise GkxlError(f"汇总表写出后无法读回（{exc.message}），未写出", out) from None
+    return [f.replace(path=str(out)) for f in findings]
+
+
+def _read_back(path: str | Path) -> list[Finding]:
+    """The findings of validating the written summary, as `check_file` gives them, with the file mapped
+    (gkxl.read.package.map_package): the megabytes of 汇总明细 are neither held nor copied for calamine, so a
+    merge's peak memory does not grow with them."""
+    from gkxl.check.validate import validate
+    from gkxl.read.package import map_package
+    from gkxl.read.reader import read_package
+
+    package = map_package(path)
+    try:
+        report = read_package(package)
+        findings = validate(report, package=package)
+        report.explanations  # noqa: B018 - any 说明 still to be read come from the file while it is mapped
+    finally:
+        package.close()
+    return findings
 
 
 def _subject(summary: Report, inputs: list[Checked]) -> str:
     return f"汇总表：{summary.unit} {summary.year}年，{len(inputs)} 份报告"
 
 
-def _rows(summary: Report, inputs: list[Checked], provenance: list[Source]) -> dict:
+def _rows(summary: Report, inputs: list[Checked], provenance: Iterable[Source]) -> dict:
     form = summary.form
+    invalids = [invalid(c) or _NONE_INVALID for c in inputs]  # one shared {} for the many inputs without any
     return {
-        DETAIL_SHEET: detail_rows(form, summary.values, [c.values for c in inputs], [invalid(c) for c in inputs]),
+        DETAIL_SHEET: detail_rows(form, summary.values, [c.values for c in inputs], invalids),
         SOURCES_SHEET: sources_rows(provenance),
     }
+
+
+_NONE_INVALID: dict[str, object] = {}  # never changed
 
 
 def _write_patched(path: Path, template: Path, summary: Report, inputs: list[Checked], allow_errors: bool) -> None:
@@ -125,15 +156,15 @@ def _write_patched(path: Path, template: Path, summary: Report, inputs: list[Che
     from gkxl.workbook.styles import COVER_HINT
 
     form = summary.form
-    provenance = sources(inputs, allow_errors)
-    rows = _rows(summary, inputs, provenance)
+    count = source_count(inputs)
+    rows = _rows(summary, inputs, iter_sources(inputs, allow_errors))  # streamed: no list of them all
     units = [c.unit or "" for c in inputs]
     printed = len(DETAIL_HEADERS) + len(units)  # the cell and key are for support: not printed
     detail = ListSheet(DETAIL_SHEET, detail_headers(units), detail_widths(len(units)), rows[DETAIL_SHEET],
                        len(form.cells), detail_freeze(), printed, DETAIL_HEADER_HEIGHT, DETAIL_WRAP)  # fmt: skip
-    listed = ListSheet(SOURCES_SHEET, SOURCE_HEADERS, SOURCE_WIDTHS, rows[SOURCES_SHEET], len(provenance),
+    listed = ListSheet(SOURCES_SHEET, SOURCE_HEADERS, SOURCE_WIDTHS, rows[SOURCES_SHEET], count,
                        SOURCES_FREEZE, len(SOURCE_HEADERS), None, SOURCE_WRAP)  # fmt: skip
-    extra = Summary(cover_lines(inputs, allow_errors), [detail, listed], {SUMMARY_MARK: str(len(provenance))},
+    extra = Summary(cover_lines(inputs, allow_errors), [detail, listed], {SUMMARY_MARK: str(count)},
                     _subject(summary, inputs), COVER_HINT)  # fmt: skip
     write_filled(path, template, form, report_cells(summary), summary.unit, extra)
 

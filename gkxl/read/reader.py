@@ -146,6 +146,8 @@ def _open(package: Package):
     from python_calamine import CalamineWorkbook
 
     try:  # the bytes already read and checked: what is parsed is what was checked (and hashed)
+        if package.mapped:  # a file gkxl wrote itself: calamine reads only the parts it needs, not a copy
+            return CalamineWorkbook.from_path(str(package.path))
         return CalamineWorkbook.from_filelike(BytesIO(package.data))
     except Exception as exc:  # calamine raises several types for broken parts
         raise ReadError(f"工作簿无法读取，文件可能已损坏（{type(exc).__name__}）", package.path) from None
