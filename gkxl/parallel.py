@@ -6,7 +6,8 @@ the parent drops the chunks not yet started and waits for the running ones, so n
 middle of writing a file.
 
 A batch too small to pay for a pool (importing and starting one costs more than ten workbooks take) goes, on
-POSIX, to forked copies of the process itself, one slice each: a fork costs about a millisecond.
+Linux, to forked copies of the process itself once it has done the first input (so that they share what that
+imported), one slice each: a fork costs about a millisecond.
 """
 
 from __future__ import annotations
@@ -106,10 +107,13 @@ def _ignore_interrupt() -> None:
 
 
 def _forked(func: Callable[[T], R], items: Sequence[T], workers: int, on_error) -> Iterator[R]:
-    """`map_ordered` for a small batch: `workers` forked children, each doing one slice of the items in order
-    and sending each result back, pickled, through a pipe as soon as it has it; this process only collects
-    them, so a child that dies (killed, out of memory) loses only the items it had not sent, as a pool's
-    worker loses its chunk."""
+    """`map_ordered` for a small batch: the first item here (so that the children share what it imported and
+    loaded, instead of each doing so again), then `workers` forked children, each doing one slice of the rest
+    in order and sending each result back, pickled, through a pipe as soon as it has it; this process only
+    collects them, so a child that dies (killed, out of memory) loses only the items it had not sent, as a
+    pool's worker loses its chunk."""
+    yield func(items[0])
+    items = items[1:]
     size = -(-len(items) // workers)
     slices = [items[i : i + size] for i in range(0, len(items), size)]
     children: list[tuple[int, int] | None] = [_fork(func, part) for part in slices]

@@ -7,10 +7,12 @@ from __future__ import annotations
 import os
 import sys
 
-from gkxl.cli.commands import COMMANDS  # noqa: F401  (re-exported: the map of command names)
-
 
 def __getattr__(name: str):
+    if name == "COMMANDS":  # the map of command names, re-exported (the fast paths do without it)
+        from gkxl.cli.commands import COMMANDS
+
+        return COMMANDS
     if name == "cli":  # the Click group, built on first use (tests drive it with Click's CliRunner)
         from gkxl.cli.group import cli
 

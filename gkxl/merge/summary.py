@@ -126,8 +126,7 @@ def _read_back(path: str | Path) -> list[Finding]:
     package = map_package(path)
     try:
         report = read_package(package)
-        findings = validate(report, package=package)
-        report.explanations  # noqa: B018 - any 说明 still to be read come from the file while it is mapped
+        findings = validate(report, package=package)  # (their 说明 read, if any has a finding, before the close)
     finally:
         package.close()
     return findings

@@ -194,7 +194,8 @@ def patch_cells(xml: str, rows: dict[int, RowPatch]) -> str:
     cells and rows inserted in order, and the dimension widened to cover them."""
     if not rows:
         return xml
-    xml = re.sub(r"<sheetData\s*/>", "<sheetData></sheetData>", xml, count=1)
+    if "<sheetData/>" in xml or "<sheetData />" in xml:  # (a test first: compiling the pattern costs more)
+        xml = re.sub(r"<sheetData\s*/>", "<sheetData></sheetData>", xml, count=1)
     start = xml.index(">", xml.index("<sheetData")) + 1
     end = xml.index("</sheetData>")
     out, pending = [], dict(sorted(rows.items()))
@@ -243,10 +244,12 @@ def max_row(xml: str) -> int:
 
 
 def add_merge(xml: str, ref: str) -> str:
-    m = re.search(r'<mergeCells count="(\d+)">', xml)
-    if m:
-        head = f'<mergeCells count="{int(m.group(1)) + 1}"><mergeCell ref="{ref}"/>'
-        return xml[: m.start()] + head + xml[m.end() :]
+    at = xml.find('<mergeCells count="')
+    if at >= 0:
+        digits = at + len('<mergeCells count="')
+        end = xml.index('">', digits)
+        head = f'<mergeCells count="{int(xml[digits:end]) + 1}"><mergeCell ref="{ref}"/>'
+        return xml[:at] + head + xml[end + 2 :]
     at = xml.index("</sheetData>") + len("</sheetData>")
     at = xml.index(">", at) + 1 if xml.startswith("<sheetProtection", at) else at
     return xml[:at] + f'<mergeCells count="1"><mergeCell ref="{ref}"/></mergeCells>' + xml[at:]
@@ -284,10 +287,11 @@ def footer_unit(xml: str, unit: str) -> str:
     from gkxl.workbook.styles import FOOTER_PAGE
 
     start = xml.rfind("<oddFooter>")  # near the end of the sheet: no scan through the 校验 sheet's rows
-    m = re.compile(r"<oddFooter>(.*?)</oddFooter>", re.S).match(xml, start) if start >= 0 else None
-    if not m:
+    end = xml.find("</oddFooter>", start) if start >= 0 else -1
+    if end < 0:
         return xml
-    footer = unescape(m.group(1))
+    start += len("<oddFooter>")
+    footer = unescape(xml[start:end])
     right = footer.rfind("&R")
     if right < 0 or not footer.endswith(FOOTER_PAGE) or not footer.startswith("&L"):
         return xml
@@ -295,7 +299,7 @@ def footer_unit(xml: str, unit: str) -> str:
     if center < 0:
         return xml
     footer = f"&L{footer_section(footer_text(unit))}{footer[center:]}"
-    return xml[: m.start(1)] + escape(footer) + xml[m.end(1) :]
+    return xml[:start] + escape(footer) + xml[end:]
 
 
 # --- list sheets -----------------------------------------------------------------------------------------
@@ -418,12 +422,15 @@ def list_sheet_names(sheet: ListSheet, index: int) -> list[str]:
 
 def _append(xml: str, tag: str, item: str) -> tuple[str, int]:
     """Append `item` to the `<tag count=…>` list of styles.xml; return the new XML and the item's index."""
-    m = re.search(rf'<{tag} count="(\d+)"\s*>', xml)
-    if m is None:
+    at = xml.find(f'<{tag} count="')  # (no regex: each tag's pattern would be compiled anew)
+    digits = at + len(f'<{tag} count="')
+    close = xml.find('"', digits) if at >= 0 else -1
+    opened = xml.find(">", close)
+    if close < 0 or not xml[digits:close].isdigit() or xml[close + 1 : opened].strip():
         raise ValueError(f"styles.xml has no <{tag}>")
-    count = int(m.group(1))
-    end = xml.index(f"</{tag}>", m.end())
-    xml = xml[: m.start()] + f'<{tag} count="{count + 1}">' + xml[m.end() : end] + item + xml[end:]
+    count = int(xml[digits:close])
+    end = xml.index(f"</{tag}>", opened)
+    xml = xml[:at] + f'<{tag} count="{count + 1}">' + xml[opened + 1 : end] + item + xml[end:]
     return xml, count
 
 
@@ -659,8 +666,12 @@ class _Contents(dict):
 
 
 def _attr(element: str, name: str) -> str | None:
-    m = re.search(rf'\s{name}="([^"]*)"', element)
-    return unescape(m.group(1)) if m else None
+    """An attribute of one element of gkxl's own template (attributes one space apart, as openpyxl writes)."""
+    at = element.find(f' {name}="')
+    if at < 0:
+        return None
+    at += len(name) + 3
+    return unescape(element[at : element.index('"', at)])
 
 
 def _sheet_parts(contents: dict[str, bytes]) -> dict[str, str]:

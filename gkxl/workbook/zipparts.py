@@ -89,7 +89,8 @@ def read_entries(path: str) -> list[Entry]:
         total = _CENTRAL_FIXED.size + name_len + extra_len + comment_len
         central = bytes(data[at : at + total])
         name = central[_CENTRAL_FIXED.size : _CENTRAL_FIXED.size + name_len]
-        name = name.decode("utf-8" if flags & 0x800 else "cp437")
+        # Names are ASCII in gkxl's templates: the cp437 codec (a module of its own) only for any other.
+        name = name.decode("utf-8" if flags & 0x800 or name.isascii() else "cp437")
         local = _LOCAL_FIXED.unpack_from(data, offset)
         if local[0] != _LOCAL:
             raise ValueError(f"{path}: damaged entry {name}")
