@@ -5,9 +5,9 @@ chunks before them are done, so a caller can log or save as it goes. Workers ign
 the parent drops the chunks not yet started and waits for the running ones, so no worker is cut off in the
 middle of writing a file.
 
-A batch too small to pay for a pool (importing and starting one costs more than ten workbooks take) goes, on
-Linux, to forked copies of the process itself once it has done the first input (so that they share what that
-imported), one slice each: a fork costs about a millisecond.
+A batch too small to pay for a pool (importing and starting one costs more than ten workbooks take) is shared,
+on Linux, with forked copies of the process itself once it has done the first input (so that they share what
+that imported), one slice each: a fork costs about a millisecond.
 """
 
 from __future__ import annotations
@@ -107,36 +107,62 @@ def _ignore_interrupt() -> None:
 
 
 def _forked(func: Callable[[T], R], items: Sequence[T], workers: int, on_error) -> Iterator[R]:
-    """`map_ordered` for a small batch: the first item here (so that the children share what it imported and
-    loaded, instead of each doing so again), then `workers` forked children, each doing one slice of the rest
-    in order and sending each result back, pickled, through a pipe as soon as it has it; this process only
-    collects them, so a child that dies (killed, out of memory) loses only the items it had not sent, as a
-    pool's worker loses its chunk."""
-    yield func(items[0])
-    items = items[1:]
-    size = -(-len(items) // workers)
-    slices = [items[i : i + size] for i in range(0, len(items), size)]
+    """`map_ordered` for a small batch, in `workers` processes: this one and forked children. The first item is
+    done here (so that the children share what it imported and loaded instead of each doing so again); then
+    each of `workers - 1` children does one slice of the rest, sending each result back, pickled, through a
+    pipe as soon as it has it, while this process does the last slice, the larger one when they do not divide
+    evenly (a child first pays for touching the memory it shares with this process). A child that dies
+    (killed, out of memory) loses only the items it had not sent, as a pool's worker loses its chunk."""
+    yield _settle(items[0], *_attempt(func, items[0]), on_error)
+    rest = items[1:]
+    size = len(rest) // workers
+    if not size:
+        yield from (_settle(item, *_attempt(func, item), on_error) for item in rest)
+        return
+    slices = [rest[i * size : (i + 1) * size] for i in range(workers - 1)]
     children: list[tuple[int, int] | None] = [_fork(func, part) for part in slices]
     try:
+        mine = rest[(workers - 1) * size :]
+        own = [_attempt(func, item) for item in mine]  # failures raised in input order, below
         for i, part in enumerate(slices):
-            for k, item in enumerate(part):
-                message = _receive(children[i][1])
-                if message is None:  # the child died: the rest of its slice is lost
-                    failure = ChildProcessError("工作进程意外结束")
-                    if on_error is None:
-                        raise failure
-                    yield from (on_error(other, failure) for other in part[k:])
-                    break
-                ok, value = message
-                if not ok and on_error is None:
-                    raise value
-                yield value if ok else on_error(item, value)
+            yield from _results(children[i][1], part, on_error)
             _reap(children[i])
             children[i] = None
+        yield from (_settle(item, ok, value, on_error) for item, (ok, value) in zip(mine, own, strict=True))
     finally:  # done, interrupted or abandoned: every child is waited for, none left running
         for child in children:
             if child is not None:
                 _reap(child)
+
+
+def _attempt(func: Callable[[T], R], item: T) -> tuple[bool, object]:
+    """(True, func(item)) or (False, the exception it raised): a child's message, made here."""
+    try:
+        return True, func(item)
+    except Exception as exc:
+        return False, exc
+
+
+def _settle(item: T, ok: bool, value: object, on_error) -> R:
+    """The result of `item`: its value, or for a failure what `on_error(item, exc)` gives (raised without it)."""
+    if ok:
+        return value
+    if on_error is None:
+        raise value
+    return on_error(item, value)
+
+
+def _results(read: int, part: Sequence[T], on_error) -> Iterator[R]:
+    """A child's results for `part`, in order; what it failed or, dead, did not send, as `on_error` says."""
+    for k, item in enumerate(part):
+        message = _receive(read)
+        if message is None:  # the child died: the rest of its slice is lost
+            failure = ChildProcessError("工作进程意外结束")
+            if on_error is None:
+                raise failure
+            yield from (on_error(other, failure) for other in part[k:])
+            return
+        yield _settle(item, *message, on_error)
 
 
 _LENGTH = 8  # bytes of the length that comes before each pickled message
@@ -156,10 +182,7 @@ def _fork(func: Callable[[T], R], part: Sequence[T]) -> tuple[int, int]:
         import _pickle
 
         for item in part:
-            try:
-                message = (True, func(item))
-            except Exception as exc:
-                message = (False, exc)
+            message = _attempt(func, item)
             try:
                 data = _pickle.dumps(message, 4)
             except Exception as exc:  # a result or an exception that does not pickle

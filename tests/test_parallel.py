@@ -30,12 +30,14 @@ def dies_at_3(n: int) -> int:
     return n
 
 
-def test_a_small_batch_is_done_by_forked_children_in_order():
+def test_a_small_batch_is_shared_with_forked_children_in_order():
     items = list(range(20))
     out = list(map_ordered(square, items, 3))
     assert [v for v, _ in out] == [n * n for n in items]
-    pids = {pid for _, pid in out}
-    assert len(pids) == 3 and os.getpid() not in pids  # three children, none of it done here
+    pids = [pid for _, pid in out]
+    here = os.getpid()
+    assert pids[0] == here and set(pids[13:]) == {here}  # the first, and the last slice (the larger one): here
+    assert len(set(pids[1:7])) == len(set(pids[7:13])) == 1 and len(set(pids)) == 3  # two children of 6
 
 
 def test_default_workers_fork_from_a_handful_of_inputs():
