@@ -389,3 +389,31 @@ def test_status_bad_arguments(county):
     no_roster = run("status", str(folder / "收件箱"), "--roster", str(folder / "没有.xlsx"))
     assert no_roster.exit_code == 2 and "名册文件不存在" in no_roster.output
     assert not (folder / "没有.gkxl.sqlite").exists()
+
+
+def test_a_store_opened_while_another_run_creates_it_waits_its_turn(tmp_path, monkeypatch):
+    """Two runs creating the database at once: SQLite may answer "locked" at once to the switch to WAL; the
+    store tries again (for as long as its busy timeout) instead of giving up."""
+    from gkxl.errors import GkxlError
+    from gkxl.season import store
+
+    real, calls = store.Store._open, []
+
+    def busy_twice(self):
+        calls.append(1)
+        if len(calls) <= 2:
+            self.db = sqlite3.connect(":memory:")
+            raise sqlite3.OperationalError("database is locked")
+        return real(self)
+
+    monkeypatch.setattr(store.Store, "_open", busy_twice)
+    with store.Store(tmp_path / "名册.gkxl.sqlite") as opened:
+        assert opened.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert len(calls) == 3
+    def always_busy(self):
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(store, "BUSY_TIMEOUT_S", 0)  # and once the timeout has passed, it says so
+    monkeypatch.setattr(store.Store, "_open", always_busy)
+    with pytest.raises(GkxlError, match="另一个 gkxl 正在长时间使用它"):
+        store.Store(tmp_path / "另一个.sqlite")

@@ -85,15 +85,37 @@ class Store:
             raise GkxlError("版本数据库所在的文件夹不存在", self.path)
         if self.path.is_dir():
             raise GkxlError("版本数据库的位置是一个文件夹，请给出文件名", self.path)
-        try:
-            self.db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
-            self.db.execute("PRAGMA journal_mode=WAL")
-            # WAL + NORMAL: a killed process loses no commit; a power cut may lose the last ones, never corrupts.
-            self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.execute("PRAGMA foreign_keys=ON")
-            self._create()
-        except sqlite3.DatabaseError as exc:
-            raise GkxlError(f"版本数据库无法打开（{_reason(exc)}）", self.path) from None
+        import time
+
+        deadline = time.monotonic() + BUSY_TIMEOUT_S
+        while True:
+            self.db = None
+            try:
+                self._open()
+                return
+            except sqlite3.OperationalError as exc:
+                self._discard()
+                # Two runs creating the file at once: switching a new database to WAL needs it to itself, and
+                # SQLite answers "locked" at once instead of waiting. The other run is done with that in
+                # moments: try again, for as long as the busy timeout.
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise GkxlError(f"版本数据库无法打开（{_reason(exc)}）", self.path) from None
+                time.sleep(0.05)
+            except sqlite3.DatabaseError as exc:
+                self._discard()
+                raise GkxlError(f"版本数据库无法打开（{_reason(exc)}）", self.path) from None
+
+    def _discard(self) -> None:
+        if self.db is not None:
+            self.db.close()
+
+    def _open(self) -> None:
+        self.db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        # WAL + NORMAL: a killed process loses no commit; a power cut may lose the last ones, never corrupts.
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        self._create()
 
     def _create(self) -> None:
         with self.transaction():
