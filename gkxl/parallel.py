@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 PARALLEL_MIN = 48  # below this many inputs, starting a pool of worker processes costs more than it saves
 FORK_MIN = 6  # from this many, a smaller batch is shared with forked children (where the system can fork)
+CHILD_START = 2  # about as many inputs' time as a forked child first spends touching the memory it shares
 CHUNK = 24  # at most this many inputs per task: few enough round trips, and results that still stream
 
 
@@ -110,13 +111,13 @@ def _forked(func: Callable[[T], R], items: Sequence[T], workers: int, on_error) 
     """`map_ordered` for a small batch, in `workers` processes: this one and forked children. The first item is
     done here (so that the children share what it imported and loaded instead of each doing so again); then
     each of `workers - 1` children does one slice of the rest, sending each result back, pickled, through a
-    pipe as soon as it has it, while this process does the last slice, the larger one when they do not divide
-    evenly (a child first pays for touching the memory it shares with this process). A child that dies
-    (killed, out of memory) loses only the items it had not sent, as a pool's worker loses its chunk."""
+    pipe as soon as it has it, while this process does the last slice, CHILD_START items larger (a child first
+    pays for touching the memory it shares with this process). A child that dies (killed, out of memory) loses
+    only the items it had not sent, as a pool's worker loses its chunk."""
     yield _settle(items[0], *_attempt(func, items[0]), on_error)
     rest = items[1:]
-    size = len(rest) // workers
-    if not size:
+    size = (len(rest) - CHILD_START) // workers
+    if size <= 0:  # too few to share
         yield from (_settle(item, *_attempt(func, item), on_error) for item in rest)
         return
     slices = [rest[i * size : (i + 1) * size] for i in range(workers - 1)]
