@@ -6,8 +6,7 @@ the parent drops the chunks not yet started and waits for the running ones, so n
 middle of writing a file.
 
 A batch too small to pay for a pool (importing and starting one costs more than ten workbooks take) is shared,
-on Linux, with forked copies of the process itself once it has done the first input (so that they share what
-that imported), one slice each: a fork costs about a millisecond.
+on Linux, with forked copies of the process itself, one slice each: a fork costs about a millisecond.
 """
 
 from __future__ import annotations
@@ -24,7 +23,6 @@ if TYPE_CHECKING:
 
 PARALLEL_MIN = 48  # below this many inputs, starting a pool of worker processes costs more than it saves
 FORK_MIN = 6  # from this many, a smaller batch is shared with forked children (where the system can fork)
-CHILD_START = 2  # about as many inputs' time as a forked child first spends touching the memory it shares
 CHUNK = 24  # at most this many inputs per task: few enough round trips, and results that still stream
 
 
@@ -108,22 +106,18 @@ def _ignore_interrupt() -> None:
 
 
 def _forked(func: Callable[[T], R], items: Sequence[T], workers: int, on_error) -> Iterator[R]:
-    """`map_ordered` for a small batch, in `workers` processes: this one and forked children. The first item is
-    done here (so that the children share what it imported and loaded instead of each doing so again); then
-    each of `workers - 1` children does one slice of the rest, sending each result back, pickled, through a
-    pipe as soon as it has it, while this process does the last slice, CHILD_START items larger (a child first
-    pays for touching the memory it shares with this process). A child that dies (killed, out of memory) loses
-    only the items it had not sent, as a pool's worker loses its chunk."""
-    yield _settle(items[0], *_attempt(func, items[0]), on_error)
-    rest = items[1:]
-    size = (len(rest) - CHILD_START) // workers
-    if size <= 0:  # too few to share
-        yield from (_settle(item, *_attempt(func, item), on_error) for item in rest)
-        return
-    slices = [rest[i * size : (i + 1) * size] for i in range(workers - 1)]
+    """`map_ordered` for a small batch, in `workers` processes: this one and forked children, forked at once
+    (each then loads what its first item needs, at the same time as the others, instead of one after the
+    other). Each of `workers - 1` children does one slice, sending each result back, pickled, through a pipe
+    as soon as it has it, while this process does the last slice (the larger one when they do not divide
+    evenly). A child that dies (killed, out of memory) loses only the items it had not sent, as a pool's
+    worker loses its chunk."""
+    workers = min(workers, len(items))
+    size = len(items) // workers
+    slices = [items[i * size : (i + 1) * size] for i in range(workers - 1)]
     children: list[tuple[int, int] | None] = [_fork(func, part) for part in slices]
     try:
-        mine = rest[(workers - 1) * size :]
+        mine = items[(workers - 1) * size :]
         own = [_attempt(func, item) for item in mine]  # failures raised in input order, below
         for i, part in enumerate(slices):
             yield from _results(children[i][1], part, on_error)

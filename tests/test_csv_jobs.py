@@ -97,7 +97,7 @@ def test_two_jobs_give_the_same_files_manifest_and_log(make_workbook, tmp_path, 
     first = run(folder, one, 1, "--wide")
     assert pools == forks == []
     second = run(folder, two, 2, "--wide")
-    assert (pools, forks) == (([2], []) if way == "pool" else ([], [4]))  # 12: 1 and 7 here, 4 in a child
+    assert (pools, forks) == (([2], []) if way == "pool" else ([], [6]))  # 12 inputs: 6 here, 6 in a child
     assert first.exit_code == second.exit_code == 1  # the truncated and the non-workbook inputs
     assert files(one) == files(two)  # the manifest too: same keys, entries, order
     assert log_lines(first.output, one) == log_lines(second.output, two)
@@ -114,7 +114,7 @@ def test_two_jobs_give_the_same_files_manifest_and_log(make_workbook, tmp_path, 
     assert log_lines(first.output, one) == log_lines(second.output, two)
     statuses = [line.split()[0] for line in log_lines(second.output, two)]
     assert statuses[0] == "REMOVED" and statuses.count("UNCHANGED") == 10 and statuses.count("OK") == 1
-    assert (pools, forks) == (([2], []) if way == "pool" else ([], [4]))  # one to convert: none new
+    assert (pools, forks) == (([2], []) if way == "pool" else ([], [6]))  # one to convert: none new
     before = {p.name: p.stat().st_mtime_ns for p in two.iterdir()}
     assert run(folder, two, 2, "--wide").exit_code == 1
     assert {p.name: p.stat().st_mtime_ns for p in two.iterdir()} == before
@@ -236,9 +236,9 @@ def test_a_killed_worker_fails_its_files_and_the_next_run_converts_them(make_wor
     assert len(lines) == 13 and lines[4].startswith("FAILED")
     died = "BrokenProcessPool" if way == "pool" else "ChildProcessError"
     assert f"转换失败（处理进程意外退出（{died}）" in lines[4]
-    if way == "fork":  # the child (乡01..乡04) had sent 乡01..乡03; what this process did is not touched
-        assert [line.split()[0] for line in lines[:4]] == ["OK"] * 4
-        assert not any(line.startswith("FAILED") and "意外退出" in line for line in lines[5:])
+    if way == "fork":  # the child (乡00..乡05) had sent 乡00..乡03; what this process did is not touched
+        assert [line.split()[0] for line in lines[:4]] == ["OK"] * 4 and lines[5].startswith("FAILED")
+        assert not any(line.startswith("FAILED") and "意外退出" in line for line in lines[6:])
     assert not list(out.glob(".*tmp")) and not (out / LOCK_NAME).exists() and (out / MANIFEST_NAME).exists()
 
     monkeypatch.setattr(gkxl.csv.convert, "convert", real_convert)
