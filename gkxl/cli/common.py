@@ -156,7 +156,7 @@ def json_option(command=None):
     return option(command) if command else option
 
 
-def jobs_option(what: str):
+def jobs_option(what: str, files: str = "文件"):
     import click
 
     return click.option(
@@ -164,5 +164,13 @@ def jobs_option(what: str):
         "--jobs",
         type=click.IntRange(min=1),
         metavar="N",
-        help=f"并行{what}的进程数（默认：文件达 48 个时用全部 CPU 核，否则 1）。",
+        help=f"并行{what}的进程数（默认：{jobs_default(files)}）。",
     )
+
+
+def jobs_default(files: str = "文件") -> str:
+    """What -j defaults to, as the help says it (gkxl.parallel.default_workers)."""
+    from gkxl.parallel import FORK_MIN, PARALLEL_MIN, can_fork
+
+    least = FORK_MIN if can_fork() else PARALLEL_MIN
+    return f"{files}达 {least} 个时用全部 CPU 核，否则 1"

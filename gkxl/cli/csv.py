@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from gkxl.cli.common import json_option
+from gkxl.cli.common import jobs_option, json_option
 
 
 @click.command(name="csv")
@@ -17,8 +17,7 @@ from gkxl.cli.common import json_option
               help="UTF-8 文件头加 BOM（Excel 双击打开中文不乱码）；导入数据库用 --no-bom。")  # fmt: skip
 @click.option("--wide", is_flag=True, help="另为每张表写一个与印制表样相同排列的 CSV：<文件名>.<表名>.csv。")
 @click.option("--log", "log_file", type=click.Path(dir_okay=False, path_type=Path), help="日志同时追加写入此文件。")
-@click.option("-j", "--jobs", type=click.IntRange(min=1),
-              help="并行转换的进程数（默认：要转换的文件达 48 个时用全部 CPU 核，否则 1）。")  # fmt: skip
+@jobs_option("转换", "要转换的文件")
 @json_option()
 def command(
     inputs: tuple[Path, ...],
