@@ -41,13 +41,13 @@ class MergeResult(Record):
         self,
         inputs: list[Checked],
         problems: list[list[str]],  # refusal reasons, per input
-        output: Path | None = None,  # set when the summary was written
+        output: str | Path | None = None,  # set when the summary was written: `out` as the caller gave it
         form_id: str | None = None,
         unit: str | None = None,
         year: int | None = None,
         allow_errors: bool = False,
         findings: list[Finding] | None = None,  # of the written summary
-        skipped: list[Path] | None = None,  # the output file, found in an input folder
+        skipped: list[str | Path] | None = None,  # the output file, found in an input folder
     ) -> None:
         self.inputs, self.problems, self.output, self.form_id, self.unit = inputs, problems, output, form_id, unit
         self.year, self.allow_errors = year, allow_errors
