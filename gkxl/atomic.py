@@ -22,7 +22,7 @@ def atomic_path(target: str | Path, clean: bool = True) -> Iterator[Path]:
     into one folder cleans once instead). The temporary path is text when `target` is, else a Path."""
     _check_replaceable(target)
     try:
-        os.makedirs(_folder(target), exist_ok=True)
+        os.makedirs(folder_of(target), exist_ok=True)
         if clean:
             remove_stale_temps(target)
         tmp_path = _new_temp(target)
@@ -85,8 +85,8 @@ def _check_replaceable(target: str | Path) -> None:
         raise OutputError("已有同名文件且设为只读，不覆盖（如需更新，请先取消只读属性）", target)
 
 
-def _folder(target: str | Path) -> str:
-    """The folder of `target`, as Path(target).parent names it ('.' for a bare name)."""
+def folder_of(target: str | Path) -> str:
+    """The folder of `target`, as Path(target).parent names it ('.' for a bare name): text or Path alike."""
     return os.path.dirname(os.fspath(target)) or "."
 
 
@@ -98,7 +98,7 @@ def remove_stale_temps(target: str | Path) -> None:
     """Delete the temporary files of `target` (named as `_new_temp` names them) that a killed run left."""
     pattern = re.compile(rf"\.{re.escape(_name(target))}\.[0-9a-f]{{8}}\.tmp")
     try:
-        entries = list(os.scandir(_folder(target)))
+        entries = list(os.scandir(folder_of(target)))
     except OSError:
         return
     now = time.time()

@@ -73,6 +73,8 @@ def unique_inputs(args: list | tuple, listed=None) -> list:
     whether a folder's listing picks the file up (default: a workbook, not a ~$ or hidden file)."""
     if len(args) < 2:
         return list(args)
+    from gkxl.atomic import folder_of
+
     if listed is None:
         from gkxl.read.inputs import is_candidate as listed
     folders = {_key(a) for a in args if os.path.isdir(a)}
@@ -80,7 +82,7 @@ def unique_inputs(args: list | tuple, listed=None) -> list:
     kept = []
     for arg in args:
         key = _key(arg)
-        if key in seen or (listed(arg) and not os.path.isdir(arg) and _key(_folder(arg)) in folders):
+        if key in seen or (listed(arg) and not os.path.isdir(arg) and _key(folder_of(arg)) in folders):
             echo(f"注意：{arg} 重复列出，只计一次", fg="yellow", err=True)
             continue
         seen.add(key)
@@ -92,22 +94,19 @@ def _key(path: str | Path) -> str:
     return os.path.normcase(os.path.realpath(path))
 
 
-def _folder(path: str | Path) -> str:
-    """The folder of `path`, as Path(path).parent names it ('.' for a bare name): text or Path alike."""
-    return os.path.dirname(os.fspath(path)) or "."
-
-
 # --- output paths (one rule for every command) ---
 
 
 def check_output_file(path: str | Path, suffixes: tuple[str, ...], what: str) -> str | Path:
     """An output file: its suffix must be one of `suffixes`, it must not be a folder, and its folder must exist
     (no command creates a missing folder for a single output file). Text or a Path alike."""
+    from gkxl.atomic import folder_of
+
     if os.path.splitext(path)[1].lower() not in suffixes:
         fail(f"{path}：{what}的文件名应以 {' 或 '.join(suffixes)} 结尾")
     if os.path.isdir(path):
         fail(f"{path}：这是一个已有的文件夹，请给出{what}的文件名")
-    folder = _folder(path)
+    folder = folder_of(path)
     if not os.path.isdir(folder):
         fail(f"{path}：输出文件夹 {folder} 不存在（请先建立）")
     return path
