@@ -74,13 +74,14 @@ def parse(args: list[str]) -> dict | None:
         texts = [Path(a) for a in options["inputs"]]
     options["inputs"] = texts
     for key in PATHS:
-        value = options[key]
-        if value is not None and (key != "output" or plain_text(value) is None):
+        if options[key] is None:
+            continue
+        text = plain_text(options[key]) if key == "output" else None
+        if text is None:
             from pathlib import Path
 
-            options[key] = Path(value)
-        elif value is not None:
-            options[key] = plain_text(value)
+            text = Path(options[key])
+        options[key] = text
     return options
 
 
