@@ -86,6 +86,19 @@ def sha256(data: bytes | memoryview = b""):
     global _hashed
     _hashed += len(data)
     if _hashed <= _BUILTIN_BYTES and "_hashlib" not in sys.modules:
+        builtin = _builtin_sha256()
+        if builtin is not None:
+            return builtin(data)
+    import hashlib
+
+    return hashlib.sha256(data)
+
+
+_BUILTIN: list = []  # CPython's own sha256 constructor (None where it has none), found once
+
+
+def _builtin_sha256():
+    if not _BUILTIN:
         try:
             from _sha256 import sha256 as builtin  # CPython up to 3.11
         except ImportError:
@@ -93,11 +106,8 @@ def sha256(data: bytes | memoryview = b""):
                 from _sha2 import sha256 as builtin  # CPython 3.12 and later
             except ImportError:
                 builtin = None
-        if builtin is not None:
-            return builtin(data)
-    import hashlib
-
-    return hashlib.sha256(data)
+        _BUILTIN.append(builtin)
+    return _BUILTIN[0]
 
 
 def file_sha256(path: Path, limit: int = MAX_FILE_BYTES) -> str:
