@@ -194,7 +194,7 @@ def patch_cells(xml: str, rows: dict[int, RowPatch]) -> str:
     cells and rows inserted in order, and the dimension widened to cover them."""
     if not rows:
         return xml
-    if "<sheetData/>" in xml or "<sheetData />" in xml:  # (a test first: compiling the pattern costs more)
+    if "</sheetData>" not in xml:  # only a self-closing sheetData lacks it (a test first: compiling costs more)
         xml = re.sub(r"<sheetData\s*/>", "<sheetData></sheetData>", xml, count=1)
     start = xml.index(">", xml.index("<sheetData")) + 1
     end = xml.index("</sheetData>")
