@@ -24,40 +24,39 @@ Value = str | int | Decimal | None
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
-def _cell(ref: str, value: Value) -> str:
+def _cell(ref: str, value: Value, style: str = "") -> str:
     if isinstance(value, str):
         text = escape(_ILLEGAL_XML.sub("", value))
-        return f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
+        return f'<c r="{ref}"{style} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
     if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
         raise TypeError(f"unsupported cell value {value!r}")
     text = str(value) if isinstance(value, int) else format(value, "f")
-    return f'<c r="{ref}"><v>{text}</v></c>'
+    return f'<c r="{ref}"{style}><v>{text}</v></c>'
 
 
-def _row(number: int, letters: list[str], values: Sequence[Value], wrapped: dict[int, tuple[str, float]]) -> str:
+def _row(number: int, columns: list[tuple[str, str]], values: Sequence[Value], heights: list) -> str:
+    """One row; `columns` (letters, style attribute) per column, `heights` the wrapped columns' (index, width)."""
     # Counts are most of the cells: format them inline, everything else through _cell.
     cells = "".join(
         [
-            (f'<c r="{col}{number}"><v>{v}</v></c>' if type(v) is int else _cell(f"{col}{number}", v))
+            (f'<c r="{col}{number}"{s}><v>{v}</v></c>' if type(v) is int else _cell(f"{col}{number}", v, s))
             if v is not None
             else ""
-            for col, v in zip(letters, values, strict=False)
+            for (col, s), v in zip(columns, values, strict=False)
         ]
     )
-    if not wrapped:
-        return f'<row r="{number}">{cells}</row>'
-    for i, (style, _) in wrapped.items():  # a cell of a styled column carries the column's style
-        if i <= len(values) and values[i - 1] is not None:
-            cells = cells.replace(f'<c r="{letters[i - 1]}{number}"', f'<c r="{letters[i - 1]}{number}" s="{style}"', 1)
-    height = wrap_height(values, [(i - 1, width) for i, (_, width) in wrapped.items()])
+    height = wrap_height(values, heights) if heights else None
     tall = f' ht="{height:g}" customHeight="1"' if height else ""
     return f'<row r="{number}"{tall}>{cells}</row>'
 
 
 def _rows(rows: Sequence[Sequence[Value]], first_row: int, wrapped: dict[int, tuple[str, float]]) -> Iterator[str]:
-    letters = [column_letters(i + 1) for i in range(max(map(len, rows), default=0))]
+    """The rows' XML; a cell of a `wrapped` column carries the column's style (as Excel gives a typed cell)."""
+    width = max(map(len, rows), default=0)
+    columns = [(column_letters(i), f' s="{wrapped[i][0]}"' if i in wrapped else "") for i in range(1, width + 1)]
+    heights = [(i - 1, w) for i, (_, w) in wrapped.items()]
     for number, values in enumerate(rows, first_row):
-        yield _row(number, letters, values, wrapped)
+        yield _row(number, columns, values, heights)
 
 
 def _wrapped_columns(xml: str, styles_xml: str) -> dict[int, tuple[str, float]]:
