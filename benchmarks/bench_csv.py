@@ -34,7 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from installed import installed, load, run
+from installed import installed, load, run, where
 
 from gkxl.form.model import load_form
 from gkxl.workbook.sample import random_report, write_report
@@ -129,8 +129,8 @@ def main() -> None:
     rounds = args.rounds or (1 if args.quick else 3)
     python = installed()
     gkxl = str(python.parent / "gkxl")
-    print(f"gkxl csv: {os.cpu_count()} cores, load average {load()} at start; gkxl installed into "
-          f"{python.parent.parent}; {rounds} round(s), medians")  # fmt: skip
+    print(f"gkxl csv: {os.cpu_count()} cores, load average {load()} at start; {where(python)}; "
+          f"{rounds} round(s), medians")  # fmt: skip
     every = make_inputs(args.inputs / "all", max(counts))
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)

@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))  # the fixture builder
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from installed import ENV, installed, load, run  # noqa: E402
+from installed import ENV, installed, load, run, where  # noqa: E402
 
 BASELINE = (
     "import sys, pypdfium2 as p; d = p.PdfDocument(sys.argv[1]); "
@@ -81,7 +81,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args()
     python = installed()
-    print(f"{os.cpu_count()} CPUs, load average {load()} at start; gkxl installed into {python.parent.parent}")
+    print(f"{os.cpu_count()} CPUs, load average {load()} at start; {where(python)}")
     with tempfile.TemporaryDirectory() as tmp:
         path, values = build(Path(tmp))
         pages = len(__import__("pypdfium2").PdfDocument(str(path)))

@@ -26,7 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_validate import FOLDER, interleaved, needed_sheets, table
-from installed import installed, load, run
+from installed import installed, load, run, where
 
 LIMIT = 2500  # gkxl.merge.combine.MAX_INPUTS
 
@@ -69,7 +69,7 @@ def main() -> None:
     args = parser.parse_args()
     python = installed()
     gkxl, sheets = str(python.parent / "gkxl"), needed_sheets()
-    print(f"{os.cpu_count()} CPUs, load average {load()} at start; gkxl installed into {python.parent.parent}")
+    print(f"{os.cpu_count()} CPUs, load average {load()} at start; {where(python)}")
     with tempfile.TemporaryDirectory() as tmp:
         out = str(Path(tmp) / "汇总.xlsx")
         floor = "python-calamine, the sheets gkxl reads, one process (floor)"

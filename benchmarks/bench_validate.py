@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from installed import installed, load, run
+from installed import installed, load, run, where
 
 NEEDED = "import sys, python_calamine as c; wb = c.CalamineWorkbook.from_path(sys.argv[1]); " \
     "[wb.get_sheet_by_name(n).to_python() for n in sys.argv[2:] if n in wb.sheet_names]"  # fmt: skip
@@ -113,7 +113,7 @@ def main() -> None:
     gkxl = str(python.parent / "gkxl")
     sheets = needed_sheets()
     one = sample_files(args.dir / "1", 1) / "township-00000.xlsx"
-    print(f"{os.cpu_count()} CPUs, load average {load()} at start; gkxl installed into {python.parent.parent}")
+    print(f"{os.cpu_count()} CPUs, load average {load()} at start; {where(python)}")
 
     if "one" in parts:
         one_file(python, gkxl, one, sheets, args.runs)

@@ -4,7 +4,9 @@ whole-process timing with peak memory, for the benchmarks.
 An editable install puts an import finder into every Python start (tens of milliseconds), which inflates any
 `python -c` baseline run beside it; so does a site-packages folder whose .pth files run code at start. The
 scratch venv therefore sees the machine's packages only as a plain path entry (no .pth file in it is run),
-and gkxl itself as a normal installed package, with bytecode compiled at install as pip does.
+and gkxl itself as a normal installed package, with bytecode compiled at install as pip does, by a current pip:
+the `gkxl` script that pip before 25.0 wrote imports `re` (with enum, ~3 ms here) before gkxl starts, which
+pip 25 and newer (and the offline bundle, which brings its own) no longer do.
 """
 
 from __future__ import annotations
@@ -34,12 +36,20 @@ def installed() -> Path:
         subprocess.run([sys._base_executable, "-m", "venv", str(VENV)], check=True)
         deps = [p for p in site.getsitepackages() if Path(p).is_dir()]
         (_site_packages(python) / "zz-machine-packages.pth").write_text("\n".join(deps) + "\n")
+        # (from the package registry; without one, the venv's own pip, and the header says which)
+        subprocess.run([str(python), "-m", "pip", "install", "-q", "--upgrade", "pip>=25"], env=ENV, check=False)
     subprocess.run(
         [str(python), "-m", "pip", "install", "-q", "--no-deps", "--force-reinstall", str(TREE)],
         check=True,
         env=ENV,
     )
     return python
+
+
+def where(python: Path) -> str:
+    """Where gkxl is installed and by which pip, for the benchmarks' header."""
+    out = subprocess.run([str(python), "-m", "pip", "--version"], text=True, capture_output=True, env=ENV)
+    return f"gkxl installed into {python.parent.parent} by pip {out.stdout.split()[1] if out.returncode == 0 else '?'}"
 
 
 def _site_packages(python: Path) -> Path:

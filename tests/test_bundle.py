@@ -31,6 +31,8 @@ def test_the_bundle_installs_with_no_index_on_windows(tmp_path):
     assert (unpacked / "填报人员使用说明.pdf").read_bytes().startswith(b"%PDF")
     cmd = (unpacked / "install.cmd").read_bytes()
     assert b"\r\n" in cmd and "--no-index" in cmd.decode("gbk") and "excel-setup --all-users" in cmd.decode("gbk")
+    pips = [int(p.name.split("-")[1].split(".")[0]) for p in (unpacked / "wheels").glob("pip-*.whl")]
+    assert "--upgrade pip" in cmd.decode("gbk") and pips and pips[0] >= 25  # gkxl.exe without `import re`
     resolve = subprocess.run(
         [sys.executable, "-m", "pip", "install", "--dry-run", "--no-index", "--find-links", str(unpacked / "wheels"),
          "--platform", "win_amd64", "--python-version", "3.12", "--only-binary=:all:", "--target",

@@ -108,12 +108,41 @@ def _has_entries(source: Package | str | Path, sheets: tuple[str, ...]) -> bool:
 def _holds_entry(xml: bytes, last: str) -> bool:
     """Whether a cell of columns A to `last` below row 1 holds a value or inline text: what
     re.finditer(rf'<c r="[A-{last}](?:[2-9]|[1-9]\\d+)"[^>]*?(?:/>|>(.*?)</c>)', xml, re.S) finds with "<v" or
-    "<is" in its body (gkxl.ledger.read.has_entries). Only the cells that are not empty elements are looked at
-    (a template's ledger is thousands of formatted, empty `<c …/>`)."""
-    import re
+    "<is" in its body (gkxl.ledger.read.has_entries). Found with bytes methods in a copy of the sheet where
+    columns A to `last` read as A, the others as Z and digits as 0, so that only the cells of those columns
+    are looked at (a template's ledger holds its header and a formula block to the right). Not `re`:
+    importing it costs one-file validate more than reading the file."""
+    from gkxl.read.package import sheet_data
 
-    for m in re.finditer(rf'<c r="[A-{last}](?:[2-9]|[1-9][0-9]+)"[^>]*(?<!/)>'.encode(), xml):
-        stop = xml.find(b"</c>", m.end())
-        if stop >= 0 and (b"<v" in xml[m.end() : stop] or b"<is" in xml[m.end() : stop]):
-            return True
+    offset, data = sheet_data(xml)
+    shapes = data.translate(_ledger_shapes(last))
+    at = shapes.find(b'<c r="A0')
+    while at >= 0:
+        at += offset
+        end = xml.find(b">", at)
+        if end > at and xml[end - 1 : end] != b"/" and _entry_address(xml[at:end]):
+            stop = xml.find(b"</c>", end)
+            if stop >= 0 and (b"<v" in xml[end + 1 : stop] or b"<is" in xml[end + 1 : stop]):
+                return True
+        at = shapes.find(b'<c r="A0', at - offset + 8)
     return False
+
+
+_LEDGER_SHAPES: dict[str, bytes] = {}
+
+
+def _ledger_shapes(last: str) -> bytes:
+    table = _LEDGER_SHAPES.get(last)
+    if table is None:
+        n = ord(last) - 64
+        table = _LEDGER_SHAPES[last] = bytes.maketrans(
+            b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", b"A" * n + b"Z" * (26 - n) + b"0" * 10
+        )
+    return table
+
+
+def _entry_address(tag: bytes) -> bool:
+    """Whether the start tag `tag` (<c r="X…", X a column of the ledger) has a row of 2 or more."""
+    close = tag.find(b'"', 7)
+    row = tag[7:close] if close > 7 else b""
+    return row.isdigit() and row[:1] != b"0" and row != b"1"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 
 from gkxl.check.findings import Finding, count, count_explained
@@ -141,7 +140,7 @@ def _soft_checks(report: Report) -> list[Finding]:
     specs = checks.get("money_max", ())
     if not money or not specs or max(v for _, v in money) <= min(Decimal(c["max"]) for c in specs):
         return out  # no amount above any limit: no unit pattern to match (a regex compiled for nothing)
-    limit = next((Decimal(c["max"]) for c in specs if re.search(c.get("units", ""), unit)), None)
+    limit = next((Decimal(c["max"]) for c in specs if _search(c.get("units", ""), unit)), None)
     for cell, value in money:
         if limit is not None and value > limit:
             text = f"填报 {value} 万元，数额偏大，是否误按“元”填报？（单位应为万元）"
@@ -161,7 +160,7 @@ def _regs_findings(report: Report, regs: dict) -> list[Finding]:
         if kind in regs["allowed_types"]:
             return []
         reason = f"单位类型为“{kind}”，不能制定规章"
-    elif re.search(regs["allowed_units"], report.unit or ""):
+    elif _search(regs["allowed_units"], report.unit or ""):
         return []
     else:
         reason = "按单位名称推断（封面未选单位类型），本单位不能制定规章；如能制定规章，请在封面选择单位类型"
@@ -170,6 +169,12 @@ def _regs_findings(report: Report, regs: dict) -> list[Finding]:
         value = report.values[cell.key]
         out.append(Finding.at(cell, "T2-REGS", "warning", f"填报 {value}：{reason}，请核实", value))
     return out
+
+
+def _search(pattern: str, text: str) -> bool:
+    import re  # only for 规章 figures or a large amount: `re` costs one-file validate more than reading the file
+
+    return re.search(pattern, text) is not None
 
 
 def sort_findings(form: Form, findings: list[Finding], leading: tuple[str, ...] = ()) -> list[Finding]:

@@ -176,7 +176,10 @@ def json_text(value: object, prefix: str = "") -> str:
     same text, built with json's C string encoder: an indented json.dumps runs json's pure-Python encoder,
     which took longer than checking the file. For the documents validate prints (str keys; dicts, lists,
     str, int, float, bool, None); anything else goes to json.dumps itself."""
-    from json.encoder import encode_basestring
+    try:  # json's C encoder itself: importing the json package imports json.decoder, and with it `re`
+        from _json import encode_basestring
+    except ImportError:  # an interpreter without the C accelerator
+        from json.encoder import encode_basestring
 
     out: list[str] = [prefix]
     _json_parts(value, "\n" + prefix, out, encode_basestring)
@@ -262,9 +265,9 @@ class JsonStream(TextStream):
         self.count(status)
 
     def close(self, extra: dict) -> None:
-        import json
-
         out = "\n  ]" if self.n else '{\n  "files": []'
-        for key, value in extra.items():
+        for key, value in extra.items():  # (only with --previous: json imported then)
+            import json
+
             out += f",\n  {json.dumps(key)}: " + json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n  ")
         echo(out + "\n}")

@@ -1,13 +1,12 @@
 """The 说明 a clerk typed on the 校验 sheet's rule rows, read straight from the sheet's XML.
 
 The 校验 sheet is large (a row of formulas per rule and per input cell): parsing it with python-calamine would
-cost more than reading and checking the report itself. Its 说明 cells are empty in the template, so a regex
-finds the few filled ones; only then are the row's 编号 and 位置 (and the shared strings) looked up.
+cost more than reading and checking the report itself. Its 说明 cells are empty in the template, so a scan
+with str methods finds the few filled ones; only then are the row's 编号 and 位置 (and the shared strings)
+looked up, with `re` (imported only then: for most reports it would cost more than the scan).
 """
 
 from __future__ import annotations
-
-import re
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the validate hot path)
 if TYPE_CHECKING:
@@ -21,6 +20,8 @@ _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 
 def _cell(xml: str, col: str, row: str) -> tuple[str, str] | None:
     """(type, raw value) of the cell at col+row, or None when it is empty."""
+    import re  # only for a filled 说明 (most reports have none: re's import would cost more than the scan)
+
     m = re.search(rf'<c r="{col}{row}"([^>]*?)(?:/>|>(.*?)</c>)', xml, re.S)
     if not m or not m.group(2):
         return None
@@ -80,7 +81,7 @@ def check_notes(package: Package, sheet: str) -> dict[tuple[str, str, str], str]
     if not rows:
         return {}
     strings = _shared_strings(package) if any(_cell(xml, NOTE_COL, r)[0] == "s" for r in rows) else []
-    if not strings and re.search(r'\bt="s"', xml):
+    if not strings and 't="s"' in xml:
         strings = _shared_strings(package)  # 编号 and 位置 are shared strings in any saved workbook
     out = {}
     for row in rows:

@@ -11,7 +11,6 @@ cheap (no zipfile import).
 from __future__ import annotations
 
 import os
-import re
 import struct
 import zlib
 
@@ -38,14 +37,23 @@ DAMAGED = "工作簿已损坏或不完整（可能下载或复制时被截断）
 _EOCD = struct.Struct("<4sHHHHIIH")
 _CENTRAL = struct.Struct("<4sHHHHHHIIIHHHHHII")
 _LOCAL = struct.Struct("<4sHHHHHIIIHH")
+# The sheet scans below are bytes methods over one translated copy of the sheet, not regular expressions:
+# `re` costs a one-file `gkxl validate` more than reading the workbook does, so it is imported only on the
+# rare paths. In the copy each upper-case letter reads as A and each digit as 0; whitespace, "/" and ">" read
+# as a space, so that `<c ` starts every cell however it is closed; ":" reads as "<", so that a prefixed
+# cell (<x:c …>) is a cell too; and ' reads as ".
+_SHAPES = bytes.maketrans(
+    b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789\t\n\r\x0b\x0c/>:'",
+    b"A" * 26 + b"0" * 10 + b'       <"',
+)
 # An address that may lie outside a form's table (two or more letters, or three or more digits): few in a
 # report, so the exact test (is it a cell, does it hold something, how far is it) runs on only these.
-_FAR_CANDIDATE = re.compile(rb'r=["\']([A-Z]{2,3}[0-9]+|[A-Z][0-9]{3,7})["\']')
-_UNADDRESSED = re.compile(rb"<(?:c|row)(?! r=)[\s>/]")
-# Rows and cells, for the full positional scan that a sheet with unaddressed cells or rows needs.
-# (compiled on first use, by re's cache: Excel, LibreOffice and openpyxl address every cell)
+_FAR_SHAPES = (b'r="AA', b'r="A000')
+# Rows and cells, for the full positional scan that a sheet with unaddressed cells or rows needs (Excel,
+# LibreOffice and openpyxl address every cell, so this pattern is compiled only for an unusual sheet).
 _ROW_OR_CELL = rb"<(?:\w+:)?(row|c)(?=[\s>/])([^>]*?)(/?)>"
 _R = rb'\br=["\']([A-Z]*)([0-9]*)["\']'
+_NAME_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_:-."
 _ENTITIES = {"&lt;": "<", "&gt;": ">", "&quot;": '"', "&apos;": "'", "&amp;": "&"}
 
 
@@ -112,6 +120,8 @@ class Package:
         xml = self.workbook_xml()
         if "GKXL_" not in xml:
             return {}
+        import re
+
         found = re.finditer(r'<(?:\w+:)?definedName\b[^>]*?\bname="(GKXL_[^"]*)"[^>]*>([^<]*)<', xml)
         return {m.group(1): _unescape(m.group(2)) for m in found}
 
@@ -120,46 +130,87 @@ class Package:
         part = self.sheet_parts().get(sheet)
         if part is None or part not in self.parts:  # python-calamine would find it some other way, or not at all
             raise ReadError(f"{DAMAGED}（找不到工作表“{sheet}”的数据）", self.path)
-        max_row, max_col = rows + ROW_MARGIN, cols + COL_MARGIN
-        xml = self.xml(part)
-        if not _all_addressed(xml):
-            return self._check_positions(sheet, xml, rows, cols)
-        for m in _FAR_CANDIDATE.finditer(xml):
-            digits = m.group(1).lstrip(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ")
-            letters = m.group(1)[: -len(digits)]
-            if (int(digits) > max_row or column_index(letters.decode()) > max_col) and _holds_value(xml, m.start()):
-                address = f"{letters.decode()}{int(digits)}"
-                raise self._far(sheet, address, rows, cols)
-
-    def _far(self, sheet: str, address: str, rows: int, cols: int) -> ReadError:
-        return ReadError(
-            f"工作表“{sheet}”的单元格 {address} 有内容，远在表格范围（前 {rows} 行、前 {cols} 列）之外，"
-            "请删除该单元格的内容后保存再提交",
-            self.path,
-        )
-
-    def _check_positions(self, sheet: str, xml: bytes, rows: int, cols: int) -> None:
-        """The slow, exact check for a sheet whose cells or rows lack addresses: follow them one by one."""
-        row = col = 0
-        for m in re.finditer(_ROW_OR_CELL, xml):
-            address = re.search(_R, m.group(2))
-            letters, digits = address.groups() if address else (b"", b"")
-            if m.group(1) == b"row":
-                row, col = int(digits) if digits else row + 1, 0
-                continue
-            col = column_index(letters.decode()) if letters else col + 1
-            row = int(digits) if digits else row
-            far = row > rows + ROW_MARGIN or col > cols + COL_MARGIN
-            if far and not m.group(3) and not xml[m.end() : m.end() + 64].lstrip().startswith(b"</"):
-                raise self._far(sheet, f"{column_letters(col)}{row}", rows, cols)
+        address = far_address(self.xml(part), rows, cols)
+        if address:
+            raise ReadError(
+                f"工作表“{sheet}”的单元格 {address} 有内容，远在表格范围（前 {rows} 行、前 {cols} 列）之外，"
+                "请删除该单元格的内容后保存再提交",
+                self.path,
+            )
 
 
-def _all_addressed(xml: bytes) -> bool:
-    """Whether every row and cell has its address first (as Excel, LibreOffice and openpyxl write them; the spec
-    allows leaving it out: a cell then follows the one before). Anything else takes the exact, slower path."""
-    if b"<c " not in xml and b"<c>" not in xml:
-        return not re.search(_ROW_OR_CELL, xml)  # no cells, or cells with a namespace prefix (x:c): exact path
-    return _UNADDRESSED.search(xml) is None
+def far_address(xml: bytes, rows: int, cols: int) -> str | None:
+    """The address of the first cell of sheet `xml` that holds something far beyond `rows` x `cols` (a margin
+    of ROW_MARGIN rows and COL_MARGIN columns), or None. Cells are found by their addresses; a sheet where a
+    cell lacks one (the spec allows it: the cell then follows the one before) is followed cell by cell."""
+    max_row, max_col = rows + ROW_MARGIN, cols + COL_MARGIN
+    offset, data = sheet_data(xml)
+    shapes = data.translate(_SHAPES)
+    cells = shapes.count(b"<c ")
+    if not cells:
+        return None  # rows alone hold nothing
+    if shapes.count(b'<c r="') != cells:
+        return _positional_far(xml, max_row, max_col)
+    for at in _far_candidates(shapes):
+        letters, digits = _address_at(xml, at + offset)
+        if letters and (int(digits) > max_row or column_index(letters) > max_col) and _holds_value(xml, at + offset):
+            return f"{letters}{int(digits)}"
+    return None
+
+
+def _positional_far(xml: bytes, max_row: int, max_col: int) -> str | None:
+    """The slow, exact scan for a sheet whose cells or rows lack addresses: follow them one by one."""
+    import re  # a sheet no spreadsheet program writes: the cost of importing re does not matter here
+
+    row = col = 0
+    for m in re.finditer(_ROW_OR_CELL, xml):
+        address = re.search(_R, m.group(2))
+        letters, digits = address.groups() if address else (b"", b"")
+        if m.group(1) == b"row":
+            row, col = int(digits) if digits else row + 1, 0
+            continue
+        col = column_index(letters.decode()) if letters else col + 1
+        row = int(digits) if digits else row
+        far = row > max_row or col > max_col
+        if far and not m.group(3) and not xml[m.end() : m.end() + 64].lstrip().startswith(b"</"):
+            return f"{column_letters(col)}{row}"
+    return None
+
+
+def sheet_data(xml: bytes) -> tuple[int, bytes]:
+    """(where it starts, the part of a sheet that holds its cells), from the first "sheetData" to the last:
+    python-calamine reads cells only inside the (first) <sheetData>, and what follows it (conditional formats,
+    data validations: the template's formula checks) is most of a form sheet's bytes."""
+    start, end = xml.find(b"sheetData"), xml.rfind(b"sheetData")
+    return (start, xml[start:end]) if 0 <= start < end else (0, xml)
+
+
+def _far_candidates(shapes: bytes) -> list[int]:
+    """Where (at the `r`) an attribute r="…" holds an address of two or more letters, or of one letter and
+    three or more digits, in order: the regular expression r=["']([A-Z]{2,}[0-9]+|[A-Z][0-9]{3,})["'], with
+    the exact shape of each found checked by `_address_at`."""
+    found = []
+    for shape in _FAR_SHAPES:
+        at = shapes.find(shape)
+        while at >= 0:
+            found.append(at)
+            at = shapes.find(shape, at + 1)
+    return sorted(found)
+
+
+def _address_at(xml: bytes, at: int) -> tuple[str, str]:
+    """The letters and digits of the address r="…" at `at`, or ("", "") when it is not one that
+    `_far_candidates` stands for (letters without digits, one letter and two digits, no closing quote)."""
+    start = end = at + 3
+    while end < len(xml) and 65 <= xml[end] <= 90:
+        end += 1
+    close = end
+    while close < len(xml) and 48 <= xml[close] <= 57:
+        close += 1
+    letters, digits = xml[start:end], xml[end:close]
+    if not digits or (len(letters) == 1 and len(digits) < 3) or xml[close : close + 1] not in (b'"', b"'"):
+        return "", ""
+    return letters.decode(), digits.decode()
 
 
 def _holds_value(xml: bytes, at: int) -> bool:
@@ -175,14 +226,44 @@ def _holds_value(xml: bytes, at: int) -> bool:
 def _unescape(text: str) -> str:
     if "&" not in text:
         return text
+    import re
+
     text = re.sub(r"&#(x[0-9a-fA-F]+|[0-9]+);", lambda m: chr(int(m.group(1)[1:], 16) if m.group(1)[0] == "x"
                   else int(m.group(1))), text)  # fmt: skip
     return re.sub(r"&(?:lt|gt|quot|apos|amp);", lambda m: _ENTITIES[m.group(0)], text)
 
 
+def _start_tags(xml: str, local: str) -> list[str]:
+    """The start tags of the elements named `local` (any prefix: x:sheet is a sheet), each from "<" to ">"."""
+    out = []
+    for chunk in xml.split("<")[1:]:
+        end = chunk.find(">")
+        if end < 0:
+            continue
+        tag = chunk[:end]
+        name = tag.split(None, 1)[0].rstrip("/") if tag.strip() else ""
+        prefix, _, name = name.rpartition(":")
+        if name == local and (not prefix or prefix.isidentifier()):
+            out.append(f"<{tag}>")
+    return out
+
+
 def _attrs(tag: str) -> dict[str, str]:
-    """The attributes of one XML start tag, local names (r:id is 'id')."""
-    return {k.rpartition(":")[2]: _unescape(v) for k, v in re.findall(r'([\w:]+)\s*=\s*"([^"]*)"', tag)}
+    """The attributes of one XML start tag, local names (r:id is 'id'), values unescaped."""
+    out = {}
+    at = tag.find("=")
+    while at >= 0:
+        before = tag[:at].rstrip()
+        key = before[len(before.rstrip(_NAME_CHARS)) :]
+        value_at = len(tag) - len(tag[at + 1 :].lstrip())
+        quote = tag[value_at : value_at + 1]
+        close = tag.find(quote, value_at + 1) if quote in ('"', "'") else -1
+        if close < 0:
+            break
+        if key:
+            out[key.rpartition(":")[2]] = _unescape(tag[value_at + 1 : close])
+        at = tag.find("=", close + 1)
+    return out
 
 
 # (sheet list of workbook.xml, its relationships) -> [(sheet name, part named by its relationship)]: the
@@ -221,13 +302,13 @@ def _sheet_list(package: Package, workbook: str, rels: str, rels_name: str) -> l
     """(name, part) of each sheet of `workbook` (its sheet list) with a target in `rels`; ReadError for a
     repeated relationship id or sheet name."""
     targets: dict[str | None, str] = {}
-    for tag in re.findall(r"<(?:\w+:)?Relationship\b[^>]*>", rels):
+    for tag in _start_tags(rels, "Relationship"):
         a = _attrs(tag)
         if a.get("Id") in targets:  # which one a reader takes is up to it: the checks must see the same
             raise ReadError(f"{DAMAGED}（{rels_name} 中有重复的关系 {a.get('Id')}）", package.path)
         targets[a.get("Id")] = a.get("Target", "")
     out: dict[str, str] = {}
-    for tag in re.findall(r"<(?:\w+:)?sheet\b[^>]*>", workbook):
+    for tag in _start_tags(workbook, "sheet"):
         a = _attrs(tag)
         target = targets.get(a.get("id"))
         if target and "name" in a:
@@ -374,6 +455,8 @@ def formula_cells(source: str | Path | Package, sheet: str, addresses: set[str])
     part = package.sheet_parts().get(sheet)
     if part is None or part not in package.parts:
         return set()
+    import re
+
     xml = package.xml(part).decode("utf-8", "replace")
     found = set()
     for m in re.finditer(r'<c\b[^>]*\br="([A-Z]+\d+)"[^>]*?(?:/>|>(.*?)</c>)', xml, re.S):
