@@ -266,6 +266,18 @@ def test_an_empty_ledger_means_no_ledger_rule(tmp_path):
     assert not [f for f in check_file(path).findings if f.rule.startswith("L-")]
 
 
+def test_ledgers_seen_before_in_the_same_process_are_told_apart(tmp_path):
+    """The look for ledger entries is remembered per ledger part (CRC and size): an empty ledger, then a filled
+    one, then the empty one again, in one process, each get their own answer."""
+    form = load_form("2021")
+    row = {"编号": "7", "收到日期": dt.date(2024, 5, 1), "申请人类型": "自然人", "办理结果": "（一）予以公开",
+           "办结日期": dt.date(2024, 5, 9)}  # fmt: skip
+    empty = ledger_workbook(form, [], [], tmp_path / "empty.xlsx", tables={"apply_new_natural": 5})
+    filled = ledger_workbook(form, [row], [], tmp_path / "filled.xlsx", tables={"apply_new_natural": 5})
+    for path, ledger_rules in ((empty, False), (filled, True), (empty, False), (filled, True)):
+        assert any(f.rule.startswith("L-") for f in check_file(path).findings) is ledger_rules, path.name
+
+
 def test_a_workbook_without_ledger_sheets_still_reads_and_validates(tmp_path):
     form = load_form("2021")
     wb = build_workbook(form)

@@ -31,7 +31,8 @@ EXAMPLES = TREE / "examples"
 # (widened from {2,3} letters and {3,7} digits: an address like ABCD1048576 slipped past both the old scan and
 # its exact path, when rows had addresses)
 _FAR_CANDIDATE = re.compile(rb'r=["\']([A-Z]{2,}[0-9]+|[A-Z][0-9]{3,})["\']')
-_UNADDRESSED = re.compile(rb"<(?:c|row)(?! r=)[\s>/]")
+# (widened to prefixed cells, <x:c …>: an unaddressed one slipped past the old scan)
+_UNADDRESSED = re.compile(rb"<(?:\w+:)?(?:c|row)(?! r=)[\s>/]")
 _ROW_OR_CELL = rb"<(?:\w+:)?(row|c)(?=[\s>/])([^>]*?)(/?)>"
 _R = rb'\br=["\']([A-Z]*)([0-9]*)["\']'
 

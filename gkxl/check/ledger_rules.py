@@ -99,10 +99,27 @@ def _has_entries(source: Package | str | Path, sheets: tuple[str, ...]) -> bool:
     package = source if isinstance(source, Package) else load_package(source, as_given=True)
     for sheet in sheets:
         part = package.sheet_parts().get(sheet)
-        last = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[LEDGER_WIDTHS[sheet] - 1]
-        if part is not None and part in package.parts and _holds_entry(package.read(part), last):
+        if part is not None and part in package.parts and _part_holds_entry(package, part, sheet):
             return True
     return False
+
+
+# (CRC-32, size, sheet) of a ledger part -> whether it holds an entry: the workbooks of a batch mostly carry
+# the same untouched ledger, byte for byte, and inflating it is most of this check. (The answer only decides
+# whether the ledger is compared; the part is inflated, and its CRC checked, whenever it is read.)
+_SEEN: dict[tuple[int, int, str], bool] = {}
+
+
+def _part_holds_entry(package: Package, part: str, sheet: str) -> bool:
+    _, _, _, size, crc = package.parts[part]
+    key = (crc, size, sheet)
+    found = _SEEN.get(key)
+    if found is None:
+        found = _holds_entry(package.read(part), "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[LEDGER_WIDTHS[sheet] - 1])
+        if len(_SEEN) >= 64:
+            _SEEN.clear()
+        _SEEN[key] = found
+    return found
 
 
 def _holds_entry(xml: bytes, last: str) -> bool:
