@@ -72,7 +72,7 @@ def reference_far(xml: bytes, rows: int = ROWS, cols: int = COLS) -> str | None:
 
 
 def reference_entry(xml: bytes, last: str) -> bool:
-    """gkxl.ledger.read.has_entries on one sheet."""
+    """The expression gkxl.ledger.read.has_entries used, on one sheet (that function, unused, is gone)."""
     cells = re.compile(rf'<c r="[A-{last}](?:[2-9]|[1-9]\d+)"[^>]*?(?:/>|>(.*?)</c>)', re.S)
     return any(m.group(1) and ("<v" in m.group(1) or "<is" in m.group(1)) for m in cells.finditer(xml.decode()))
 

@@ -92,8 +92,8 @@ def ledger_findings(report: Report, ledger: Ledger | None = None, package: Packa
 
 def _has_entries(source: Package | str | Path, sheets: tuple[str, ...]) -> bool:
     """Whether any of the template's ledger `sheets` holds anything below its header row in its own columns
-    (not in the formula block), seen in the sheets' XML (as gkxl.ledger.read.has_entries, through the package
-    reader: no zipfile): most workbooks keep no ledger, and a full parse takes several times as long to say so."""
+    (not in the formula block), seen in the sheets' XML through the package reader (no zipfile): most
+    workbooks keep no ledger, and a full parse takes several times as long to say so."""
     from gkxl.read.package import Package, load_package
 
     package = source if isinstance(source, Package) else load_package(source, as_given=True)
@@ -125,10 +125,10 @@ def _part_holds_entry(package: Package, part: str, sheet: str) -> bool:
 def _holds_entry(xml: bytes, last: str) -> bool:
     """Whether a cell of columns A to `last` below row 1 holds a value or inline text: what
     re.finditer(rf'<c r="[A-{last}](?:[2-9]|[1-9]\\d+)"[^>]*?(?:/>|>(.*?)</c>)', xml, re.S) finds with "<v" or
-    "<is" in its body (gkxl.ledger.read.has_entries). Found with bytes methods in a copy of the sheet where
-    columns A to `last` read as A, the others as Z and digits as 0, so that only the cells of those columns
-    are looked at (a template's ledger holds its header and a formula block to the right). Not `re`:
-    importing it costs one-file validate more than reading the file."""
+    "<is" in its body. Found with bytes methods in a copy of the sheet where columns A to `last` read as A,
+    the others as Z and digits as 0, so that only the cells of those columns are looked at (a template's
+    ledger holds its header and a formula block to the right). Not `re`: importing it costs one-file
+    validate more than reading the file."""
     from gkxl.read.package import sheet_data
 
     offset, data = sheet_data(xml)
