@@ -19,10 +19,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gkxl.check.ledger_rules import _holds_entry
-from gkxl.form.model import column_index, column_letters
+from gkxl.form.model import column_index
 from gkxl.read import values
 from gkxl.read.hidden_values import hidden_problems
-from gkxl.read.package import COL_MARGIN, ROW_MARGIN, far_address
+from gkxl.read.package import COL_MARGIN, ROW_MARGIN, _positional_far, far_address
 
 ROWS, COLS = 30, 10
 TREE = Path(__file__).resolve().parents[1]
@@ -35,7 +35,6 @@ _FAR_CANDIDATE = re.compile(rb'r=["\']([A-Z]{2,}[0-9]+|[A-Z][0-9]{3,})["\']')
 # (widened to prefixed cells, <x:c …>: an unaddressed one slipped past the old scan)
 _UNADDRESSED = re.compile(rb"<(?:\w+:)?(?:c|row)(?! r=)[\s>/]")
 _ROW_OR_CELL = rb"<(?:\w+:)?(row|c)(?=[\s>/])([^>]*?)(/?)>"
-_R = rb'\br=["\']([A-Z]*)([0-9]*)["\']'
 
 
 def reference_far(xml: bytes, rows: int = ROWS, cols: int = COLS) -> str | None:
@@ -45,20 +44,8 @@ def reference_far(xml: bytes, rows: int = ROWS, cols: int = COLS) -> str | None:
         addressed = not re.search(_ROW_OR_CELL, xml)
     else:
         addressed = _UNADDRESSED.search(xml) is None
-    if not addressed:
-        row = col = 0
-        for m in re.finditer(_ROW_OR_CELL, xml):
-            address = re.search(_R, m.group(2))
-            letters, digits = address.groups() if address else (b"", b"")
-            if m.group(1) == b"row":
-                row, col = int(digits) if digits else row + 1, 0
-                continue
-            col = column_index(letters.decode()) if letters else col + 1
-            row = int(digits) if digits else row
-            far = row > max_row or col > max_col
-            if far and not m.group(3) and not xml[m.end() : m.end() + 64].lstrip().startswith(b"</"):
-                return f"{column_letters(col)}{row}"
-        return None
+    if not addressed:  # the exact, cell-by-cell path: unchanged, and shared
+        return _positional_far(xml, max_row, max_col)
     for m in _FAR_CANDIDATE.finditer(xml):
         digits = m.group(1).lstrip(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ")
         letters = m.group(1)[: -len(digits)]
